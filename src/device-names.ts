@@ -1,0 +1,34 @@
+import { InputError } from "./errors.js";
+import { DEVICE_NAME_FORBIDDEN, DEVICE_NAME_MAX_LENGTH } from "./tencent/assumptions.js";
+
+/** How a device name must look, for error messages. */
+export const DEVICE_NAME_RULE = `at most ${DEVICE_NAME_MAX_LENGTH} characters, no whitespace, commas or control characters`;
+
+/** Why `name` cannot be a device name, or undefined when it can. */
+export function deviceNameProblem(name: string): string | undefined {
+  if ([...name].length > DEVICE_NAME_MAX_LENGTH) {
+    return `is longer than ${DEVICE_NAME_MAX_LENGTH} characters`;
+  }
+  if (DEVICE_NAME_FORBIDDEN.test(name)) {
+    return "contains whitespace, a comma or a control character";
+  }
+  return undefined;
+}
+
+/** Splits the device-names input on newlines and commas; blanks are dropped, repeats kept once. */
+export function parseDeviceNames(value: string): string[] {
+  const names = value
+    .split(/[\r\n,]/)
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  if (names.length === 0) {
+    throw new InputError("device-names", value, "Expected device names separated by newlines or commas.");
+  }
+  for (const name of names) {
+    const problem = deviceNameProblem(name);
+    if (problem !== undefined) {
+      throw new InputError("device-names", name, `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.`);
+    }
+  }
+  return [...new Set(names)];
+}
