@@ -53,16 +53,28 @@ export function resolveCredentials(raw: RawCredentials): Credentials {
     );
   }
   if (key === undefined) {
-    throw new InputError("secret-key", "", `Expected a SecretKey to go with ${id?.[0]} (input secret-key or env TENCENTCLOUD_SECRET_KEY).`);
+    throw new InputError(
+      "secret-key",
+      "",
+      `Expected a SecretKey to go with ${id?.[0]} (input secret-key or env TENCENTCLOUD_SECRET_KEY).`,
+    );
   }
   if (id === undefined) {
-    throw new InputError("secret-id", "", `Expected a SecretId to go with ${key[0]} (input secret-id or env TENCENTCLOUD_SECRET_ID).`);
+    throw new InputError(
+      "secret-id",
+      "",
+      `Expected a SecretId to go with ${key[0]} (input secret-id or env TENCENTCLOUD_SECRET_ID).`,
+    );
   }
   if (!KEY_SHAPE.test(id[1])) {
     throw new InputError(id[0], id[1], "Expected a SecretId such as AKID…, with no spaces.");
   }
   if (!KEY_SHAPE.test(key[1])) {
-    throw new InputError(key[0], HIDDEN, "Expected a SecretKey with no spaces or control characters.");
+    throw new InputError(
+      key[0],
+      HIDDEN,
+      "Expected a SecretKey with no spaces or control characters.",
+    );
   }
   const token = pick([
     ["session-token", raw.sessionToken],
@@ -70,7 +82,11 @@ export function resolveCredentials(raw: RawCredentials): Credentials {
     ["TENCENTCLOUD_SESSION_TOKEN", raw.env.TENCENTCLOUD_SESSION_TOKEN],
   ]);
   if (token !== undefined && !KEY_SHAPE.test(token[1])) {
-    throw new InputError(token[0], HIDDEN, "Expected a session token with no spaces or control characters.");
+    throw new InputError(
+      token[0],
+      HIDDEN,
+      "Expected a session token with no spaces or control characters.",
+    );
   }
   return {
     secretId: id[1],

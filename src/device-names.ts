@@ -22,12 +22,20 @@ export function parseDeviceNames(value: string): string[] {
     .map((name) => name.trim())
     .filter((name) => name !== "");
   if (names.length === 0) {
-    throw new InputError("device-names", value, "Expected device names separated by newlines or commas.");
+    throw new InputError(
+      "device-names",
+      value,
+      "Expected device names separated by newlines or commas.",
+    );
   }
   for (const name of names) {
     const problem = deviceNameProblem(name);
     if (problem !== undefined) {
-      throw new InputError("device-names", name, `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.`);
+      throw new InputError(
+        "device-names",
+        name,
+        `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.`,
+      );
     }
   }
   return [...new Set(names)];

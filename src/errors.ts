@@ -51,6 +51,8 @@ const MAX_QUOTED = 80;
 
 /** Quotes a user value for an error message, cut short and with control characters shown. */
 export function quote(value: string): string {
-  const shown = JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value);
+  const shown = JSON.stringify(
+    value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value,
+  );
   return `'${shown.slice(1, -1)}'`;
 }

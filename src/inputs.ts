@@ -69,10 +69,18 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
 export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   for (const name of INPUT_NAMES) rejectControlCharacters(name, raw[name]);
   const value = (name: InputName): string => raw[name].trim();
-  const region = optional(value("region") || (env.TENCENTCLOUD_REGION?.trim() ?? ""), "region", REGION);
+  const region = optional(
+    value("region") || (env.TENCENTCLOUD_REGION?.trim() ?? ""),
+    "region",
+    REGION,
+  );
   return {
     productId: identifier("product-id", value("product-id"), "a product ID such as ABCDE12345"),
-    firmwareVersion: identifier("firmware-version", value("firmware-version"), "a version such as 2.0.0"),
+    firmwareVersion: identifier(
+      "firmware-version",
+      value("firmware-version"),
+      "a version such as 2.0.0",
+    ),
     upgradeMethod: upgradeMethod(value("upgrade-method")),
     target: parseTarget(raw),
     credentials: resolveCredentials({
@@ -83,7 +91,8 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     }),
     ...(region === undefined ? {} : { region }),
     endpoint: parseEndpoint(value("endpoint") || DEFAULT_ENDPOINT),
-    requestTimeoutMs: 1000 * numberInRange("request-timeout", value("request-timeout") || "30", 1, 600, false),
+    requestTimeoutMs:
+      1000 * numberInRange("request-timeout", value("request-timeout") || "30", 1, 600, false),
     maxAttempts: numberInRange("max-attempts", value("max-attempts") || "5", 1, 10, true),
   };
 }
@@ -94,7 +103,11 @@ function parseTarget(raw: RawInputs): Target {
   const namesGiven = raw["device-names"].trim() !== "";
   if (listPath !== "") {
     if (namesGiven) {
-      throw new InputError("device-list", listPath, "Expected either device-list or device-names, not both.");
+      throw new InputError(
+        "device-list",
+        listPath,
+        "Expected either device-list or device-names, not both.",
+      );
     }
     if (original !== "") {
       throw new InputError(
@@ -106,10 +119,16 @@ function parseTarget(raw: RawInputs): Target {
     return { kind: "file", path: listPath };
   }
   const originalVersion =
-    original === "" ? undefined : identifier("firmware-original-version", original, "a version such as 1.0.0");
+    original === ""
+      ? undefined
+      : identifier("firmware-original-version", original, "a version such as 1.0.0");
   if (namesGiven) {
     const deviceNames = parseDeviceNames(raw["device-names"]);
-    return { kind: "devices", deviceNames, ...(originalVersion === undefined ? {} : { originalVersion }) };
+    return {
+      kind: "devices",
+      deviceNames,
+      ...(originalVersion === undefined ? {} : { originalVersion }),
+    };
   }
   if (originalVersion !== undefined) return { kind: "original-version", originalVersion };
   throw new InputError(
@@ -120,16 +139,22 @@ function parseTarget(raw: RawInputs): Target {
 }
 
 function identifier(name: InputName, value: string, example: string): string {
-  if (value === "") throw new InputError(name, value, `Expected ${example}; this input is required.`);
+  if (value === "")
+    throw new InputError(name, value, `Expected ${example}; this input is required.`);
   if (!IDENTIFIER.test(value)) {
-    throw new InputError(name, value, `Expected ${example}: 1-64 letters, digits, '.', '_', '+' or '-'.`);
+    throw new InputError(
+      name,
+      value,
+      `Expected ${example}: 1-64 letters, digits, '.', '_', '+' or '-'.`,
+    );
   }
   return value;
 }
 
 function optional(value: string, name: InputName, shape: RegExp): string | undefined {
   if (value === "") return undefined;
-  if (!shape.test(value)) throw new InputError(name, value, "Expected a region such as ap-guangzhou.");
+  if (!shape.test(value))
+    throw new InputError(name, value, "Expected a region such as ap-guangzhou.");
   return value;
 }
 
@@ -141,7 +166,13 @@ function upgradeMethod(value: string): 0 | 1 {
   return method;
 }
 
-function numberInRange(name: InputName, value: string, min: number, max: number, integer: boolean): number {
+function numberInRange(
+  name: InputName,
+  value: string,
+  min: number,
+  max: number,
+  integer: boolean,
+): number {
   const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
   if (!(parsed >= min && parsed <= max) || (integer && !Number.isInteger(parsed))) {
     const kind = integer ? "a whole number" : "a number of seconds";

@@ -58,6 +58,8 @@ function warnAboutPlainHttp(inputs: Inputs): void {
   const host = inputs.endpoint.hostname;
   const loopback = host === "localhost" || host.startsWith("127.") || host === "[::1]";
   if (inputs.endpoint.protocol === "http:" && !loopback) {
-    core.warning(`endpoint ${inputs.endpoint.origin} is plain http: requests and the session token travel unencrypted.`);
+    core.warning(
+      `endpoint ${inputs.endpoint.origin} is plain http: requests and the session token travel unencrypted.`,
+    );
   }
 }

@@ -21,7 +21,9 @@ export function rolloutRequest(inputs: Inputs, list?: UploadedList): BatchUpdate
     case "devices":
       return {
         ...base,
-        ...(target.originalVersion === undefined ? {} : { FirmwareOriVersion: target.originalVersion }),
+        ...(target.originalVersion === undefined
+          ? {}
+          : { FirmwareOriVersion: target.originalVersion }),
         DeviceNames: target.deviceNames,
       };
     case "original-version":
@@ -38,7 +40,9 @@ export function describeTarget(inputs: Inputs, list?: UploadedList): string {
   switch (target.kind) {
     case "devices": {
       const count = `${target.deviceNames.length} device${target.deviceNames.length === 1 ? "" : "s"}`;
-      return target.originalVersion === undefined ? count : `${count} now on ${target.originalVersion}`;
+      return target.originalVersion === undefined
+        ? count
+        : `${count} now on ${target.originalVersion}`;
     }
     case "original-version":
       return `every device now on ${target.originalVersion}`;

@@ -78,9 +78,21 @@ export class TencentClient {
   private async send(action: string, body: string): Promise<RawAnswer> {
     const { endpoint, credentials, timeoutMs, logger } = this.options;
     const timestamp = Math.floor((this.now() + this.clockOffsetMs) / 1000);
-    const signed = { "content-type": CONTENT_TYPE, host: endpoint.host, "x-tc-action": action.toLowerCase() };
-    const authorization = sign({ ...credentials, service: this.options.service, headers: signed, payload: body, timestamp });
-    logger.debug(`POST ${endpoint.origin}/ ${action} (${Buffer.byteLength(body)} bytes, X-TC-Timestamp ${timestamp})`);
+    const signed = {
+      "content-type": CONTENT_TYPE,
+      host: endpoint.host,
+      "x-tc-action": action.toLowerCase(),
+    };
+    const authorization = sign({
+      ...credentials,
+      service: this.options.service,
+      headers: signed,
+      payload: body,
+      timestamp,
+    });
+    logger.debug(
+      `POST ${endpoint.origin}/ ${action} (${Buffer.byteLength(body)} bytes, X-TC-Timestamp ${timestamp})`,
+    );
     try {
       const response = await request(endpoint, {
         method: "POST",
@@ -98,7 +110,11 @@ export class TencentClient {
     }
   }
 
-  private headers(action: string, timestamp: number, authorization: string): Record<string, string> {
+  private headers(
+    action: string,
+    timestamp: number,
+    authorization: string,
+  ): Record<string, string> {
     const { credentials, region, version } = this.options;
     return {
       "Content-Type": CONTENT_TYPE,
@@ -117,22 +133,42 @@ export class TencentClient {
 export function parseEnvelope(action: string, answer: RawAnswer): ApiResult {
   if (answer.status < 200 || answer.status > 299) {
     const delivery = answer.status === 429 ? "no" : "unknown";
-    throw new TransportError(action, delivery, `HTTP ${answer.status}: ${snippet(answer.text)}`, answer.status);
+    throw new TransportError(
+      action,
+      delivery,
+      `HTTP ${answer.status}: ${snippet(answer.text)}`,
+      answer.status,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(answer.text);
   } catch {
-    throw new TransportError(action, "unknown", `the answer is not JSON: ${snippet(answer.text)}`, answer.status);
+    throw new TransportError(
+      action,
+      "unknown",
+      `the answer is not JSON: ${snippet(answer.text)}`,
+      answer.status,
+    );
   }
   const response = isObject(parsed) ? parsed["Response"] : undefined;
   if (!isObject(response)) {
-    throw new TransportError(action, "unknown", `the answer has no Response object: ${snippet(answer.text)}`, answer.status);
+    throw new TransportError(
+      action,
+      "unknown",
+      `the answer has no Response object: ${snippet(answer.text)}`,
+      answer.status,
+    );
   }
   const { RequestId, Error: error, ...data } = response;
   const requestId = typeof RequestId === "string" ? RequestId : "";
   if (isObject(error)) {
-    throw new ApiError(action, String(error["Code"] ?? "UnknownError"), String(error["Message"] ?? ""), requestId);
+    throw new ApiError(
+      action,
+      String(error["Code"] ?? "UnknownError"),
+      String(error["Message"] ?? ""),
+      requestId,
+    );
   }
   return { data, requestId };
 }

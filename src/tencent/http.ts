@@ -28,16 +28,25 @@ const NOT_SENT_CODES = new Set([
 export function transportError(step: string, error: unknown, timeoutMs: number): TransportError {
   const code = errorCode(error);
   if (isTimeout(error)) {
-    return new TransportError(step, "unknown", `no answer within ${timeoutMs / 1000} s (request-timeout)`);
+    return new TransportError(
+      step,
+      "unknown",
+      `no answer within ${timeoutMs / 1000} s (request-timeout)`,
+    );
   }
   const detail = describe(error, code);
-  const notSent = NOT_SENT_CODES.has(code) || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS");
+  const notSent =
+    NOT_SENT_CODES.has(code) || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS");
   return new TransportError(step, notSent ? "no" : "unknown", detail);
 }
 
 function isTimeout(error: unknown): boolean {
   const name = error instanceof Error ? error.name : "";
-  return name === "TimeoutError" || name === "AbortError" || errorCode(error).endsWith("_TIMEOUT") && errorCode(error) !== "UND_ERR_CONNECT_TIMEOUT";
+  return (
+    name === "TimeoutError" ||
+    name === "AbortError" ||
+    (errorCode(error).endsWith("_TIMEOUT") && errorCode(error) !== "UND_ERR_CONNECT_TIMEOUT")
+  );
 }
 
 function errorCode(error: unknown): string {
@@ -55,6 +64,9 @@ function errorCode(error: unknown): string {
 
 function describe(error: unknown, code: string): string {
   const message = error instanceof Error ? error.message : String(error);
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-  return code !== "" && !message.includes(code) ? `${code} ${message}${cause}` : `${message}${cause}`;
+  const cause =
+    error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  return code !== "" && !message.includes(code)
+    ? `${code} ${message}${cause}`
+    : `${message}${cause}`;
 }

@@ -32,7 +32,10 @@ export async function batchUpdateFirmware(
   request: BatchUpdateFirmwareRequest,
 ): Promise<CreatedTask> {
   const result = await client.call("BatchUpdateFirmware", request);
-  return { taskId: integerField(result, "BatchUpdateFirmware", "TaskId"), requestId: result.requestId };
+  return {
+    taskId: integerField(result, "BatchUpdateFirmware", "TaskId"),
+    requestId: result.requestId,
+  };
 }
 
 /** A pre-signed upload URL for a device-list file and the FileName to pass on. */
@@ -79,7 +82,9 @@ export async function describeFirmwareTasks(
 function integerField(result: ApiResult, action: string, field: string): number {
   const value = result.data?.[field];
   if (typeof value === "number" && Number.isInteger(value)) return value;
-  throw new ActionError(`${action} answered without an integer ${field} (RequestId: ${result.requestId})`);
+  throw new ActionError(
+    `${action} answered without an integer ${field} (RequestId: ${result.requestId})`,
+  );
 }
 
 function stringField(result: ApiResult, action: string, field: string): string {

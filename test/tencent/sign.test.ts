@@ -23,8 +23,18 @@ interface Vector {
   stringToSign?: string;
   signature: string;
 }
-const file = JSON.parse(readFileSync(new URL("../fixtures/tc3-vectors.json", import.meta.url), "utf8")) as {
-  common: { service: string; host: string; contentType: string; timestamp: number; date: string; payload: string; hashedPayload: string };
+const file = JSON.parse(
+  readFileSync(new URL("../fixtures/tc3-vectors.json", import.meta.url), "utf8"),
+) as {
+  common: {
+    service: string;
+    host: string;
+    contentType: string;
+    timestamp: number;
+    date: string;
+    payload: string;
+    hashedPayload: string;
+  };
   vectors: Vector[];
 };
 const { common } = file;
@@ -73,7 +83,12 @@ describe("TC3-HMAC-SHA256 against Tencent's published examples", () => {
 
   it("signs the bytes it is given: one changed byte changes the signature", () => {
     const vector = file.vectors[0]!;
-    const base = { ...vector, service: common.service, headers: headersOf(vector), timestamp: common.timestamp };
+    const base = {
+      ...vector,
+      service: common.service,
+      headers: headersOf(vector),
+      timestamp: common.timestamp,
+    };
     const original = sign({ ...base, payload: common.payload });
     const tampered = sign({ ...base, payload: common.payload.replace("1", "2") });
     expect(tampered).not.toBe(original);
