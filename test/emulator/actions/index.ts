@@ -1,0 +1,14 @@
+import { BATCH_UPDATE_FIRMWARE } from "./batch-update-firmware.js";
+import type { ActionDef } from "./context.js";
+import { CREATE_TASK_FILE_URL } from "./create-task-file-url.js";
+import { DESCRIBE_FIRMWARE_TASK, DESCRIBE_FIRMWARE_TASKS } from "./firmware-tasks.js";
+
+export type { ActionContext, ActionDef } from "./context.js";
+
+/** The IoT Video 2020-12-15 actions the emulator implements, by X-TC-Action name. */
+export const ACTIONS: ReadonlyMap<string, ActionDef> = new Map([
+  ["BatchUpdateFirmware", BATCH_UPDATE_FIRMWARE],
+  ["CreateTaskFileUrl", CREATE_TASK_FILE_URL],
+  ["DescribeFirmwareTasks", DESCRIBE_FIRMWARE_TASKS],
+  ["DescribeFirmwareTask", DESCRIBE_FIRMWARE_TASK],
+]);

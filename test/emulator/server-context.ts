@@ -1,0 +1,13 @@
+import type { ActionContext } from "./actions/index.js";
+import type { FaultQueue } from "./faults.js";
+import type { EmulatorCredentials, RecordedRequest } from "./types.js";
+
+/** Everything a request handler may use. */
+export interface ServerContext extends ActionContext {
+  credentials: EmulatorCredentials;
+  faults: FaultQueue;
+  requests: RecordedRequest[];
+  onRequest: ((request: RecordedRequest) => void) | undefined;
+  /** A delay that ends early when the emulator closes. */
+  sleep(ms: number): Promise<void>;
+}
