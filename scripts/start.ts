@@ -16,7 +16,8 @@ try {
       endpoint: emulator.url,
     },
   });
-  process.stdout.write(run.stdout.replace(/^::add-mask::.*\n/gm, ""));
+  // Show what a runner shows by default: no mask or debug commands.
+  process.stdout.write(run.stdout.replace(/^::(add-mask|debug)::.*\n/gm, ""));
   process.stderr.write(run.stderr);
   console.log(`\nexit code ${run.code}; outputs:`);
   for (const [name, value] of Object.entries(run.outputs)) console.log(`  ${name}=${value}`);

@@ -56,3 +56,8 @@ export function quote(value: string): string {
   );
   return `'${shown.slice(1, -1)}'`;
 }
+
+/** The message of anything thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { resolve } from "node:path";
 import { resolveCredentials, SECRET_ENV, type Credentials } from "./credentials.js";
 import { InputError } from "./errors.js";
 import { parseDeviceNames } from "./device-names.js";
@@ -27,7 +28,7 @@ export type RawInputs = Record<InputName, string>;
 export type Target =
   | { kind: "devices"; deviceNames: string[]; originalVersion?: string }
   | { kind: "original-version"; originalVersion: string }
-  | { kind: "file"; path: string };
+  | { kind: "file"; path: string; absolutePath: string };
 
 /** The validated inputs of one run. */
 export interface Inputs {
@@ -82,7 +83,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
       "a version such as 2.0.0",
     ),
     upgradeMethod: upgradeMethod(value("upgrade-method")),
-    target: parseTarget(raw),
+    target: parseTarget(raw, env.GITHUB_WORKSPACE || process.cwd()),
     credentials: resolveCredentials({
       secretId: value("secret-id"),
       secretKey: value("secret-key"),
@@ -97,7 +98,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   };
 }
 
-function parseTarget(raw: RawInputs): Target {
+function parseTarget(raw: RawInputs, workspace: string): Target {
   const original = raw["firmware-original-version"].trim();
   const listPath = raw["device-list"].trim();
   const namesGiven = raw["device-names"].trim() !== "";
@@ -116,7 +117,8 @@ function parseTarget(raw: RawInputs): Target {
         "Expected no firmware-original-version with device-list: a device-list rollout upgrades exactly the listed devices.",
       );
     }
-    return { kind: "file", path: listPath };
+    // Relative paths are the workspace's, as for actions/upload-artifact and friends.
+    return { kind: "file", path: listPath, absolutePath: resolve(workspace, listPath) };
   }
   const originalVersion =
     original === ""

@@ -1,12 +1,15 @@
 import * as core from "@actions/core";
+import type { Dispatcher } from "undici";
+import { createTaskOnce } from "./create-task.js";
 import { ActionError } from "./errors.js";
 import { readInputs, type Inputs } from "./inputs.js";
-import { describeTarget, rolloutRequest } from "./rollout-request.js";
+import { describeTarget, rolloutRequest, type UploadedList } from "./rollout-request.js";
 import { writeSummary } from "./summary.js";
 import { IOTVIDEO_SERVICE, IOTVIDEO_VERSION } from "./tencent/assumptions.js";
 import { TencentClient } from "./tencent/client.js";
 import { createDispatcher } from "./tencent/http.js";
-import { batchUpdateFirmware } from "./tencent/iotvideo.js";
+import { DEFAULT_BACKOFF, type RetryPolicy } from "./tencent/retry.js";
+import { scanList, uploadList } from "./upload-list.js";
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -15,32 +18,51 @@ export async function run(): Promise<void> {
   const dispatcher = createDispatcher(CONNECT_TIMEOUT_MS);
   try {
     const inputs = readInputs();
-    const client = new TencentClient({
-      endpoint: inputs.endpoint,
-      service: IOTVIDEO_SERVICE,
-      version: IOTVIDEO_VERSION,
-      credentials: inputs.credentials,
-      ...(inputs.region === undefined ? {} : { region: inputs.region }),
-      timeoutMs: inputs.requestTimeoutMs,
-      dispatcher,
-      logger: core,
-    });
     warnAboutPlainHttp(inputs);
-    const target = describeTarget(inputs);
+    // A device list is read and checked whole before the first request.
+    const scanned = inputs.target.kind === "file" ? await scanList(inputs.target) : undefined;
+    const { client, policy } = connect(inputs, dispatcher);
+    const list: UploadedList | undefined =
+      scanned && (await uploadList(client, inputs.productId, scanned, policy, dispatcher, inputs.requestTimeoutMs));
+    const target = describeTarget(inputs, list);
     core.info(
       `Rolling out firmware ${inputs.firmwareVersion} of product ${inputs.productId} to ${target} ` +
         `(${inputs.upgradeMethod === 0 ? "silent" : "confirm"} upgrade, endpoint ${inputs.endpoint.origin}).`,
     );
-    const task = await batchUpdateFirmware(client, rolloutRequest(inputs));
-    core.setOutput("task-id", String(task.taskId));
-    core.setOutput("request-id", task.requestId);
-    core.info(`Created upgrade task ${task.taskId} (RequestId ${task.requestId}).`);
-    await writeSummary({ inputs, target, task, origin: "created" });
+    const outcome = await createTaskOnce(client, rolloutRequest(inputs, list), policy);
+    core.setOutput("task-id", String(outcome.task.taskId));
+    core.setOutput("request-id", outcome.task.requestId);
+    if (outcome.origin === "created") {
+      core.info(`Created upgrade task ${outcome.task.taskId} (RequestId ${outcome.task.requestId}).`);
+    }
+    await writeSummary({ inputs, target, ...outcome });
   } catch (error) {
     fail(error);
   } finally {
     await dispatcher.close();
   }
+}
+
+function connect(inputs: Inputs, dispatcher: Dispatcher): { client: TencentClient; policy: RetryPolicy } {
+  const client = new TencentClient({
+    endpoint: inputs.endpoint,
+    service: IOTVIDEO_SERVICE,
+    version: IOTVIDEO_VERSION,
+    credentials: inputs.credentials,
+    ...(inputs.region === undefined ? {} : { region: inputs.region }),
+    timeoutMs: inputs.requestTimeoutMs,
+    dispatcher,
+    logger: core,
+  });
+  const policy: RetryPolicy = {
+    ...DEFAULT_BACKOFF,
+    maxAttempts: inputs.maxAttempts,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: Date.now,
+    random: Math.random,
+    logger: core,
+  };
+  return { client, policy };
 }
 
 function fail(error: unknown): void {
@@ -58,8 +80,6 @@ function warnAboutPlainHttp(inputs: Inputs): void {
   const host = inputs.endpoint.hostname;
   const loopback = host === "localhost" || host.startsWith("127.") || host === "[::1]";
   if (inputs.endpoint.protocol === "http:" && !loopback) {
-    core.warning(
-      `endpoint ${inputs.endpoint.origin} is plain http: requests and the session token travel unencrypted.`,
-    );
+    core.warning(`endpoint ${inputs.endpoint.origin} is plain http: requests and the session token travel unencrypted.`);
   }
 }

@@ -47,6 +47,11 @@ export class TencentClient {
     this.now = options.now ?? Date.now;
   }
 
+  /** The server's clock as best known: the local clock plus any skew learned from its answers. */
+  serverNow(): number {
+    return this.now() + this.clockOffsetMs;
+  }
+
   /**
    * Sends one action and returns its Response, or throws ApiError / TransportError.
    * A SignatureExpire answer is retried once, signed with the server's clock.
@@ -77,7 +82,7 @@ export class TencentClient {
 
   private async send(action: string, body: string): Promise<RawAnswer> {
     const { endpoint, credentials, timeoutMs, logger } = this.options;
-    const timestamp = Math.floor((this.now() + this.clockOffsetMs) / 1000);
+    const timestamp = Math.floor(this.serverNow() / 1000);
     const signed = {
       "content-type": CONTENT_TYPE,
       host: endpoint.host,

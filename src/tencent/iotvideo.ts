@@ -59,7 +59,7 @@ export async function describeFirmwareTasks(
   firmwareVersion: string,
   offset: number,
   limit: number,
-): Promise<{ tasks: TaskInfo[]; total: number }> {
+): Promise<{ tasks: TaskInfo[]; total: number; requestId: string }> {
   const action = "DescribeFirmwareTasks";
   const result = await client.call(action, {
     ProductID: productId,
@@ -76,7 +76,7 @@ export async function describeFirmwareTasks(
       createTime: integerField(entry, action, "CreateTime"),
     };
   });
-  return { tasks, total: Number(result.data["Total"] ?? tasks.length) };
+  return { tasks, total: Number(result.data["Total"] ?? tasks.length), requestId: result.requestId };
 }
 
 function integerField(result: ApiResult, action: string, field: string): number {

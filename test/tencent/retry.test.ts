@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { ApiError, TransportError } from "../../src/errors.js";
+import { backoffDelay, classify, GaveUpError, withRetries, type RetryPolicy } from "../../src/tencent/retry.js";
+
+describe("classify", () => {
+  it.each([
+    { error: new ApiError("A", "RequestLimitExceeded", "", "r"), expected: "retry" },
+    { error: new ApiError("A", "RequestLimitExceeded.UinLimitExceeded", "", "r"), expected: "retry" },
+    { error: new ApiError("A", "InternalError", "", "r"), expected: "reconcile" },
+    { error: new ApiError("A", "ServiceUnavailable", "", "r"), expected: "reconcile" },
+    { error: new ApiError("A", "InvalidParameterValue", "", "r"), expected: "fail" },
+    { error: new ApiError("A", "ResourceNotFound.FirmwareNotExist", "", "r"), expected: "fail" },
+    { error: new ApiError("A", "FailedOperation.DeviceIsUpdating", "", "r"), expected: "fail" },
+    { error: new ApiError("A", "AuthFailure.SignatureFailure", "", "r"), expected: "fail" },
+    { error: new ApiError("A", "UnauthorizedOperation", "", "r"), expected: "fail" },
+    { error: new ApiError("A", "RequestLimitExceededSoon", "", "r"), expected: "fail" },
+    { error: new TransportError("A", "no", "ECONNREFUSED"), expected: "retry" },
+    { error: new TransportError("A", "unknown", "socket hang up"), expected: "reconcile" },
+    { error: new TransportError("A", "unknown", "HTTP 503", 503), expected: "reconcile" },
+    { error: new TransportError("A", "no", "HTTP 429", 429), expected: "retry" },
+    { error: new TransportError("A", "unknown", "HTTP 407", 407), expected: "fail" },
+    { error: new Error("bug"), expected: "fail" },
+  ])("$error.message → $expected", ({ error, expected }) => {
+    expect(classify(error)).toBe(expected);
+  });
+});
+
+describe("backoffDelay", () => {
+  const policy = { baseDelayMs: 1000, maxDelayMs: 20_000 };
+  it.each([
+    { attempt: 1, random: 0, expected: 500 },
+    { attempt: 1, random: 1, expected: 1000 },
+    { attempt: 3, random: 0.5, expected: 3000 },
+    { attempt: 10, random: 1, expected: 20_000 },
+    { attempt: 10, random: 0, expected: 10_000 },
+  ])("attempt $attempt, random $random → $expected ms", ({ attempt, random, expected }) => {
+    expect(backoffDelay(attempt, { ...policy, random: () => random })).toBe(expected);
+  });
+});
+
+describe("withRetries", () => {
+  function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { waits: number[]; lines: string[] } {
+    const waits: number[] = [];
+    const lines: string[] = [];
+    let clock = 0;
+    return {
+      maxAttempts: 4,
+      baseDelayMs: 1000,
+      maxDelayMs: 20_000,
+      budgetMs: 300_000,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+      now: () => clock,
+      random: () => 1,
+      logger: { info: () => {}, debug: () => {}, warning: (line) => void lines.push(line) },
+      waits,
+      lines,
+      ...overrides,
+    };
+  }
+  const refused = new TransportError("Call", "no", "connect ECONNREFUSED");
+  const retry = async () => undefined;
+
+  it("retries until success, logging attempt n/N, the failure and the wait", async () => {
+    const p = policy();
+    let calls = 0;
+    const result = await withRetries("Call", p, async () => (++calls < 3 ? Promise.reject(refused) : "ok"), retry);
+    expect(result).toBe("ok");
+    expect(p.waits).toEqual([1000, 2000]);
+    expect(p.lines).toEqual([
+      "Call: attempt 1/4 failed: Call failed: connect ECONNREFUSED; retrying in 1.0 s.",
+      "Call: attempt 2/4 failed: Call failed: connect ECONNREFUSED; retrying in 2.0 s.",
+    ]);
+  });
+
+  it("stops at max-attempts with the last error in the message", async () => {
+    const p = policy();
+    const error = await withRetries("Call", p, () => Promise.reject(refused), retry).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GaveUpError);
+    expect((error as Error).message).toBe("Call failed: connect ECONNREFUSED (gave up on Call after 4 attempts: max-attempts)");
+    expect(p.waits).toHaveLength(3);
+  });
+
+  it("stops when the next wait would pass the time budget", async () => {
+    const p = policy({ maxAttempts: 10, budgetMs: 10_000 });
+    const error = await withRetries("Call", p, () => Promise.reject(refused), retry).catch((e: unknown) => e);
+    expect((error as Error).message).toContain("after 4 attempts: 10 s retry budget");
+    expect(p.waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_000);
+  });
+
+  it("lets the recovery end the call with a value or with its own error", async () => {
+    const p = policy();
+    await expect(withRetries("Call", p, () => Promise.reject(refused), async () => ({ value: "found" }))).resolves.toBe("found");
+    const definite = new ApiError("Call", "InvalidParameterValue", "bad", "r");
+    await expect(
+      withRetries("Call", p, () => Promise.reject(definite), async (e, kind) => {
+        if (kind === "fail") throw e;
+        return undefined;
+      }),
+    ).rejects.toBe(definite);
+    expect(p.waits).toEqual([]);
+  });
+});
