@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2014);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(231);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -67402,7 +67402,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2014:
+/***/ 231:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70406,11 +70406,11 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./src/errors.ts
 /** Base of every failure this action expects: main prints its message alone, never a stack. */
-class errors_ActionError extends Error {
+class ActionError extends Error {
     name = "ActionError";
 }
 /** An input (or an environment variable standing in for one) that cannot be used. */
-class InputError extends errors_ActionError {
+class InputError extends ActionError {
     input;
     value;
     name = "InputError";
@@ -70421,7 +70421,7 @@ class InputError extends errors_ActionError {
     }
 }
 /** Tencent answered with an error envelope. */
-class ApiError extends errors_ActionError {
+class ApiError extends ActionError {
     action;
     code;
     apiMessage;
@@ -70436,7 +70436,7 @@ class ApiError extends errors_ActionError {
     }
 }
 /** The HTTP exchange itself failed: no connection, timeout, bad status, unreadable answer. */
-class TransportError extends errors_ActionError {
+class TransportError extends ActionError {
     action;
     delivery;
     status;
@@ -70454,7 +70454,222 @@ function quote(value) {
     const shown = JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value);
     return `'${shown.slice(1, -1)}'`;
 }
+/** The message of anything thrown. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
 
+;// CONCATENATED MODULE: ./src/tencent/iotvideo.ts
+
+/** Starts a firmware upgrade task. */
+async function batchUpdateFirmware(client, request) {
+    const result = await client.call("BatchUpdateFirmware", request);
+    return {
+        taskId: integerField(result, "BatchUpdateFirmware", "TaskId"),
+        requestId: result.requestId,
+    };
+}
+/** A pre-signed upload URL for a device-list file and the FileName to pass on. */
+async function createTaskFileUrl(client, productId) {
+    // The API spells the parameter ProductId here, unlike ProductID everywhere else.
+    const result = await client.call("CreateTaskFileUrl", { ProductId: productId });
+    return {
+        url: stringField(result, "CreateTaskFileUrl", "Url"),
+        fileName: stringField(result, "CreateTaskFileUrl", "FileName"),
+        requestId: result.requestId,
+    };
+}
+/** One page of a firmware version's tasks. */
+async function describeFirmwareTasks(client, productId, firmwareVersion, offset, limit) {
+    const action = "DescribeFirmwareTasks";
+    const result = await client.call(action, {
+        ProductID: productId,
+        FirmwareVersion: firmwareVersion,
+        Offset: offset,
+        Limit: limit,
+    });
+    const infos = Array.isArray(result.data["TaskInfos"]) ? result.data["TaskInfos"] : [];
+    const tasks = infos.map((info) => {
+        const entry = { data: info, requestId: result.requestId };
+        return {
+            taskId: integerField(entry, action, "TaskId"),
+            status: Number(entry.data["Status"] ?? -1),
+            createTime: integerField(entry, action, "CreateTime"),
+        };
+    });
+    return {
+        tasks,
+        total: Number(result.data["Total"] ?? tasks.length),
+        requestId: result.requestId,
+    };
+}
+function integerField(result, action, field) {
+    const value = result.data?.[field];
+    if (typeof value === "number" && Number.isInteger(value))
+        return value;
+    throw new ActionError(`${action} answered without an integer ${field} (RequestId: ${result.requestId})`);
+}
+function stringField(result, action, field) {
+    const value = result.data[field];
+    if (typeof value === "string" && value !== "")
+        return value;
+    throw new ActionError(`${action} answered without ${field} (RequestId: ${result.requestId})`);
+}
+
+;// CONCATENATED MODULE: ./src/tencent/retry.ts
+
+const RETRY_CODES = /^RequestLimitExceeded(\.|$)/;
+const UNKNOWN_OUTCOME_CODES = /^(InternalError|ServiceUnavailable)(\.|$)/;
+/** Sorts a failure into the three classes the README's "Failure handling" section lists. */
+function classify(error) {
+    if (error instanceof ApiError) {
+        if (RETRY_CODES.test(error.code))
+            return "retry";
+        if (UNKNOWN_OUTCOME_CODES.test(error.code))
+            return "reconcile";
+        return "fail";
+    }
+    if (error instanceof TransportError) {
+        const status = error.status ?? 0;
+        // A 4xx from the endpoint or a proxy is a refusal, not a lost answer; 429 asks us to wait.
+        if (status >= 400 && status < 500)
+            return status === 429 ? "retry" : "fail";
+        return error.delivery === "no" ? "retry" : "reconcile";
+    }
+    return "fail";
+}
+const DEFAULT_BACKOFF = {
+    baseDelayMs: 1000,
+    maxDelayMs: 20_000,
+    budgetMs: 300_000,
+};
+/** Capped exponential backoff with full jitter, for the wait after failed attempt `attempt` (1-based). */
+function backoffDelay(attempt, policy) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
+}
+/** For calls that are safe to repeat: definite errors end them, anything else is retried. */
+async function retryUnlessDefinite(error, kind) {
+    if (kind === "fail")
+        throw error;
+    return undefined;
+}
+/**
+ * Runs `attempt` until it succeeds or the bounds run out. After each failure `recover` decides:
+ * throw to stop, return `{ value }` to finish with that value, or undefined to try again.
+ */
+async function withRetries(what, policy, attempt, recover) {
+    const started = policy.now();
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            const recovered = await recover(error, classify(error));
+            if (recovered !== undefined)
+                return recovered.value;
+            const wait = backoffDelay(n, policy);
+            if (n >= policy.maxAttempts || policy.now() - started + wait > policy.budgetMs) {
+                throw new GaveUpError(error, what, n, n >= policy.maxAttempts ? "max-attempts" : `${policy.budgetMs / 1000} s retry budget`);
+            }
+            policy.logger.warning(`${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${(wait / 1000).toFixed(1)} s.`);
+            await policy.sleep(wait);
+        }
+    }
+}
+/** A call that kept failing in ways worth retrying until the bounds ran out. */
+class GaveUpError extends ActionError {
+    last;
+    name = "GaveUpError";
+    constructor(last, what, attempts, bound) {
+        super(`${messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`);
+        this.last = last;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/create-task.ts
+
+
+
+// How far before this run's start a task may be stamped and still be ours: Tencent accepts
+// signatures up to 5 minutes off its clock, so our clock and its CreateTime can differ that much.
+const CLOCK_ALLOWANCE_S = 300;
+const PAGE_SIZE = 100;
+const MAX_PAGES = 20;
+/**
+ * Creates the upgrade task exactly once. BatchUpdateFirmware has no idempotency token, so before
+ * repeating a call whose outcome is unknown we look for a task it may have created: one of this
+ * product and version, stamped since the run started, that was not there before the first attempt.
+ */
+async function createTaskOnce(client, request, policy) {
+    const since = Math.floor(client.serverNow() / 1000) - CLOCK_ALLOWANCE_S;
+    const { tasks: before } = await listTasks(client, request, since, policy).catch(explainDenied);
+    return withRetries("BatchUpdateFirmware", policy, async () => ({ task: await batchUpdateFirmware(client, request), origin: "created" }), async (error, kind) => {
+        if (kind === "fail")
+            throw error;
+        if (kind === "retry")
+            return undefined;
+        const found = await findNewTask(client, request, since, before, policy, error);
+        if (found === undefined) {
+            policy.logger.info(`No task appeared after that failure; it is safe to send BatchUpdateFirmware again.`);
+            return undefined;
+        }
+        policy.logger.warning(`The answer to BatchUpdateFirmware was lost, but task ${found.task.taskId} was created by it ` +
+            `(found with DescribeFirmwareTasks, RequestId ${found.task.requestId}); using that task.`);
+        return { value: found };
+    });
+}
+async function findNewTask(client, request, since, before, policy, cause) {
+    policy.logger.info(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}); looking for the task before trying again.`);
+    let after;
+    let requestId;
+    try {
+        ({ tasks: after, requestId } = await listTasks(client, request, since, policy));
+    }
+    catch (error) {
+        throw new OutcomeUnknownError(cause, error);
+    }
+    const fresh = [...after.values()].filter((task) => !before.has(task.taskId));
+    if (fresh.length === 0)
+        return undefined;
+    if (fresh.length > 1) {
+        const ids = fresh.map((task) => task.taskId).join(", ");
+        throw new ActionError(`BatchUpdateFirmware's answer was lost and ${fresh.length} new tasks of firmware ${request.FirmwareVersion} appeared meanwhile (${ids}); another rollout may be running. Not retrying; check them in the console.`);
+    }
+    return { task: { taskId: fresh[0].taskId, requestId }, origin: "found" };
+}
+/** Every task of the version stamped at or after `since`, paging through DescribeFirmwareTasks. */
+async function listTasks(client, request, since, policy) {
+    const tasks = new Map();
+    let requestId = "";
+    for (let page = 0; page < MAX_PAGES; page++) {
+        const result = await withRetries("DescribeFirmwareTasks", policy, () => describeFirmwareTasks(client, request.ProductID, request.FirmwareVersion, page * PAGE_SIZE, PAGE_SIZE), retryUnlessDefinite);
+        requestId = result.requestId;
+        for (const task of result.tasks)
+            if (task.createTime >= since)
+                tasks.set(task.taskId, task);
+        if (result.tasks.length < PAGE_SIZE || (page + 1) * PAGE_SIZE >= result.total)
+            break;
+    }
+    return { tasks, requestId };
+}
+/** The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint. */
+function explainDenied(error) {
+    if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
+        throw new ActionError(`${error.message}. The action lists the version's tasks before creating one, to never create two; allow iotvideo:DescribeFirmwareTasks in the CAM policy.`);
+    }
+    throw error;
+}
+/** The one ambiguous case: the create call's outcome is unknown and the lookup failed too. */
+class OutcomeUnknownError extends ActionError {
+    name = "OutcomeUnknownError";
+    constructor(cause, lookup) {
+        super(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}) and DescribeFirmwareTasks failed too (${messageOf(lookup)}): a task may or may not exist. Check the firmware's tasks in the console before running again.`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/credentials.ts
 
 /** Environment variables that may hold secrets; readInputs masks each one it finds. */
@@ -70576,6 +70791,7 @@ function parseDeviceNames(value) {
 
 
 
+
 /** Every input of action.yml, by its workflow name. */
 const INPUT_NAMES = [
     "product-id",
@@ -70623,7 +70839,7 @@ function parseInputs(raw, env) {
         productId: identifier("product-id", value("product-id"), "a product ID such as ABCDE12345"),
         firmwareVersion: identifier("firmware-version", value("firmware-version"), "a version such as 2.0.0"),
         upgradeMethod: upgradeMethod(value("upgrade-method")),
-        target: parseTarget(raw),
+        target: parseTarget(raw, env.GITHUB_WORKSPACE || process.cwd()),
         credentials: resolveCredentials({
             secretId: value("secret-id"),
             secretKey: value("secret-key"),
@@ -70636,7 +70852,7 @@ function parseInputs(raw, env) {
         maxAttempts: numberInRange("max-attempts", value("max-attempts") || "5", 1, 10, true),
     };
 }
-function parseTarget(raw) {
+function parseTarget(raw, workspace) {
     const original = raw["firmware-original-version"].trim();
     const listPath = raw["device-list"].trim();
     const namesGiven = raw["device-names"].trim() !== "";
@@ -70647,12 +70863,19 @@ function parseTarget(raw) {
         if (original !== "") {
             throw new InputError("firmware-original-version", original, "Expected no firmware-original-version with device-list: a device-list rollout upgrades exactly the listed devices.");
         }
-        return { kind: "file", path: listPath };
+        // Relative paths are the workspace's, as for actions/upload-artifact and friends.
+        return { kind: "file", path: listPath, absolutePath: (0,external_node_path_.resolve)(workspace, listPath) };
     }
-    const originalVersion = original === "" ? undefined : identifier("firmware-original-version", original, "a version such as 1.0.0");
+    const originalVersion = original === ""
+        ? undefined
+        : identifier("firmware-original-version", original, "a version such as 1.0.0");
     if (namesGiven) {
         const deviceNames = parseDeviceNames(raw["device-names"]);
-        return { kind: "devices", deviceNames, ...(originalVersion === undefined ? {} : { originalVersion }) };
+        return {
+            kind: "devices",
+            deviceNames,
+            ...(originalVersion === undefined ? {} : { originalVersion }),
+        };
     }
     if (originalVersion !== undefined)
         return { kind: "original-version", originalVersion };
@@ -70733,7 +70956,9 @@ function rolloutRequest(inputs, list) {
         case "devices":
             return {
                 ...base,
-                ...(target.originalVersion === undefined ? {} : { FirmwareOriVersion: target.originalVersion }),
+                ...(target.originalVersion === undefined
+                    ? {}
+                    : { FirmwareOriVersion: target.originalVersion }),
                 DeviceNames: target.deviceNames,
             };
         case "original-version":
@@ -70745,17 +70970,19 @@ function rolloutRequest(inputs, list) {
     }
 }
 /** One line for the log saying which devices this rollout targets. */
-function describeTarget(inputs, list) {
+function describeTarget(inputs, listedDevices) {
     const { target } = inputs;
     switch (target.kind) {
         case "devices": {
             const count = `${target.deviceNames.length} device${target.deviceNames.length === 1 ? "" : "s"}`;
-            return target.originalVersion === undefined ? count : `${count} now on ${target.originalVersion}`;
+            return target.originalVersion === undefined
+                ? count
+                : `${count} now on ${target.originalVersion}`;
         }
         case "original-version":
             return `every device now on ${target.originalVersion}`;
         case "file":
-            return `${list?.deviceCount ?? "the"} devices listed in ${target.path}`;
+            return `${listedDevices ?? "the"} devices listed in ${target.path}`;
     }
 }
 
@@ -70827,7 +71054,9 @@ function transportError(step, error, timeoutMs) {
 }
 function isTimeout(error) {
     const name = error instanceof Error ? error.name : "";
-    return name === "TimeoutError" || name === "AbortError" || errorCode(error).endsWith("_TIMEOUT") && errorCode(error) !== "UND_ERR_CONNECT_TIMEOUT";
+    return (name === "TimeoutError" ||
+        name === "AbortError" ||
+        (errorCode(error).endsWith("_TIMEOUT") && errorCode(error) !== "UND_ERR_CONNECT_TIMEOUT"));
 }
 function errorCode(error) {
     const seen = new Set();
@@ -70845,7 +71074,9 @@ function errorCode(error) {
 function describe(error, code) {
     const message = error instanceof Error ? error.message : String(error);
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    return code !== "" && !message.includes(code) ? `${code} ${message}${cause}` : `${message}${cause}`;
+    return code !== "" && !message.includes(code)
+        ? `${code} ${message}${cause}`
+        : `${message}${cause}`;
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -70929,6 +71160,10 @@ class TencentClient {
         this.options = options;
         this.now = options.now ?? Date.now;
     }
+    /** The server's clock as best known: the local clock plus any skew learned from its answers. */
+    serverNow() {
+        return this.now() + this.clockOffsetMs;
+    }
     /**
      * Sends one action and returns its Response, or throws ApiError / TransportError.
      * A SignatureExpire answer is retried once, signed with the server's clock.
@@ -70960,9 +71195,19 @@ class TencentClient {
     }
     async send(action, body) {
         const { endpoint, credentials, timeoutMs, logger } = this.options;
-        const timestamp = Math.floor((this.now() + this.clockOffsetMs) / 1000);
-        const signed = { "content-type": CONTENT_TYPE, host: endpoint.host, "x-tc-action": action.toLowerCase() };
-        const authorization = sign({ ...credentials, service: this.options.service, headers: signed, payload: body, timestamp });
+        const timestamp = Math.floor(this.serverNow() / 1000);
+        const signed = {
+            "content-type": CONTENT_TYPE,
+            host: endpoint.host,
+            "x-tc-action": action.toLowerCase(),
+        };
+        const authorization = sign({
+            ...credentials,
+            service: this.options.service,
+            headers: signed,
+            payload: body,
+            timestamp,
+        });
         logger.debug(`POST ${endpoint.origin}/ ${action} (${Buffer.byteLength(body)} bytes, X-TC-Timestamp ${timestamp})`);
         try {
             const response = await (0,node_modules_undici/* request */.Em)(endpoint, {
@@ -71027,57 +71272,847 @@ function snippet(text) {
     return flat === "" ? "(empty body)" : flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
 }
 
-;// CONCATENATED MODULE: ./src/tencent/iotvideo.ts
-
-/** Starts a firmware upgrade task. */
-async function batchUpdateFirmware(client, request) {
-    const result = await client.call("BatchUpdateFirmware", request);
-    return { taskId: integerField(result, "BatchUpdateFirmware", "TaskId"), requestId: result.requestId };
-}
-/** A pre-signed upload URL for a device-list file and the FileName to pass on. */
-async function createTaskFileUrl(client, productId) {
-    // The API spells the parameter ProductId here, unlike ProductID everywhere else.
-    const result = await client.call("CreateTaskFileUrl", { ProductId: productId });
-    return {
-        url: stringField(result, "CreateTaskFileUrl", "Url"),
-        fileName: stringField(result, "CreateTaskFileUrl", "FileName"),
-        requestId: result.requestId,
+;// CONCATENATED MODULE: ./src/device-list/duplicates.ts
+/**
+ * Names checked at most. Each takes a 32-bit fingerprint and its first line in an 8 MiB table
+ * kept half empty, so a lookup costs one or two probes. Past this many names the check stops:
+ * the action must run in 120 MiB, of which it needs ~80 before reading a byte of the list, and
+ * no structure that fits what is left tells 8 million names apart reliably (under one false
+ * report needs ~26 bits a name): a guess would report devices that are not repeated.
+ */
+const MAX_CHECKED_NAMES = 1 << 19;
+const SLOTS = MAX_CHECKED_NAMES * 2;
+const MAX_EXAMPLES = 5;
+// Names are hashed as they come and looked up in batches: lookups in a row can wait on memory
+// together, where one lookup per line would wait alone (~100 ns each on a cloud VM).
+const BATCH = 4096;
+const LAST_BYTES = [0, 0xff, 0xffff, 0xffffff];
+/**
+ * Finds repeated names by a 53-bit hash of each (slot and fingerprint): over a full table, two
+ * different names are taken for one with a chance of about 1 in 10^5.
+ */
+class DuplicateFinder {
+    // Slot i is table[2i] (fingerprint; 0 when free) and table[2i + 1] (first line, negated once
+    // the name has been seen again).
+    table;
+    batch = new Int32Array(BATCH * 5);
+    batched = 0;
+    bytes;
+    view;
+    stored = 0;
+    found = {
+        count: 0,
+        names: 0,
+        examples: [],
     };
+    complete = true;
+    add(bytes, start, length, line) {
+        if (this.stored + this.batched >= MAX_CHECKED_NAMES) {
+            this.complete = false;
+            return false;
+        }
+        if (bytes !== this.bytes) {
+            this.flush();
+            this.bytes = bytes;
+            this.view = new DataView(bytes.buffer, bytes.byteOffset);
+        }
+        const at = this.batched++ * 5;
+        hashName(this.view, start, length, this.batch, at);
+        this.batch[at + 2] = line;
+        this.batch[at + 3] = start;
+        this.batch[at + 4] = length;
+        if (this.batched === BATCH)
+            this.flush();
+        return true;
+    }
+    flush() {
+        const table = (this.table ??= new Int32Array(SLOTS * 2));
+        const { batch } = this;
+        for (let at = 0; at < this.batched * 5; at += 5) {
+            let slot = batch[at] * 2;
+            const fingerprint = batch[at + 1];
+            while (table[slot] !== 0 && table[slot] !== fingerprint)
+                slot = (slot + 2) & (SLOTS * 2 - 1);
+            if (table[slot] === 0) {
+                table[slot] = fingerprint;
+                table[slot + 1] = batch[at + 2];
+                this.stored++;
+            }
+            else {
+                this.repeat(slot + 1, at);
+            }
+        }
+        this.batched = 0;
+    }
+    /** The report; the table's memory is let go. */
+    report() {
+        this.flush();
+        this.table = this.bytes = this.view = undefined;
+        const checked = this.stored + this.found.count;
+        return { ...this.found, checked, complete: this.complete };
+    }
+    repeat(firstLineAt, at) {
+        const table = this.table;
+        const first = table[firstLineAt];
+        this.found.count++;
+        if (first > 0) {
+            this.found.names++;
+            table[firstLineAt] = -first;
+        }
+        if (this.found.examples.length === MAX_EXAMPLES)
+            return;
+        const start = this.batch[at + 3];
+        const name = this.bytes.toString("utf8", start, start + this.batch[at + 4]);
+        this.found.examples.push({ name, lines: [Math.abs(first), this.batch[at + 2]] });
+    }
 }
-/** One page of a firmware version's tasks. */
-async function describeFirmwareTasks(client, productId, firmwareVersion, offset, limit) {
-    const action = "DescribeFirmwareTasks";
-    const result = await client.call(action, {
-        ProductID: productId,
-        FirmwareVersion: firmwareVersion,
-        Offset: offset,
-        Limit: limit,
-    });
-    const infos = Array.isArray(result.data["TaskInfos"]) ? result.data["TaskInfos"] : [];
-    const tasks = infos.map((info) => {
-        const entry = { data: info, requestId: result.requestId };
+/**
+ * Hashes four bytes at a time in two independent lanes (murmur-style mixing) into out[at] (slot)
+ * and out[at + 1] (fingerprint, never 0). The last word is masked to the name's own bytes.
+ */
+function hashName(view, start, length, out, at) {
+    let a = length;
+    let b = Math.imul(length, 0x9e3779b1);
+    const end = start + length;
+    for (let i = start; i < end; i += 4) {
+        const word = view.getInt32(i, true) & (end - i >= 4 ? -1 : LAST_BYTES[end - i]);
+        a = Math.imul(a ^ word, 0x5bd1e995);
+        a ^= a >>> 15;
+        b = Math.imul(b + word, 0xcc9e2d51);
+        b = (b << 13) | (b >>> 19);
+    }
+    a = Math.imul(a ^ (a >>> 16), 0x85ebca6b);
+    out[at] = (a ^ (a >>> 13)) & (SLOTS - 1);
+    b = Math.imul(b ^ (b >>> 16), 0xc2b2ae35);
+    out[at + 1] = (b ^ (b >>> 16)) | 1;
+}
+
+;// CONCATENATED MODULE: ./src/device-list/errors.ts
+
+
+
+/** The input this module's errors name. */
+const DEVICE_LIST_INPUT = "device-list";
+// quote() cuts values at 80 characters from the end; a path must keep its file name instead.
+const MAX_SHOWN_PATH = 80;
+const MAX_QUOTED_NAME = 60;
+/**
+ * A device-list file that cannot be used, e.g. `Invalid input 'device-list': 'fleet/devices.txt'.
+ * Line 12: device name 'a b' contains whitespace… Expected one device name per line (…).`
+ */
+class DeviceListError extends InputError {
+    line;
+    name = "DeviceListError";
+    constructor(path, problem, line) {
+        const where = line === undefined ? "" : `Line ${line}: `;
+        super(DEVICE_LIST_INPUT, shownPath(path), `${where}${problem}. Expected a UTF-8 file with one device name per line (${DEVICE_NAME_RULE}).`);
+        this.line = line;
+    }
+}
+/**
+ * A problem found in one line, before the file it came from is known to the code that found it;
+ * scan turns it into a DeviceListError.
+ */
+class LineProblem extends Error {
+    line;
+    problem;
+    name = "LineProblem";
+    constructor(line, problem) {
+        super(`line ${line}: ${problem}`);
+        this.line = line;
+        this.problem = problem;
+    }
+}
+/** The path as a reader of the job log knows it: relative to the workspace, file name kept. */
+function shownPath(path, cwd = process.cwd()) {
+    const inside = (0,external_node_path_.relative)(cwd, path);
+    const shown = inside !== "" && !inside.startsWith(`..${external_node_path_.sep}`) && inside !== ".." && !(0,external_node_path_.isAbsolute)(inside)
+        ? inside
+        : path;
+    return shown.length > MAX_SHOWN_PATH ? `…${shown.slice(-(MAX_SHOWN_PATH - 1))}` : shown;
+}
+/**
+ * quote(), kept short however the name is escaped: quote() cuts before escaping, so 80 control
+ * characters would still come out as 480 ("\\u0001" each).
+ */
+function quoteName(name) {
+    let shown = "";
+    let escaped = 0;
+    for (const character of name) {
+        escaped += JSON.stringify(character).length - 2;
+        if (escaped > MAX_QUOTED_NAME)
+            return quote(`${shown}…`);
+        shown += character;
+    }
+    return quote(shown);
+}
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/device-list/line-rule.ts
+// The device-name rule of src/device-names.ts, applied to the raw bytes of one line of a file.
+
+
+
+
+/** What a byte means to the line scanner. */
+const PLAIN = 0;
+const NEWLINE = 1;
+/** Whitespace, control characters, commas, and every byte of a non-ASCII character. */
+const SPECIAL = 2;
+/**
+ * BYTE_KIND[b] for every byte value, derived from DEVICE_NAME_FORBIDDEN so that files and the
+ * device-names input follow one rule: an ASCII byte is PLAIN exactly when a name may contain it.
+ */
+const BYTE_KIND = byteKinds();
+/**
+ * Raw lines longer than this are refused without decoding them: a valid line is one name of at
+ * most 48 characters, and this bounds what is carried from one chunk to the next.
+ */
+const MAX_LINE_BYTES = 64 * 1024;
+/** 1 where JavaScript's trim() would cut an ASCII line: tab, LF, VT, FF, CR and space. */
+const TRIMMED = new Uint8Array(256);
+for (const byte of [9, 10, 11, 12, 13, 32])
+    TRIMMED[byte] = 1;
+function byteKinds() {
+    const kinds = new Uint8Array(256).fill(SPECIAL);
+    for (let byte = 0; byte < 128; byte++) {
+        if (!DEVICE_NAME_FORBIDDEN.test(String.fromCharCode(byte)))
+            kinds[byte] = PLAIN;
+    }
+    kinds[10] = NEWLINE;
+    return kinds;
+}
+/**
+ * Writes the device name of `src[start, end)` (one line without its "\n"), trimmed the way the
+ * device-names input is, followed by "\n", into `out` at `at`. Returns the number of bytes
+ * written: 0 for a blank line. Throws LineProblem when the line cannot be a device name.
+ */
+function writeLine(src, start, end, line, out, at) {
+    if (end - start > MAX_LINE_BYTES) {
+        throw new LineProblem(line, `the line is longer than ${MAX_LINE_BYTES} bytes`);
+    }
+    let ascii = true;
+    for (let i = start; i < end && ascii; i++)
+        ascii = src[i] < 0x80;
+    return ascii
+        ? writeAsciiLine(src, start, end, line, out, at)
+        : writeTextLine(src, start, end, line, out, at);
+}
+function writeAsciiLine(src, start, end, line, out, at) {
+    let first = start;
+    let last = end;
+    while (first < last && TRIMMED[src[first]] === 1)
+        first++;
+    while (last > first && TRIMMED[src[last - 1]] === 1)
+        last--;
+    if (first === last)
+        return 0;
+    let plain = last - first <= DEVICE_NAME_MAX_LENGTH;
+    for (let i = first; i < last && plain; i++)
+        plain = BYTE_KIND[src[i]] === PLAIN;
+    if (!plain)
+        nameProblem(src.toString("latin1", first, last), line);
+    // A loop: for a name of at most 48 bytes, cheaper than a call into Buffer.copy.
+    for (let i = first; i < last; i++)
+        out[at + i - first] = src[i];
+    out[at + last - first] = 10;
+    return last - first + 1;
+}
+function writeTextLine(src, start, end, line, out, at) {
+    const bytes = src.subarray(start, end);
+    if (!(0,external_node_buffer_.isUtf8)(bytes))
+        throw new LineProblem(line, "the line is not valid UTF-8 text");
+    // trim() also drops a byte-order mark (U+FEFF), which is how a leading BOM goes.
+    const name = bytes.toString("utf8").trim();
+    if (name === "")
+        return 0;
+    if (deviceNameProblem(name) !== undefined)
+        nameProblem(name, line);
+    const length = out.write(name, at, "utf8");
+    out[at + length] = 10;
+    return length + 1;
+}
+function nameProblem(name, line) {
+    const problem = deviceNameProblem(name) ?? "cannot be a device name";
+    throw new LineProblem(line, `device name ${quoteName(name)} ${problem}`);
+}
+
+;// CONCATENATED MODULE: ./src/device-list/normalize.ts
+// The one pass over a device-list file: split into lines, check each, and produce the bytes to
+// upload. Decision: we upload a NORMALIZED form, each name trimmed and ended by "\n" (the last one
+// too), blank lines dropped, no BOM. A file already in that form (what generators write) is
+// uploaded byte for byte, so the logged MD5 is what `md5sum` says of the repository's file.
+
+
+
+/** Extra bytes every buffer given to feed() must have past `length`, for whole-word reads. */
+const SLACK_BYTES = 8;
+/** Turns chunks of a file into normalized output, counting lines and devices. */
+class ListNormalizer {
+    output;
+    names;
+    /** Device names so far. */
+    devices = 0;
+    /** Whether the output differs from the input so far. */
+    changed = false;
+    line = 1;
+    carry = Buffer.allocUnsafeSlow(MAX_LINE_BYTES + 1 + SLACK_BYTES);
+    carried = 0;
+    out;
+    outAt = 0;
+    runStart = 0;
+    rebuilding = false;
+    wantNames;
+    constructor(chunkBytes, output, names) {
+        this.output = output;
+        this.names = names;
+        this.out = Buffer.allocUnsafeSlow(Math.max(chunkBytes, this.carry.length) + SLACK_BYTES);
+        this.wantNames = names !== undefined;
+    }
+    /**
+     * Takes the next `length` bytes of the file from `chunk`, which must start on a 4-byte boundary
+     * of its ArrayBuffer, hold at most the constructor's chunkBytes, and have SLACK_BYTES after them.
+     */
+    feed(chunk, length) {
+        const lastNewline = length === 0 ? -1 : chunk.lastIndexOf(10, length - 1);
+        if (lastNewline === -1) {
+            this.carryOn(chunk, 0, length);
+            return;
+        }
+        let from = 0;
+        if (this.carried > 0) {
+            // The line split by the chunk boundary is checked on its own, in the carry buffer.
+            from = chunk.indexOf(10) + 1;
+            this.carryOn(chunk, 0, from);
+            this.lines(this.carry, 0, this.carried);
+            this.carried = 0;
+        }
+        this.lines(chunk, from, lastNewline + 1);
+        this.carryOn(chunk, lastNewline + 1, length);
+    }
+    /** Ends the file: a last line without "\n" is a line all the same, and gets one. */
+    end() {
+        if (this.carried === 0)
+            return;
+        this.changed = true;
+        this.carry[this.carried++] = 10;
+        this.lines(this.carry, 0, this.carried);
+        this.carried = 0;
+    }
+    carryOn(chunk, start, end) {
+        if (this.carried + end - start > MAX_LINE_BYTES) {
+            throw new LineProblem(this.line, `the line is longer than ${MAX_LINE_BYTES} bytes`);
+        }
+        this.carried += chunk.copy(this.carry, this.carried, start, end);
+    }
+    /**
+     * Checks the whole lines `buf[from, to)` and emits their output. Most of a file is read four
+     * bytes at a time: a word of name characters needs no look; a word holding a newline, space,
+     * comma, control or non-ASCII byte is examined byte by byte. Lines that are exactly a valid
+     * name pass through untouched; anything else goes to writeLine and the output is rebuilt.
+     */
+    lines(buf, from, to) {
+        if (from === to)
+            return;
+        const words = new Int32Array(buf.buffer, buf.byteOffset, (to + 3) >>> 2);
+        this.rebuilding = false;
+        this.runStart = from;
+        let lineStart = from;
+        let special = false;
+        let crAt = -2; // where a CR LF began; never "just before" the first byte
+        let line = this.line;
+        let clean = 0;
+        const first = from >>> 2;
+        const last = words.length - 1;
+        for (let w = first; w <= last; w++) {
+            // One pass per flagged byte: in a clean file, the newline and little else.
+            for (let flags = WORD_TRICK_APPLIES ? lookAt(words[w]) : 0x80808080 | 0; flags !== 0;) {
+                const i = (w << 2) + ((31 - Math.clz32(flags & -flags)) >>> 3);
+                flags &= flags - 1;
+                // The first and last words may hold bytes of the lines before and after.
+                if (i < from || i >= to)
+                    continue;
+                const kind = BYTE_KIND[buf[i]];
+                if (kind === PLAIN)
+                    continue;
+                if (kind !== NEWLINE) {
+                    // CR LF line ends are common enough to deserve a path of their own.
+                    if (buf[i] === 13 && i + 1 < to && buf[i + 1] === 10)
+                        crAt = i;
+                    else
+                        special = true;
+                    continue;
+                }
+                const crlf = crAt === i - 1;
+                const length = i - lineStart - (crlf ? 1 : 0);
+                if (special || length === 0 || length > DEVICE_NAME_MAX_LENGTH) {
+                    this.rewrite(buf, lineStart, i, line);
+                }
+                else if (crlf) {
+                    this.dropCr(buf, lineStart, length, line);
+                }
+                else {
+                    clean++;
+                    if (this.wantNames)
+                        this.wantNames = this.names.add(buf, lineStart, length, line);
+                }
+                line++;
+                lineStart = i + 1;
+                special = false;
+            }
+        }
+        this.line = line;
+        this.devices += clean;
+        this.names?.flush();
+        this.emit(buf, from, to);
+    }
+    /** Any line that is not exactly a name: trimmed, dropped, or refused by writeLine. */
+    rewrite(buf, start, end, line) {
+        this.copyRun(buf, start);
+        const written = writeLine(buf, start, end, line, this.out, this.outAt);
+        if (written !== end + 1 - start)
+            this.changed = true;
+        if (written > 0)
+            this.named(written - 1, line);
+        this.outAt += written;
+        this.runStart = end + 1;
+    }
+    /** A valid name of `length` ASCII bytes at `start`, then CR LF: written without the CR. */
+    dropCr(buf, start, length, line) {
+        this.copyRun(buf, start);
+        const { out, outAt } = this;
+        // A loop: for at most 48 bytes, cheaper than a call into Buffer.copy.
+        for (let i = 0; i < length; i++)
+            out[outAt + i] = buf[start + i];
+        out[outAt + length] = 10;
+        this.changed = true;
+        this.named(length, line);
+        this.outAt += length + 1;
+        this.runStart = start + length + 2;
+    }
+    /** Switches to rebuilding the output, copying the untouched lines before `start`. */
+    copyRun(buf, start) {
+        if (!this.rebuilding) {
+            this.rebuilding = true;
+            this.outAt = 0;
+        }
+        if (start > this.runStart)
+            this.outAt += buf.copy(this.out, this.outAt, this.runStart, start);
+    }
+    named(length, line) {
+        this.devices++;
+        if (this.wantNames)
+            this.wantNames = this.names.add(this.out, this.outAt, length, line);
+    }
+    emit(buf, from, to) {
+        if (!this.rebuilding) {
+            this.output(buf.subarray(from, to));
+            return;
+        }
+        this.outAt += buf.copy(this.out, this.outAt, this.runStart, to);
+        if (this.outAt > 0)
+            this.output(this.out.subarray(0, this.outAt));
+    }
+}
+// needsLook() knows the forbidden bytes of today's rule; should the rule forbid more, every word
+// is looked at (slower, still right) rather than letting those bytes through.
+const WORD_TRICK_APPLIES = BYTE_KIND.every((kind, byte) => kind === PLAIN || byte < 0x21 || byte === 0x2c || byte >= 0x7f);
+/**
+ * Whether a little-endian word of four bytes holds any byte that is not a name character:
+ * below 0x21 (newline, whitespace, controls), a comma, DEL, or 0x80 and above. The classic
+ * "has a zero byte" bit trick; it may flag a clean byte next to a flagged one, never miss one.
+ */
+function lookAt(word) {
+    const comma = word ^ 0x2c2c2c2c;
+    const del = word ^ 0x7f7f7f7f;
+    const flags = (((word - 0x21212121) | 0) & ~word) |
+        (((comma - 0x01010101) | 0) & ~comma) |
+        (((del - 0x01010101) | 0) & ~del) |
+        word;
+    return flags & 0x80808080;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./src/device-list/read-file.ts
+
+
+
+/**
+ * Bytes read at a time. Large reads keep per-chunk costs (a system call, a hash update, a
+ * message) out of the profile; 1 MiB is still small next to the 120 MiB the action may use.
+ */
+const CHUNK_BYTES = 1024 * 1024;
+/** A buffer for one chunk, aligned and with slack as ListNormalizer.feed() wants it. */
+function chunkBuffer() {
+    return Buffer.allocUnsafeSlow(CHUNK_BYTES + SLACK_BYTES);
+}
+/**
+ * Opens a device-list file. Throws DeviceListError when it is missing, unreadable, not a regular
+ * file (it is read twice: once to check, once to upload) or empty.
+ */
+async function openList(path) {
+    let file;
+    try {
+        file = await (0,promises_.open)(path, "r");
+    }
+    catch (error) {
+        throw new DeviceListError(path, openProblem(error));
+    }
+    try {
+        const stats = await file.stat();
+        if (stats.isDirectory())
+            throw new DeviceListError(path, "This is a directory, not a file");
+        if (!stats.isFile())
+            throw new DeviceListError(path, "This is not a regular file");
+        if (stats.size === 0)
+            throw new DeviceListError(path, "The file is empty");
+        return file;
+    }
+    catch (error) {
+        await file.close();
+        throw error;
+    }
+}
+/**
+ * Reads `file` from its start, each chunk into `next()`'s buffer. A consumer that is done with a
+ * chunk before asking for the next may hand out the same buffer every time.
+ */
+async function* readChunks(file, path, next) {
+    let position = 0;
+    for (;;) {
+        const buffer = next();
+        let length;
+        try {
+            ({ bytesRead: length } = await file.read(buffer, 0, CHUNK_BYTES, position));
+        }
+        catch (error) {
+            throw new DeviceListError(path, `The file could not be read (${read_file_describe(error)})`);
+        }
+        if (length === 0)
+            return;
+        position += length;
+        yield { buffer, length };
+    }
+}
+function openProblem(error) {
+    switch (error.code) {
+        case "ENOENT":
+            return "The file does not exist";
+        case "EACCES":
+        case "EPERM":
+            return "The file cannot be read: permission denied";
+        case "EISDIR":
+            return "This is a directory, not a file";
+        case "ENOTDIR":
+            return "A part of the path is not a directory";
+        default:
+            return `The file cannot be opened (${read_file_describe(error)})`;
+    }
+}
+function read_file_describe(error) {
+    const code = error.code;
+    const message = error instanceof Error ? error.message : String(error);
+    return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+;// CONCATENATED MODULE: ./src/device-list/scan.ts
+
+
+
+
+
+/**
+ * Reads the file once: checks every line, counts devices and computes the MD5 and size of the
+ * normalized bytes. Throws DeviceListError before anything is sent anywhere.
+ */
+async function scanDeviceList(path) {
+    const file = await openList(path);
+    // On the main thread: a worker hashing alongside the line checks took a fifth off the time
+    // of an 8M-name scan but cost ~22 MiB, which the 120 MiB budget cannot spare.
+    const md5 = (0,external_node_crypto_.createHash)("md5");
+    const duplicates = new DuplicateFinder();
+    let size = 0;
+    const normalizer = new ListNormalizer(CHUNK_BYTES, (piece) => {
+        md5.update(piece);
+        size += piece.length;
+    }, duplicates);
+    const buffer = chunkBuffer();
+    try {
+        for await (const chunk of readChunks(file, path, () => buffer)) {
+            normalizer.feed(chunk.buffer, chunk.length);
+        }
+        normalizer.end();
+        if (normalizer.devices === 0) {
+            throw new DeviceListError(path, "The file has no device names, only blank lines");
+        }
         return {
-            taskId: integerField(entry, action, "TaskId"),
-            status: Number(entry.data["Status"] ?? -1),
-            createTime: integerField(entry, action, "CreateTime"),
+            path,
+            deviceCount: normalizer.devices,
+            md5: md5.digest("hex"),
+            size,
+            normalized: normalizer.changed,
+            duplicates: duplicates.report(),
         };
+    }
+    catch (error) {
+        throw error instanceof LineProblem
+            ? new DeviceListError(path, error.problem, error.line)
+            : error;
+    }
+    finally {
+        await file.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/device-list/upload-body.ts
+
+
+
+
+
+/** The file was edited between the scan and the upload: what was checked is not what would go. */
+class ListChangedError extends ActionError {
+    name = "ListChangedError";
+    constructor(list, detail) {
+        super(`The device list ${shownPath(list.path)} changed after it was checked (${detail}); the upload was stopped before its last byte. Run the job again once the file is final.`);
+    }
+}
+/**
+ * The bytes to upload, read from the file again: as they are, or normalized by the code that
+ * scanned them. Every byte is counted and hashed; the last piece is held back until the count
+ * and MD5 are known to match the scan, so a file changed in between is never stored whole.
+ *
+ * Pieces live in a few reused buffers, so memory stays flat however big the file (fresh 1 MiB
+ * buffers would pile up as garbage, ~60 MiB of it, before the collector runs). Reuse is safe
+ * because every piece but the last fills a whole buffer, and undici, given an async iterable,
+ * waits for the socket's 'drain' after any write it could not pass on at once (client-h1.js,
+ * writeIterable): when it asks for a piece, the ones before have left the process.
+ */
+async function* uploadBody(list) {
+    const md5 = (0,external_node_crypto_.createHash)("md5");
+    let sent = 0;
+    let held;
+    const pieces = list.normalized ? normalizedPieces(list) : filePieces(list.path);
+    for await (const piece of pieces) {
+        sent += piece.length;
+        if (sent > list.size)
+            throw new ListChangedError(list, `more than ${list.size} bytes`);
+        md5.update(piece);
+        if (held !== undefined)
+            yield held;
+        held = piece;
+    }
+    if (sent !== list.size)
+        throw new ListChangedError(list, `${sent} bytes instead of ${list.size}`);
+    const digest = md5.digest("hex");
+    if (digest !== list.md5)
+        throw new ListChangedError(list, `MD5 ${digest}, not ${list.md5}`);
+    if (held !== undefined)
+        yield held;
+}
+/**
+ * Buffers handed out in turn. Four are in use at worst: one held back by uploadBody, and while a
+ * chunk is normalized, the one being filled plus two it may fill (a chunk's output is at most a
+ * chunk and a carried line). The piece before the held one has been sent: undici asked for more.
+ */
+function bufferPool() {
+    const buffers = [chunkBuffer(), chunkBuffer(), chunkBuffer(), chunkBuffer()];
+    let next = 0;
+    return () => buffers[next++ % buffers.length];
+}
+async function* filePieces(path) {
+    const file = await openList(path);
+    try {
+        for await (const { buffer, length } of readChunks(file, path, bufferPool())) {
+            yield buffer.subarray(0, length);
+        }
+    }
+    finally {
+        await file.close();
+    }
+}
+async function* normalizedPieces(list) {
+    const pool = bufferPool();
+    let filling = pool();
+    let filled = 0;
+    const full = [];
+    const normalizer = new ListNormalizer(CHUNK_BYTES, (piece) => {
+        for (let at = 0; at < piece.length;) {
+            const copied = piece.copy(filling, filled, at, at + CHUNK_BYTES - filled);
+            at += copied;
+            filled += copied;
+            if (filled < CHUNK_BYTES)
+                continue;
+            full.push(filling.subarray(0, CHUNK_BYTES));
+            filling = pool();
+            filled = 0;
+        }
     });
-    return { tasks, total: Number(result.data["Total"] ?? tasks.length) };
+    const file = await openList(list.path);
+    const input = chunkBuffer();
+    try {
+        for await (const { length } of readChunks(file, list.path, () => input)) {
+            normalizer.feed(input, length);
+            yield* full.splice(0);
+        }
+        normalizer.end();
+        yield* full.splice(0);
+        if (filled > 0)
+            yield filling.subarray(0, filled);
+    }
+    catch (error) {
+        if (error instanceof LineProblem)
+            throw new ListChangedError(list, error.message);
+        throw error;
+    }
+    finally {
+        await file.close();
+    }
 }
-function integerField(result, action, field) {
-    const value = result.data?.[field];
-    if (typeof value === "number" && Number.isInteger(value))
-        return value;
-    throw new errors_ActionError(`${action} answered without an integer ${field} (RequestId: ${result.requestId})`);
+
+;// CONCATENATED MODULE: ./src/device-list/upload.ts
+
+
+
+
+/** How upload failures are named in messages. */
+const UPLOAD_STEP = "device-list upload";
+/**
+ * ASSUMPTION (Tencent documents neither): the pre-signed URL signs the host only, so headers are
+ * ours to choose, and the file is plain UTF-8 text. We say so, for whoever reads the object.
+ */
+const upload_CONTENT_TYPE = "text/plain; charset=utf-8";
+const MAX_ERROR_BODY = 4096;
+/**
+ * PUTs the scanned list's bytes to a pre-signed URL, streaming them from the file. Throws
+ * TransportError for network failures and error answers (status and the store's Code/Message),
+ * or ListChangedError when the file no longer has the scanned size and MD5.
+ */
+async function uploadDeviceList(list, url, options) {
+    const { dispatcher, timeoutMs } = options;
+    let response;
+    try {
+        response = await (0,node_modules_undici/* request */.Em)(url, {
+            method: "PUT",
+            dispatcher,
+            headers: { "content-type": upload_CONTENT_TYPE, "content-length": String(list.size) },
+            // An async iterable, not a stream: upload-body.ts relies on how undici writes those.
+            body: uploadBody(list),
+            // undici restarts the headers timer whenever the socket drains during the body, so it
+            // measures inactivity; the body timer covers a stalled answer.
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+        });
+    }
+    catch (error) {
+        throw failure(error, timeoutMs);
+    }
+    if (response.statusCode >= 200 && response.statusCode <= 299) {
+        await response.body.dump();
+        return;
+    }
+    const text = await readSome(response.body);
+    // An object store refuses (4xx) before storing anything; past a gateway's 5xx, who knows.
+    const delivery = response.statusCode < 500 ? "no" : "unknown";
+    throw new TransportError(UPLOAD_STEP, delivery, `HTTP ${response.statusCode}: ${storeError(text)}`, response.statusCode);
 }
-function stringField(result, action, field) {
-    const value = result.data[field];
-    if (typeof value === "string" && value !== "")
-        return value;
-    throw new ActionError(`${action} answered without ${field} (RequestId: ${result.requestId})`);
+const INACTIVITY_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+function failure(error, timeoutMs) {
+    // ListChangedError, or a DeviceListError from reading the file again.
+    if (error instanceof ActionError)
+        return error;
+    const code = error.code;
+    if (typeof code === "string" && INACTIVITY_CODES.has(code)) {
+        const detail = `no progress for ${timeoutMs / 1000} s (request-timeout)`;
+        return new TransportError(UPLOAD_STEP, "unknown", detail);
+    }
+    return transportError(UPLOAD_STEP, error, timeoutMs);
+}
+async function readSome(body) {
+    const chunks = [];
+    let length = 0;
+    try {
+        for await (const chunk of body) {
+            chunks.push(chunk);
+            length += chunk.length;
+            if (length >= MAX_ERROR_BODY)
+                break;
+        }
+    }
+    catch {
+        // What arrived before the answer broke off is all there is to show.
+    }
+    return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY).toString("utf8");
+}
+/** `Code: Message` from an object store's XML error, else the start of the body. */
+function storeError(text) {
+    const field = (name) => new RegExp(`<${name}>([^<]{0,200})</${name}>`).exec(text)?.[1]?.trim();
+    const code = field("Code");
+    const message = field("Message");
+    if (code !== undefined)
+        return message ? `${code}: ${message}` : code;
+    const flat = text.replace(/\s+/g, " ").trim();
+    if (flat === "")
+        return "(empty body)";
+    return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+}
+
+;// CONCATENATED MODULE: ./src/upload-list.ts
+
+
+
+
+
+
+/** Reads and checks the device-list file, and logs what will be uploaded. Sends nothing. */
+async function scanList(target) {
+    const list = await scanDeviceList(target.absolutePath);
+    const form = list.normalized
+        ? "normalized: trimmed, LF line ends, blank lines dropped"
+        : "the file's bytes as they are";
+    info(`Device list ${target.path}: ${list.deviceCount} devices; uploading ${list.size} bytes with MD5 ${list.md5} (${form}).`);
+    const { duplicates } = list;
+    if (duplicates.count > 0) {
+        const examples = duplicates.examples
+            .map((d) => `${d.name} (lines ${d.lines.join(" and ")})`)
+            .join(", ");
+        const scope = duplicates.complete ? "" : ` among its first ${duplicates.checked} names`;
+        warning(`Device list ${target.path} repeats ${duplicates.names} name(s)${scope} on ${duplicates.count} extra line(s), e.g. ${examples}.`);
+    }
+    else if (!duplicates.complete) {
+        info(`No repeated names among the first ${duplicates.checked} of the list (later names were not compared).`);
+    }
+    setOutput("device-count", String(list.deviceCount));
+    setOutput("device-list-md5", list.md5);
+    setOutput("device-list-size", String(list.size));
+    return list;
+}
+/**
+ * Uploads the list through a pre-signed URL from CreateTaskFileUrl. Uploads are safe to repeat
+ * (a PUT replaces the object), so every attempt asks for a fresh URL: an expired one is never reused.
+ */
+async function uploadList(client, productId, list, policy, dispatcher, timeoutMs) {
+    const fileName = await withRetries("device-list upload", policy, async () => {
+        const { url, fileName } = await createTaskFileUrl(client, productId);
+        await uploadDeviceList(list, url, { dispatcher, timeoutMs });
+        return fileName;
+    }, async (error, kind) => {
+        // Object storage answers 403 to an expired URL: the next attempt gets a fresh one.
+        if (error instanceof TransportError && error.status === 403)
+            return undefined;
+        if (kind === "fail")
+            throw error;
+        return undefined;
+    });
+    info(`Uploaded the device list as ${fileName}.`);
+    return { fileName, md5: list.md5, size: list.size, deviceCount: list.deviceCount };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -71093,25 +72128,22 @@ async function run() {
     const dispatcher = createDispatcher(CONNECT_TIMEOUT_MS);
     try {
         const inputs = readInputs();
-        const client = new TencentClient({
-            endpoint: inputs.endpoint,
-            service: IOTVIDEO_SERVICE,
-            version: IOTVIDEO_VERSION,
-            credentials: inputs.credentials,
-            ...(inputs.region === undefined ? {} : { region: inputs.region }),
-            timeoutMs: inputs.requestTimeoutMs,
-            dispatcher,
-            logger: core_namespaceObject,
-        });
         warnAboutPlainHttp(inputs);
-        const target = describeTarget(inputs);
+        // A device list is read and checked whole before the first request.
+        const scanned = inputs.target.kind === "file" ? await scanList(inputs.target) : undefined;
+        const { client, policy } = connect(inputs, dispatcher);
+        const target = describeTarget(inputs, scanned?.deviceCount);
         info(`Rolling out firmware ${inputs.firmwareVersion} of product ${inputs.productId} to ${target} ` +
             `(${inputs.upgradeMethod === 0 ? "silent" : "confirm"} upgrade, endpoint ${inputs.endpoint.origin}).`);
-        const task = await batchUpdateFirmware(client, rolloutRequest(inputs));
-        setOutput("task-id", String(task.taskId));
-        setOutput("request-id", task.requestId);
-        info(`Created upgrade task ${task.taskId} (RequestId ${task.requestId}).`);
-        await writeSummary({ inputs, target, task, origin: "created" });
+        const list = scanned &&
+            (await uploadList(client, inputs.productId, scanned, policy, dispatcher, inputs.requestTimeoutMs));
+        const outcome = await createTaskOnce(client, rolloutRequest(inputs, list), policy);
+        setOutput("task-id", String(outcome.task.taskId));
+        setOutput("request-id", outcome.task.requestId);
+        if (outcome.origin === "created") {
+            info(`Created upgrade task ${outcome.task.taskId} (RequestId ${outcome.task.requestId}).`);
+        }
+        await writeSummary({ inputs, target, ...outcome });
     }
     catch (error) {
         fail(error);
@@ -71120,8 +72152,29 @@ async function run() {
         await dispatcher.close();
     }
 }
+function connect(inputs, dispatcher) {
+    const client = new TencentClient({
+        endpoint: inputs.endpoint,
+        service: IOTVIDEO_SERVICE,
+        version: IOTVIDEO_VERSION,
+        credentials: inputs.credentials,
+        ...(inputs.region === undefined ? {} : { region: inputs.region }),
+        timeoutMs: inputs.requestTimeoutMs,
+        dispatcher,
+        logger: core_namespaceObject,
+    });
+    const policy = {
+        ...DEFAULT_BACKOFF,
+        maxAttempts: inputs.maxAttempts,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        now: Date.now,
+        random: Math.random,
+        logger: core_namespaceObject,
+    };
+    return { client, policy };
+}
 function fail(error) {
-    if (error instanceof errors_ActionError) {
+    if (error instanceof ActionError) {
         setFailed(error.message);
         return;
     }

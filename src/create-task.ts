@@ -1,5 +1,5 @@
 import { ActionError, ApiError, messageOf } from "./errors.js";
-import type { Logger, TencentClient } from "./tencent/client.js";
+import type { TencentClient } from "./tencent/client.js";
 import {
   batchUpdateFirmware,
   describeFirmwareTasks,
@@ -42,7 +42,9 @@ export async function createTaskOnce(
       if (kind === "retry") return undefined;
       const found = await findNewTask(client, request, since, before, policy, error);
       if (found === undefined) {
-        policy.logger.info(`No task appeared after that failure; it is safe to send BatchUpdateFirmware again.`);
+        policy.logger.info(
+          `No task appeared after that failure; it is safe to send BatchUpdateFirmware again.`,
+        );
         return undefined;
       }
       policy.logger.warning(
@@ -62,7 +64,9 @@ async function findNewTask(
   policy: RetryPolicy,
   cause: unknown,
 ): Promise<TaskOutcome | undefined> {
-  policy.logger.info(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}); looking for the task before trying again.`);
+  policy.logger.info(
+    `BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}); looking for the task before trying again.`,
+  );
   let after: Map<number, TaskInfo>;
   let requestId: string;
   try {
@@ -94,7 +98,14 @@ async function listTasks(
     const result = await withRetries(
       "DescribeFirmwareTasks",
       policy,
-      () => describeFirmwareTasks(client, request.ProductID, request.FirmwareVersion, page * PAGE_SIZE, PAGE_SIZE),
+      () =>
+        describeFirmwareTasks(
+          client,
+          request.ProductID,
+          request.FirmwareVersion,
+          page * PAGE_SIZE,
+          PAGE_SIZE,
+        ),
       retryUnlessDefinite,
     );
     requestId = result.requestId;

@@ -22,18 +22,28 @@ export async function run(): Promise<void> {
     // A device list is read and checked whole before the first request.
     const scanned = inputs.target.kind === "file" ? await scanList(inputs.target) : undefined;
     const { client, policy } = connect(inputs, dispatcher);
-    const list: UploadedList | undefined =
-      scanned && (await uploadList(client, inputs.productId, scanned, policy, dispatcher, inputs.requestTimeoutMs));
-    const target = describeTarget(inputs, list);
+    const target = describeTarget(inputs, scanned?.deviceCount);
     core.info(
       `Rolling out firmware ${inputs.firmwareVersion} of product ${inputs.productId} to ${target} ` +
         `(${inputs.upgradeMethod === 0 ? "silent" : "confirm"} upgrade, endpoint ${inputs.endpoint.origin}).`,
     );
+    const list: UploadedList | undefined =
+      scanned &&
+      (await uploadList(
+        client,
+        inputs.productId,
+        scanned,
+        policy,
+        dispatcher,
+        inputs.requestTimeoutMs,
+      ));
     const outcome = await createTaskOnce(client, rolloutRequest(inputs, list), policy);
     core.setOutput("task-id", String(outcome.task.taskId));
     core.setOutput("request-id", outcome.task.requestId);
     if (outcome.origin === "created") {
-      core.info(`Created upgrade task ${outcome.task.taskId} (RequestId ${outcome.task.requestId}).`);
+      core.info(
+        `Created upgrade task ${outcome.task.taskId} (RequestId ${outcome.task.requestId}).`,
+      );
     }
     await writeSummary({ inputs, target, ...outcome });
   } catch (error) {
@@ -43,7 +53,10 @@ export async function run(): Promise<void> {
   }
 }
 
-function connect(inputs: Inputs, dispatcher: Dispatcher): { client: TencentClient; policy: RetryPolicy } {
+function connect(
+  inputs: Inputs,
+  dispatcher: Dispatcher,
+): { client: TencentClient; policy: RetryPolicy } {
   const client = new TencentClient({
     endpoint: inputs.endpoint,
     service: IOTVIDEO_SERVICE,
@@ -80,6 +93,8 @@ function warnAboutPlainHttp(inputs: Inputs): void {
   const host = inputs.endpoint.hostname;
   const loopback = host === "localhost" || host.startsWith("127.") || host === "[::1]";
   if (inputs.endpoint.protocol === "http:" && !loopback) {
-    core.warning(`endpoint ${inputs.endpoint.origin} is plain http: requests and the session token travel unencrypted.`);
+    core.warning(
+      `endpoint ${inputs.endpoint.origin} is plain http: requests and the session token travel unencrypted.`,
+    );
   }
 }

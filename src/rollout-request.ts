@@ -35,7 +35,7 @@ export function rolloutRequest(inputs: Inputs, list?: UploadedList): BatchUpdate
 }
 
 /** One line for the log saying which devices this rollout targets. */
-export function describeTarget(inputs: Inputs, list?: UploadedList): string {
+export function describeTarget(inputs: Inputs, listedDevices?: number): string {
   const { target } = inputs;
   switch (target.kind) {
     case "devices": {
@@ -47,6 +47,6 @@ export function describeTarget(inputs: Inputs, list?: UploadedList): string {
     case "original-version":
       return `every device now on ${target.originalVersion}`;
     case "file":
-      return `${list?.deviceCount ?? "the"} devices listed in ${target.path}`;
+      return `${listedDevices ?? "the"} devices listed in ${target.path}`;
   }
 }

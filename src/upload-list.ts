@@ -20,9 +20,16 @@ export async function scanList(target: Extract<Target, { kind: "file" }>): Promi
   );
   const { duplicates } = list;
   if (duplicates.count > 0) {
-    const examples = duplicates.examples.map((d) => `${d.name} (lines ${d.lines.join(" and ")})`).join(", ");
+    const examples = duplicates.examples
+      .map((d) => `${d.name} (lines ${d.lines.join(" and ")})`)
+      .join(", ");
+    const scope = duplicates.complete ? "" : ` among its first ${duplicates.checked} names`;
     core.warning(
-      `Device list ${target.path} names ${duplicates.exact ? "" : "at least "}${duplicates.count} device${duplicates.count === 1 ? "" : "s"} more than once: ${examples}.`,
+      `Device list ${target.path} repeats ${duplicates.names} name(s)${scope} on ${duplicates.count} extra line(s), e.g. ${examples}.`,
+    );
+  } else if (!duplicates.complete) {
+    core.info(
+      `No repeated names among the first ${duplicates.checked} of the list (later names were not compared).`,
     );
   }
   core.setOutput("device-count", String(list.deviceCount));

@@ -36,7 +36,12 @@ describe("dist/index.js against the emulator", () => {
     expect(run.code).toBe(0);
     expect(run.errors).toEqual([]);
     const task = emulator.tasks.at(-1);
-    expect(task).toMatchObject({ productId: SAMPLE_PRODUCT_ID, firmwareVersion: "2.0.0", originalVersion: "1.0.0", upgradeMethod: 0 });
+    expect(task).toMatchObject({
+      productId: SAMPLE_PRODUCT_ID,
+      firmwareVersion: "2.0.0",
+      originalVersion: "1.0.0",
+      upgradeMethod: 0,
+    });
     expect(run.outputs["task-id"]).toBe(String(task?.taskId));
     expect(run.outputs["request-id"]).toMatch(/\S/);
     expect(run.stdout).toContain(`Created upgrade task ${task?.taskId}`);
@@ -47,7 +52,10 @@ describe("dist/index.js against the emulator", () => {
       inputs: inputs({ "device-names": "dev-001,\ndev-002", "upgrade-method": "confirm" }),
     });
     expect(run.code).toBe(0);
-    expect(emulator.tasks.at(-1)).toMatchObject({ deviceNames: ["dev-001", "dev-002"], upgradeMethod: 1 });
+    expect(emulator.tasks.at(-1)).toMatchObject({
+      deviceNames: ["dev-001", "dev-002"],
+      upgradeMethod: 1,
+    });
     expect(run.outputs["task-id"]).toBe(String(emulator.tasks.at(-1)?.taskId));
   });
 
@@ -65,7 +73,9 @@ describe("dist/index.js against the emulator", () => {
 
   it("fails with one error line carrying Tencent's code, message and RequestId", async () => {
     const before = emulator.tasks.length;
-    const run = await runAction({ inputs: inputs({ "firmware-version": "9.9.9", "firmware-original-version": "1.0.0" }) });
+    const run = await runAction({
+      inputs: inputs({ "firmware-version": "9.9.9", "firmware-original-version": "1.0.0" }),
+    });
     expect(run.code).toBe(1);
     expect(emulator.tasks).toHaveLength(before);
     expect(run.errors).toHaveLength(1);
@@ -88,7 +98,13 @@ describe("dist/index.js against the emulator", () => {
   it("fails clearly when the endpoint does not answer, without a stack trace", async () => {
     const down = await startEmulator();
     await down.close();
-    const run = await runAction({ inputs: inputs({ endpoint: down.url, "firmware-original-version": "1.0.0", "max-attempts": "1" }) });
+    const run = await runAction({
+      inputs: inputs({
+        endpoint: down.url,
+        "firmware-original-version": "1.0.0",
+        "max-attempts": "1",
+      }),
+    });
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toContain("ECONNREFUSED");
@@ -96,7 +112,9 @@ describe("dist/index.js against the emulator", () => {
   });
 
   it("rejects a bad input with one error line and sends nothing", async () => {
-    const run = await runAction({ inputs: inputs({ "upgrade-method": "later", "firmware-original-version": "1.0.0" }) });
+    const run = await runAction({
+      inputs: inputs({ "upgrade-method": "later", "firmware-original-version": "1.0.0" }),
+    });
     expect(run.code).toBe(1);
     expect(run.errors).toEqual([
       "::error::Invalid input 'upgrade-method': 'later'. Expected silent or confirm (or 0 or 1).",

@@ -22,7 +22,8 @@ const FILES: Record<string, string | Buffer> = {
 beforeAll(async () => {
   emulator = await startEmulator();
   workspace = await mkdtemp(join(tmpdir(), "bad-input-"));
-  for (const [name, content] of Object.entries(FILES)) await writeFile(join(workspace, name), content);
+  for (const [name, content] of Object.entries(FILES))
+    await writeFile(join(workspace, name), content);
   await mkdir(join(workspace, "a-directory"));
 });
 afterAll(async () => {
@@ -45,41 +46,136 @@ const list = (path: string) => ({ "device-names": "", "device-list": path });
 
 describe.each([
   { name: "missing product-id", inputs: { "product-id": "" }, input: "product-id" },
-  { name: "missing firmware-version", inputs: { "firmware-version": "" }, input: "firmware-version" },
+  {
+    name: "missing firmware-version",
+    inputs: { "firmware-version": "" },
+    input: "firmware-version",
+  },
   { name: "no credentials", inputs: { "secret-id": "", "secret-key": "" }, input: "secret-id" },
   { name: "secret-id without its key", inputs: { "secret-key": "" }, input: "secret-key" },
   { name: "secret key without its id", inputs: { "secret-id": "" }, input: "secret-id" },
-  { name: "unknown upgrade-method", inputs: { "upgrade-method": "eventually" }, input: "upgrade-method" },
-  { name: "device-names and device-list", inputs: { "device-list": "devices.txt" }, input: "device-list" },
-  { name: "device-list and firmware-original-version", inputs: { ...list("d.txt"), "firmware-original-version": "1.0.0" }, input: "firmware-original-version" },
+  {
+    name: "unknown upgrade-method",
+    inputs: { "upgrade-method": "eventually" },
+    input: "upgrade-method",
+  },
+  {
+    name: "device-names and device-list",
+    inputs: { "device-list": "devices.txt" },
+    input: "device-list",
+  },
+  {
+    name: "device-list and firmware-original-version",
+    inputs: { ...list("d.txt"), "firmware-original-version": "1.0.0" },
+    input: "firmware-original-version",
+  },
   { name: "no target", inputs: { "device-names": "" }, input: "device-names" },
   { name: "separators only", inputs: { "device-names": ", ,\n ,\n" }, input: "device-names" },
-  { name: "endpoint that is not a URL", inputs: { endpoint: "http://exa mple.com" }, input: "endpoint" },
-  { name: "endpoint with another scheme", inputs: { endpoint: "ftp://iotvideo.tencentcloudapi.com" }, input: "endpoint" },
-  { name: "control character in product-id", inputs: { "product-id": "ABC\u001bDEF" }, input: "product-id" },
-  { name: "control character in firmware-version", inputs: { "firmware-version": "2.0\u0000" }, input: "firmware-version" },
-  { name: "control character in firmware-original-version", inputs: { "firmware-original-version": "1.0\u0008" }, input: "firmware-original-version" },
-  { name: "control character in device-names", inputs: { "device-names": "dev-001\u007f" }, input: "device-names" },
+  {
+    name: "endpoint that is not a URL",
+    inputs: { endpoint: "http://exa mple.com" },
+    input: "endpoint",
+  },
+  {
+    name: "endpoint with another scheme",
+    inputs: { endpoint: "ftp://iotvideo.tencentcloudapi.com" },
+    input: "endpoint",
+  },
+  {
+    name: "control character in product-id",
+    inputs: { "product-id": "ABC\u001bDEF" },
+    input: "product-id",
+  },
+  {
+    name: "control character in firmware-version",
+    inputs: { "firmware-version": "2.0\u0001" },
+    input: "firmware-version",
+  },
+  {
+    name: "control character in firmware-original-version",
+    inputs: { "firmware-original-version": "1.0\u0008" },
+    input: "firmware-original-version",
+  },
+  {
+    name: "control character in device-names",
+    inputs: { "device-names": "dev-001\u007f" },
+    input: "device-names",
+  },
   { name: "control character in region", inputs: { region: "ap-\u0001gz" }, input: "region" },
-  { name: "control character in endpoint", inputs: { endpoint: "iotvideo\u0007.tencentcloudapi.com" }, input: "endpoint" },
-  { name: "control character in secret-id", inputs: { "secret-id": "AKID\u0002x" }, input: "secret-id" },
-  { name: "control character in secret-key", inputs: { "secret-key": "k\u0002y" }, input: "secret-key" },
-  { name: "control character in session-token", inputs: { "session-token": "t\u0003k" }, input: "session-token" },
+  {
+    name: "control character in endpoint",
+    inputs: { endpoint: "iotvideo\u0007.tencentcloudapi.com" },
+    input: "endpoint",
+  },
+  {
+    name: "control character in secret-id",
+    inputs: { "secret-id": "AKID\u0002x" },
+    input: "secret-id",
+  },
+  {
+    name: "control character in secret-key",
+    inputs: { "secret-key": "k\u0002y" },
+    input: "secret-key",
+  },
+  {
+    name: "control character in session-token",
+    inputs: { "session-token": "t\u0003k" },
+    input: "session-token",
+  },
   { name: "control character in device-list", inputs: list("dev\u0005.txt"), input: "device-list" },
   { name: "max-attempts 0", inputs: { "max-attempts": "0" }, input: "max-attempts" },
   { name: "max-attempts 11", inputs: { "max-attempts": "11" }, input: "max-attempts" },
   { name: "max-attempts not a number", inputs: { "max-attempts": "three" }, input: "max-attempts" },
   { name: "request-timeout 0", inputs: { "request-timeout": "0" }, input: "request-timeout" },
   { name: "request-timeout 601", inputs: { "request-timeout": "601" }, input: "request-timeout" },
-  { name: "request-timeout with a unit", inputs: { "request-timeout": "30s" }, input: "request-timeout" },
-  { name: "device list missing", inputs: list("missing.txt"), input: "device-list", says: "missing.txt" },
-  { name: "device list is a directory", inputs: list("a-directory"), input: "device-list", says: "a-directory" },
+  {
+    name: "request-timeout with a unit",
+    inputs: { "request-timeout": "30s" },
+    input: "request-timeout",
+  },
+  {
+    name: "device list missing",
+    inputs: list("missing.txt"),
+    input: "device-list",
+    says: "missing.txt",
+  },
+  {
+    name: "device list is a directory",
+    inputs: list("a-directory"),
+    input: "device-list",
+    says: "a-directory",
+  },
   { name: "device list empty", inputs: list("empty.txt"), input: "device-list", says: "empty.txt" },
-  { name: "device list with no device", inputs: list("blank.txt"), input: "device-list", says: "blank.txt" },
-  { name: "device list with a control character", inputs: list("control.txt"), input: "device-list", says: "line 3" },
-  { name: "device list with a space in a name", inputs: list("inner-space.txt"), input: "device-list", says: "line 2" },
-  { name: "device list with a name too long", inputs: list("too-long.txt"), input: "device-list", says: "line 2" },
-  { name: "device list not UTF-8", inputs: list("latin1.txt"), input: "device-list", says: "line 2" },
+  {
+    name: "device list with no device",
+    inputs: list("blank.txt"),
+    input: "device-list",
+    says: "blank.txt",
+  },
+  {
+    name: "device list with a control character",
+    inputs: list("control.txt"),
+    input: "device-list",
+    says: "Line 3",
+  },
+  {
+    name: "device list with a space in a name",
+    inputs: list("inner-space.txt"),
+    input: "device-list",
+    says: "Line 2",
+  },
+  {
+    name: "device list with a name too long",
+    inputs: list("too-long.txt"),
+    input: "device-list",
+    says: "Line 2",
+  },
+  {
+    name: "device list not UTF-8",
+    inputs: list("latin1.txt"),
+    input: "device-list",
+    says: "Line 2",
+  },
 ])("$name", ({ inputs, input, says }) => {
   it(`fails naming '${input}' and sends nothing`, async () => {
     emulator.requests.length = 0;

@@ -42,27 +42,64 @@ function expectOneTask(run: ActionRun): void {
 describe("retried without looking: the server did not act", () => {
   it.each<{ name: string; fault: Fault }>([
     { name: "RequestLimitExceeded", fault: { type: "rate-limit" } },
-    { name: "RequestLimitExceeded.UinLimitExceeded", fault: { type: "rate-limit", code: "RequestLimitExceeded.UinLimitExceeded" } },
+    {
+      name: "RequestLimitExceeded.UinLimitExceeded",
+      fault: { type: "rate-limit", code: "RequestLimitExceeded.UinLimitExceeded" },
+    },
   ])("$name", async ({ fault }) => {
     emulator.script("BatchUpdateFirmware", fault);
     const run = await rollout();
     expectOneTask(run);
     expect(calls("BatchUpdateFirmware")).toBe(2);
-    expect(run.stdout).toMatch(/BatchUpdateFirmware: attempt 1\/5 failed: .*RequestLimitExceeded.*; retrying in \d+\.\d s\./);
+    expect(run.stdout).toMatch(
+      /BatchUpdateFirmware: attempt 1\/5 failed: .*RequestLimitExceeded.*; retrying in \d+\.\d s\./,
+    );
   });
 });
 
 describe("outcome unknown: look for the task before retrying", () => {
   it.each<{ name: string; fault: Fault; acted: boolean }>([
     { name: "connection reset before processing", fault: { type: "reset-before" }, acted: false },
-    { name: "503 before processing", fault: { type: "status", status: 503, body: "busy" }, acted: false },
-    { name: "503 after the task was created", fault: { type: "status", status: 503, process: true }, acted: true },
-    { name: "truncated JSON after the task was created", fault: { type: "truncated" }, acted: true },
-    { name: "InternalError before processing", fault: { type: "error", code: "InternalError" }, acted: false },
-    { name: "InternalError after the task was created", fault: { type: "error", code: "InternalError", process: true }, acted: true },
-    { name: "ServiceUnavailable", fault: { type: "error", code: "ServiceUnavailable" }, acted: false },
-    { name: "answer slower than request-timeout", fault: { type: "slow", delayMs: 2500 }, acted: true },
-    { name: "answer lost after the task was created", fault: { type: "lost-after-process" }, acted: true },
+    {
+      name: "503 before processing",
+      fault: { type: "status", status: 503, body: "busy" },
+      acted: false,
+    },
+    {
+      name: "503 after the task was created",
+      fault: { type: "status", status: 503, process: true },
+      acted: true,
+    },
+    {
+      name: "truncated JSON after the task was created",
+      fault: { type: "truncated" },
+      acted: true,
+    },
+    {
+      name: "InternalError before processing",
+      fault: { type: "error", code: "InternalError" },
+      acted: false,
+    },
+    {
+      name: "InternalError after the task was created",
+      fault: { type: "error", code: "InternalError", process: true },
+      acted: true,
+    },
+    {
+      name: "ServiceUnavailable",
+      fault: { type: "error", code: "ServiceUnavailable" },
+      acted: false,
+    },
+    {
+      name: "answer slower than request-timeout",
+      fault: { type: "slow", delayMs: 2500 },
+      acted: true,
+    },
+    {
+      name: "answer lost after the task was created",
+      fault: { type: "lost-after-process" },
+      acted: true,
+    },
   ])("$name", async ({ fault, acted }) => {
     emulator.script("BatchUpdateFirmware", fault);
     const run = await rollout();
@@ -76,9 +113,21 @@ describe("outcome unknown: look for the task before retrying", () => {
 
 describe("definite errors: one attempt, no task", () => {
   it.each([
-    { name: "firmware not registered", extra: { "firmware-version": "9.9.9" }, code: "ResourceNotFound.FirmwareNotExist" },
-    { name: "wrong key", extra: { "secret-key": "wrong-key" }, code: "AuthFailure.SignatureFailure" },
-    { name: "unknown device", extra: { "firmware-original-version": "", "device-names": "nobody" }, code: "InvalidParameterValue" },
+    {
+      name: "firmware not registered",
+      extra: { "firmware-version": "9.9.9" },
+      code: "ResourceNotFound.FirmwareNotExist",
+    },
+    {
+      name: "wrong key",
+      extra: { "secret-key": "wrong-key" },
+      code: "AuthFailure.SignatureFailure",
+    },
+    {
+      name: "unknown device",
+      extra: { "firmware-original-version": "", "device-names": "nobody" },
+      code: "InvalidParameterValue",
+    },
   ])("$name", async ({ extra, code }) => {
     const run = await rollout(extra);
     expect(run.code).toBe(1);
@@ -98,13 +147,19 @@ describe("bounded when the API keeps refusing", () => {
     expect(emulator.tasks).toHaveLength(0);
     expect(calls("BatchUpdateFirmware")).toBe(3);
     expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]).toContain("gave up on BatchUpdateFirmware after 3 attempts: max-attempts");
+    expect(run.errors[0]).toContain(
+      "gave up on BatchUpdateFirmware after 3 attempts: max-attempts",
+    );
   });
 
   it("says the outcome is unknown when the lookup cannot be made either", async () => {
     emulator.script("BatchUpdateFirmware", { type: "lost-after-process" });
     // The first DescribeFirmwareTasks (before creating) succeeds; every lookup after it fails.
-    emulator.script("DescribeFirmwareTasks", { type: "slow", delayMs: 0 }, ...Array<Fault>(2).fill({ type: "rate-limit" }));
+    emulator.script(
+      "DescribeFirmwareTasks",
+      { type: "slow", delayMs: 0 },
+      ...Array<Fault>(2).fill({ type: "rate-limit" }),
+    );
     const run = await rollout({ "max-attempts": "2" });
     expect(run.code).toBe(1);
     expect(emulator.tasks).toHaveLength(1);

@@ -112,7 +112,11 @@ describe("readInputs: valid inputs", () => {
       name: "device-list names a file target",
       inputs: { ...VALID, "device-names": "", "device-list": "fleet/devices.txt" },
       check: (i: Inputs) =>
-        expect(i.target).toEqual({ kind: "file", path: "fleet/devices.txt", absolutePath: "/work/space/fleet/devices.txt" }),
+        expect(i.target).toEqual({
+          kind: "file",
+          path: "fleet/devices.txt",
+          absolutePath: "/work/space/fleet/devices.txt",
+        }),
     },
   ])("$name", ({ inputs, check }) => {
     check(read(inputs, { GITHUB_WORKSPACE: "/work/space" }));

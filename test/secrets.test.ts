@@ -10,7 +10,9 @@ let emulator: Emulator;
 let proxy: LoopbackProxy;
 
 beforeEach(async () => {
-  emulator = await startEmulator({ credentials: { secretId: "AKIDsecretstest", secretKey: "key-9c2e7b41d0", token: TOKEN } });
+  emulator = await startEmulator({
+    credentials: { secretId: "AKIDsecretstest", secretKey: "key-9c2e7b41d0", token: TOKEN },
+  });
   proxy = await startProxy();
 });
 afterEach(async () => {
@@ -37,7 +39,9 @@ function debugRun(extra: Record<string, string>): Promise<ActionRun> {
 }
 
 function sentSignatures(): string[] {
-  return [...proxy.tunnelled().matchAll(/authorization: (TC3-HMAC-SHA256 [^\r\n]+)/gi)].map((m) => m[1]!);
+  return [...proxy.tunnelled().matchAll(/authorization: (TC3-HMAC-SHA256 [^\r\n]+)/gi)].map(
+    (m) => m[1]!,
+  );
 }
 
 it.each([

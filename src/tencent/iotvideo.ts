@@ -76,7 +76,11 @@ export async function describeFirmwareTasks(
       createTime: integerField(entry, action, "CreateTime"),
     };
   });
-  return { tasks, total: Number(result.data["Total"] ?? tasks.length), requestId: result.requestId };
+  return {
+    tasks,
+    total: Number(result.data["Total"] ?? tasks.length),
+    requestId: result.requestId,
+  };
 }
 
 function integerField(result: ApiResult, action: string, field: string): number {

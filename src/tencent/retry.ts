@@ -40,10 +40,17 @@ export interface RetryPolicy {
   logger: Logger;
 }
 
-export const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000, budgetMs: 300_000 } as const;
+export const DEFAULT_BACKOFF = {
+  baseDelayMs: 1000,
+  maxDelayMs: 20_000,
+  budgetMs: 300_000,
+} as const;
 
 /** Capped exponential backoff with full jitter, for the wait after failed attempt `attempt` (1-based). */
-export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "random">): number {
+export function backoffDelay(
+  attempt: number,
+  policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "random">,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
 }
@@ -76,7 +83,12 @@ export async function withRetries<T>(
       if (recovered !== undefined) return recovered.value;
       const wait = backoffDelay(n, policy);
       if (n >= policy.maxAttempts || policy.now() - started + wait > policy.budgetMs) {
-        throw new GaveUpError(error, what, n, n >= policy.maxAttempts ? "max-attempts" : `${policy.budgetMs / 1000} s retry budget`);
+        throw new GaveUpError(
+          error,
+          what,
+          n,
+          n >= policy.maxAttempts ? "max-attempts" : `${policy.budgetMs / 1000} s retry budget`,
+        );
       }
       policy.logger.warning(
         `${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${(wait / 1000).toFixed(1)} s.`,
@@ -95,6 +107,8 @@ export class GaveUpError extends ActionError {
     attempts: number,
     bound: string,
   ) {
-    super(`${messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`);
+    super(
+      `${messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`,
+    );
   }
 }

@@ -19,10 +19,14 @@ export async function startProxy(): Promise<LoopbackProxy> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     targets.push(req.url ?? "");
-    const upstream = httpRequest(req.url ?? "", { method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = httpRequest(
+      req.url ?? "",
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on("error", () => res.destroy());
     req.pipe(upstream);
   });

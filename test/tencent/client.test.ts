@@ -5,12 +5,20 @@ import { TencentClient, type ClientOptions } from "../../src/tencent/client.js";
 import { batchUpdateFirmware } from "../../src/tencent/iotvideo.js";
 import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator } from "../emulator/index.js";
 
-const ROLLOUT = { ProductID: SAMPLE_PRODUCT_ID, FirmwareVersion: "2.0.0", FirmwareOriVersion: "1.0.0" };
+const ROLLOUT = {
+  ProductID: SAMPLE_PRODUCT_ID,
+  FirmwareVersion: "2.0.0",
+  FirmwareOriVersion: "1.0.0",
+};
 
 let emulator: Emulator;
 const dispatcher = new Agent({ connectTimeout: 2000 });
 const warnings: string[] = [];
-const logger = { info: () => {}, debug: () => {}, warning: (line: string) => void warnings.push(line) };
+const logger = {
+  info: () => {},
+  debug: () => {},
+  warning: (line: string) => void warnings.push(line),
+};
 
 function client(overrides: Partial<ClientOptions> = {}): TencentClient {
   return new TencentClient({
@@ -53,7 +61,9 @@ describe("TencentClient against the emulator", () => {
   });
 
   it("turns an error envelope into an ApiError with code, message and RequestId", async () => {
-    const error = await failure(batchUpdateFirmware(client(), { ...ROLLOUT, FirmwareVersion: "9.9.9" }));
+    const error = await failure(
+      batchUpdateFirmware(client(), { ...ROLLOUT, FirmwareVersion: "9.9.9" }),
+    );
     expect(error).toBeInstanceOf(ApiError);
     const apiError = error as ApiError;
     expect(apiError.code).toBe("ResourceNotFound.FirmwareNotExist");
@@ -62,13 +72,20 @@ describe("TencentClient against the emulator", () => {
   });
 
   it("is refused by the emulator when the key is wrong", async () => {
-    const credentials = { ...emulator.credentials, secretKey: `${emulator.credentials.secretKey}x` };
+    const credentials = {
+      ...emulator.credentials,
+      secretKey: `${emulator.credentials.secretKey}x`,
+    };
     const error = await failure(batchUpdateFirmware(client({ credentials }), ROLLOUT));
     expect((error as ApiError).code).toBe("AuthFailure.SignatureFailure");
   });
 
   it("reports a non-200 answer with its status, as an outcome it cannot know", async () => {
-    emulator.script("BatchUpdateFirmware", { type: "status", status: 503, body: "<html>Service Unavailable</html>" });
+    emulator.script("BatchUpdateFirmware", {
+      type: "status",
+      status: 503,
+      body: "<html>Service Unavailable</html>",
+    });
     const error = (await failure(batchUpdateFirmware(client(), ROLLOUT))) as TransportError;
     expect(error).toBeInstanceOf(TransportError);
     expect(error.status).toBe(503);
@@ -93,7 +110,9 @@ describe("TencentClient against the emulator", () => {
   it("gives up after request-timeout when the answer is slow", async () => {
     emulator.script("BatchUpdateFirmware", { type: "slow", delayMs: 1500 });
     const started = Date.now();
-    const error = (await failure(batchUpdateFirmware(client({ timeoutMs: 300 }), ROLLOUT))) as TransportError;
+    const error = (await failure(
+      batchUpdateFirmware(client({ timeoutMs: 300 }), ROLLOUT),
+    )) as TransportError;
     expect(error).toBeInstanceOf(TransportError);
     expect(error.message).toContain("no answer within 0.3 s");
     expect(error.delivery).toBe("unknown");
@@ -104,7 +123,9 @@ describe("TencentClient against the emulator", () => {
     const closed = await startEmulator();
     const url = closed.url;
     await closed.close();
-    const error = (await failure(batchUpdateFirmware(client({ endpoint: new URL(url) }), ROLLOUT))) as TransportError;
+    const error = (await failure(
+      batchUpdateFirmware(client({ endpoint: new URL(url) }), ROLLOUT),
+    )) as TransportError;
     expect(error).toBeInstanceOf(TransportError);
     expect(error.delivery).toBe("no");
     expect(error.message).toContain("ECONNREFUSED");
@@ -116,7 +137,10 @@ describe("TencentClient against the emulator", () => {
       const c = client({ endpoint: new URL(skewed.url), credentials: skewed.credentials });
       const task = await batchUpdateFirmware(c, ROLLOUT);
       expect(skewed.tasks.map((t) => t.taskId)).toEqual([task.taskId]);
-      expect(skewed.requests.map((r) => r.errorCode ?? "ok")).toEqual(["AuthFailure.SignatureExpire", "ok"]);
+      expect(skewed.requests.map((r) => r.errorCode ?? "ok")).toEqual([
+        "AuthFailure.SignatureExpire",
+        "ok",
+      ]);
       expect(warnings.join("\n")).toMatch(/clock is (89\d|90\d) s off/);
     } finally {
       await skewed.close();
@@ -129,7 +153,10 @@ describe("TencentClient against the emulator", () => {
     try {
       const c = client({ endpoint: new URL(withToken.url), credentials });
       await expect(batchUpdateFirmware(c, ROLLOUT)).resolves.toMatchObject({ taskId: 1 });
-      const noToken = client({ endpoint: new URL(withToken.url), credentials: emulator.credentials });
+      const noToken = client({
+        endpoint: new URL(withToken.url),
+        credentials: emulator.credentials,
+      });
       const error = (await failure(batchUpdateFirmware(noToken, ROLLOUT))) as ApiError;
       expect(error.code).toBe("AuthFailure.TokenFailure");
     } finally {

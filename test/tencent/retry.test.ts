@@ -1,11 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, TransportError } from "../../src/errors.js";
-import { backoffDelay, classify, GaveUpError, withRetries, type RetryPolicy } from "../../src/tencent/retry.js";
+import {
+  backoffDelay,
+  classify,
+  GaveUpError,
+  withRetries,
+  type RetryPolicy,
+} from "../../src/tencent/retry.js";
 
 describe("classify", () => {
   it.each([
     { error: new ApiError("A", "RequestLimitExceeded", "", "r"), expected: "retry" },
-    { error: new ApiError("A", "RequestLimitExceeded.UinLimitExceeded", "", "r"), expected: "retry" },
+    {
+      error: new ApiError("A", "RequestLimitExceeded.UinLimitExceeded", "", "r"),
+      expected: "retry",
+    },
     { error: new ApiError("A", "InternalError", "", "r"), expected: "reconcile" },
     { error: new ApiError("A", "ServiceUnavailable", "", "r"), expected: "reconcile" },
     { error: new ApiError("A", "InvalidParameterValue", "", "r"), expected: "fail" },
@@ -39,7 +48,9 @@ describe("backoffDelay", () => {
 });
 
 describe("withRetries", () => {
-  function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { waits: number[]; lines: string[] } {
+  function policy(
+    overrides: Partial<RetryPolicy> = {},
+  ): RetryPolicy & { waits: number[]; lines: string[] } {
     const waits: number[] = [];
     const lines: string[] = [];
     let clock = 0;
@@ -66,7 +77,12 @@ describe("withRetries", () => {
   it("retries until success, logging attempt n/N, the failure and the wait", async () => {
     const p = policy();
     let calls = 0;
-    const result = await withRetries("Call", p, async () => (++calls < 3 ? Promise.reject(refused) : "ok"), retry);
+    const result = await withRetries(
+      "Call",
+      p,
+      async () => (++calls < 3 ? Promise.reject(refused) : "ok"),
+      retry,
+    );
     expect(result).toBe("ok");
     expect(p.waits).toEqual([1000, 2000]);
     expect(p.lines).toEqual([
@@ -77,28 +93,46 @@ describe("withRetries", () => {
 
   it("stops at max-attempts with the last error in the message", async () => {
     const p = policy();
-    const error = await withRetries("Call", p, () => Promise.reject(refused), retry).catch((e: unknown) => e);
+    const error = await withRetries("Call", p, () => Promise.reject(refused), retry).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(GaveUpError);
-    expect((error as Error).message).toBe("Call failed: connect ECONNREFUSED (gave up on Call after 4 attempts: max-attempts)");
+    expect((error as Error).message).toBe(
+      "Call failed: connect ECONNREFUSED (gave up on Call after 4 attempts: max-attempts)",
+    );
     expect(p.waits).toHaveLength(3);
   });
 
   it("stops when the next wait would pass the time budget", async () => {
     const p = policy({ maxAttempts: 10, budgetMs: 10_000 });
-    const error = await withRetries("Call", p, () => Promise.reject(refused), retry).catch((e: unknown) => e);
+    const error = await withRetries("Call", p, () => Promise.reject(refused), retry).catch(
+      (e: unknown) => e,
+    );
     expect((error as Error).message).toContain("after 4 attempts: 10 s retry budget");
     expect(p.waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_000);
   });
 
   it("lets the recovery end the call with a value or with its own error", async () => {
     const p = policy();
-    await expect(withRetries("Call", p, () => Promise.reject(refused), async () => ({ value: "found" }))).resolves.toBe("found");
+    await expect(
+      withRetries(
+        "Call",
+        p,
+        () => Promise.reject(refused),
+        async () => ({ value: "found" }),
+      ),
+    ).resolves.toBe("found");
     const definite = new ApiError("Call", "InvalidParameterValue", "bad", "r");
     await expect(
-      withRetries("Call", p, () => Promise.reject(definite), async (e, kind) => {
-        if (kind === "fail") throw e;
-        return undefined;
-      }),
+      withRetries(
+        "Call",
+        p,
+        () => Promise.reject(definite),
+        async (e, kind) => {
+          if (kind === "fail") throw e;
+          return undefined;
+        },
+      ),
     ).rejects.toBe(definite);
     expect(p.waits).toEqual([]);
   });

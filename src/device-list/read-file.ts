@@ -1,0 +1,89 @@
+import { open, type FileHandle } from "node:fs/promises";
+import { DeviceListError } from "./errors.js";
+import { SLACK_BYTES } from "./normalize.js";
+
+/**
+ * Bytes read at a time. Large reads keep per-chunk costs (a system call, a hash update, a
+ * message) out of the profile; 1 MiB is still small next to the 120 MiB the action may use.
+ */
+export const CHUNK_BYTES = 1024 * 1024;
+
+/** A chunk of the file: `buffer[0, length)`, with SLACK_BYTES to spare after it. */
+export interface Chunk {
+  buffer: Buffer;
+  length: number;
+}
+
+/** A buffer for one chunk, aligned and with slack as ListNormalizer.feed() wants it. */
+export function chunkBuffer(): Buffer {
+  return Buffer.allocUnsafeSlow(CHUNK_BYTES + SLACK_BYTES);
+}
+
+/**
+ * Opens a device-list file. Throws DeviceListError when it is missing, unreadable, not a regular
+ * file (it is read twice: once to check, once to upload) or empty.
+ */
+export async function openList(path: string): Promise<FileHandle> {
+  let file: FileHandle;
+  try {
+    file = await open(path, "r");
+  } catch (error) {
+    throw new DeviceListError(path, openProblem(error));
+  }
+  try {
+    const stats = await file.stat();
+    if (stats.isDirectory()) throw new DeviceListError(path, "This is a directory, not a file");
+    if (!stats.isFile()) throw new DeviceListError(path, "This is not a regular file");
+    if (stats.size === 0) throw new DeviceListError(path, "The file is empty");
+    return file;
+  } catch (error) {
+    await file.close();
+    throw error;
+  }
+}
+
+/**
+ * Reads `file` from its start, each chunk into `next()`'s buffer. A consumer that is done with a
+ * chunk before asking for the next may hand out the same buffer every time.
+ */
+export async function* readChunks(
+  file: FileHandle,
+  path: string,
+  next: () => Buffer,
+): AsyncGenerator<Chunk> {
+  let position = 0;
+  for (;;) {
+    const buffer = next();
+    let length: number;
+    try {
+      ({ bytesRead: length } = await file.read(buffer, 0, CHUNK_BYTES, position));
+    } catch (error) {
+      throw new DeviceListError(path, `The file could not be read (${describe(error)})`);
+    }
+    if (length === 0) return;
+    position += length;
+    yield { buffer, length };
+  }
+}
+
+function openProblem(error: unknown): string {
+  switch ((error as { code?: unknown }).code) {
+    case "ENOENT":
+      return "The file does not exist";
+    case "EACCES":
+    case "EPERM":
+      return "The file cannot be read: permission denied";
+    case "EISDIR":
+      return "This is a directory, not a file";
+    case "ENOTDIR":
+      return "A part of the path is not a directory";
+    default:
+      return `The file cannot be opened (${describe(error)})`;
+  }
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
+}

@@ -1,0 +1,101 @@
+import { createHash } from "node:crypto";
+import { ActionError } from "../errors.js";
+import { LineProblem, shownPath } from "./errors.js";
+import { ListNormalizer } from "./normalize.js";
+import { CHUNK_BYTES, chunkBuffer, openList, readChunks } from "./read-file.js";
+import type { ScannedList } from "./scan.js";
+
+/** The file was edited between the scan and the upload: what was checked is not what would go. */
+export class ListChangedError extends ActionError {
+  override name = "ListChangedError";
+  constructor(list: ScannedList, detail: string) {
+    super(
+      `The device list ${shownPath(list.path)} changed after it was checked (${detail}); the upload was stopped before its last byte. Run the job again once the file is final.`,
+    );
+  }
+}
+
+/**
+ * The bytes to upload, read from the file again: as they are, or normalized by the code that
+ * scanned them. Every byte is counted and hashed; the last piece is held back until the count
+ * and MD5 are known to match the scan, so a file changed in between is never stored whole.
+ *
+ * Pieces live in a few reused buffers, so memory stays flat however big the file (fresh 1 MiB
+ * buffers would pile up as garbage, ~60 MiB of it, before the collector runs). Reuse is safe
+ * because every piece but the last fills a whole buffer, and undici, given an async iterable,
+ * waits for the socket's 'drain' after any write it could not pass on at once (client-h1.js,
+ * writeIterable): when it asks for a piece, the ones before have left the process.
+ */
+export async function* uploadBody(list: ScannedList): AsyncGenerator<Buffer> {
+  const md5 = createHash("md5");
+  let sent = 0;
+  let held: Buffer | undefined;
+  const pieces = list.normalized ? normalizedPieces(list) : filePieces(list.path);
+  for await (const piece of pieces) {
+    sent += piece.length;
+    if (sent > list.size) throw new ListChangedError(list, `more than ${list.size} bytes`);
+    md5.update(piece);
+    if (held !== undefined) yield held;
+    held = piece;
+  }
+  if (sent !== list.size) throw new ListChangedError(list, `${sent} bytes instead of ${list.size}`);
+  const digest = md5.digest("hex");
+  if (digest !== list.md5) throw new ListChangedError(list, `MD5 ${digest}, not ${list.md5}`);
+  if (held !== undefined) yield held;
+}
+
+/**
+ * Buffers handed out in turn. Four are in use at worst: one held back by uploadBody, and while a
+ * chunk is normalized, the one being filled plus two it may fill (a chunk's output is at most a
+ * chunk and a carried line). The piece before the held one has been sent: undici asked for more.
+ */
+function bufferPool(): () => Buffer {
+  const buffers = [chunkBuffer(), chunkBuffer(), chunkBuffer(), chunkBuffer()];
+  let next = 0;
+  return () => buffers[next++ % buffers.length]!;
+}
+
+async function* filePieces(path: string): AsyncGenerator<Buffer> {
+  const file = await openList(path);
+  try {
+    for await (const { buffer, length } of readChunks(file, path, bufferPool())) {
+      yield buffer.subarray(0, length);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+async function* normalizedPieces(list: ScannedList): AsyncGenerator<Buffer> {
+  const pool = bufferPool();
+  let filling = pool();
+  let filled = 0;
+  const full: Buffer[] = [];
+  const normalizer = new ListNormalizer(CHUNK_BYTES, (piece) => {
+    for (let at = 0; at < piece.length;) {
+      const copied = piece.copy(filling, filled, at, at + CHUNK_BYTES - filled);
+      at += copied;
+      filled += copied;
+      if (filled < CHUNK_BYTES) continue;
+      full.push(filling.subarray(0, CHUNK_BYTES));
+      filling = pool();
+      filled = 0;
+    }
+  });
+  const file = await openList(list.path);
+  const input = chunkBuffer();
+  try {
+    for await (const { length } of readChunks(file, list.path, () => input)) {
+      normalizer.feed(input, length);
+      yield* full.splice(0);
+    }
+    normalizer.end();
+    yield* full.splice(0);
+    if (filled > 0) yield filling.subarray(0, filled);
+  } catch (error) {
+    if (error instanceof LineProblem) throw new ListChangedError(list, error.message);
+    throw error;
+  } finally {
+    await file.close();
+  }
+}

@@ -1,0 +1,108 @@
+import type { Readable } from "node:stream";
+import { request, type Dispatcher } from "undici";
+import { ActionError, TransportError } from "../errors.js";
+import { transportError } from "../tencent/http.js";
+import type { ScannedList } from "./scan.js";
+import { uploadBody } from "./upload-body.js";
+
+/** How upload failures are named in messages. */
+export const UPLOAD_STEP = "device-list upload";
+
+/**
+ * ASSUMPTION (Tencent documents neither): the pre-signed URL signs the host only, so headers are
+ * ours to choose, and the file is plain UTF-8 text. We say so, for whoever reads the object.
+ */
+const CONTENT_TYPE = "text/plain; charset=utf-8";
+const MAX_ERROR_BODY = 4096;
+
+export interface UploadOptions {
+  dispatcher: Dispatcher;
+  /**
+   * Longest wait without progress: for the connection to take more bytes, and for the answer
+   * once all are sent. Not a limit on the whole upload, which at 150 MiB over a slow link can
+   * rightly take minutes.
+   */
+  timeoutMs: number;
+}
+
+/**
+ * PUTs the scanned list's bytes to a pre-signed URL, streaming them from the file. Throws
+ * TransportError for network failures and error answers (status and the store's Code/Message),
+ * or ListChangedError when the file no longer has the scanned size and MD5.
+ */
+export async function uploadDeviceList(
+  list: ScannedList,
+  url: string,
+  options: UploadOptions,
+): Promise<void> {
+  const { dispatcher, timeoutMs } = options;
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(url, {
+      method: "PUT",
+      dispatcher,
+      headers: { "content-type": CONTENT_TYPE, "content-length": String(list.size) },
+      // An async iterable, not a stream: upload-body.ts relies on how undici writes those.
+      body: uploadBody(list) as unknown as Readable,
+      // undici restarts the headers timer whenever the socket drains during the body, so it
+      // measures inactivity; the body timer covers a stalled answer.
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+  } catch (error) {
+    throw failure(error, timeoutMs);
+  }
+  if (response.statusCode >= 200 && response.statusCode <= 299) {
+    await response.body.dump();
+    return;
+  }
+  const text = await readSome(response.body);
+  // An object store refuses (4xx) before storing anything; past a gateway's 5xx, who knows.
+  const delivery = response.statusCode < 500 ? "no" : "unknown";
+  throw new TransportError(
+    UPLOAD_STEP,
+    delivery,
+    `HTTP ${response.statusCode}: ${storeError(text)}`,
+    response.statusCode,
+  );
+}
+
+const INACTIVITY_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+function failure(error: unknown, timeoutMs: number): ActionError {
+  // ListChangedError, or a DeviceListError from reading the file again.
+  if (error instanceof ActionError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && INACTIVITY_CODES.has(code)) {
+    const detail = `no progress for ${timeoutMs / 1000} s (request-timeout)`;
+    return new TransportError(UPLOAD_STEP, "unknown", detail);
+  }
+  return transportError(UPLOAD_STEP, error, timeoutMs);
+}
+
+async function readSome(body: Dispatcher.ResponseData["body"]): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= MAX_ERROR_BODY) break;
+    }
+  } catch {
+    // What arrived before the answer broke off is all there is to show.
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY).toString("utf8");
+}
+
+/** `Code: Message` from an object store's XML error, else the start of the body. */
+export function storeError(text: string): string {
+  const field = (name: string) =>
+    new RegExp(`<${name}>([^<]{0,200})</${name}>`).exec(text)?.[1]?.trim();
+  const code = field("Code");
+  const message = field("Message");
+  if (code !== undefined) return message ? `${code}: ${message}` : code;
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat === "") return "(empty body)";
+  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+}

@@ -1,0 +1,211 @@
+import { createHash } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Agent } from "undici";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { TransportError } from "../../src/errors.js";
+import { scanDeviceList, type ScannedList } from "../../src/device-list/scan.js";
+import { ListChangedError } from "../../src/device-list/upload-body.js";
+import { uploadDeviceList } from "../../src/device-list/upload.js";
+import { md5Of, normalizedText, tempDir, writeList } from "./files.js";
+
+/** One PUT as the stand-in object store saw it. */
+interface Received {
+  path: string;
+  method: string;
+  headers: IncomingHttpHeaders;
+  size: number;
+  md5: string;
+  complete: boolean;
+}
+
+const EXPIRED_XML = [
+  '<?xml version="1.0" encoding="UTF-8"?>',
+  "<Error>",
+  "  <Code>AccessDenied</Code>",
+  "  <Message>Request has expired</Message>",
+  "  <RequestId>NjQ1ZTQ5YzFfNjA</RequestId>",
+  "</Error>",
+].join("\n");
+
+// A tiny object store: hashes what it receives; the path says how to misbehave.
+function objectStore(received: Received[]): Server {
+  return createServer((req, res) => {
+    const path = req.url ?? "/";
+    const record: Received = {
+      path,
+      method: req.method ?? "",
+      headers: req.headers,
+      size: 0,
+      md5: "",
+      complete: false,
+    };
+    received.push(record);
+    if (path === "/silent") return;
+    const hash = createHash("md5");
+    req.on("data", (chunk: Buffer) => {
+      hash.update(chunk);
+      record.size += chunk.length;
+      if (path === "/cut" && record.size >= 64 * 1024) req.socket.destroy();
+      // A slow reader: the sender meets backpressure and must not touch bytes still queued.
+      if (path === "/slow" && Math.random() < 0.2) {
+        req.pause();
+        setTimeout(() => req.resume(), 2);
+      }
+    });
+    req.on("end", () => {
+      record.complete = true;
+      record.md5 = hash.digest("hex");
+      if (path === "/expired") res.writeHead(403, { "content-type": "application/xml" });
+      else if (path === "/broken") res.writeHead(500, { "content-type": "text/html" });
+      else res.writeHead(200, { etag: `"${record.md5}"` });
+      res.end(path === "/expired" ? EXPIRED_XML : path === "/broken" ? "<h1>Oops</h1>" : "");
+    });
+  });
+}
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let server: Server;
+let base: string;
+const received: Received[] = [];
+const dispatcher = new Agent({ connectTimeout: 5_000 });
+const options = { dispatcher, timeoutMs: 10_000 };
+
+beforeAll(async () => {
+  dir = await tempDir();
+  server = objectStore(received);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterEach(() => void received.splice(0));
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await dispatcher.close();
+  await dir.remove();
+});
+
+/** A list of `count` names, written with `end` after each, and its scan. */
+async function list(name: string, count: number, end = "\n"): Promise<ScannedList> {
+  const names = Array.from({ length: count }, (_, i) => `cam-${String(i).padStart(8, "0")}`);
+  return scanDeviceList(await writeList(dir.path(name), names.join(end) + end));
+}
+
+async function uploadError(list: ScannedList, path: string, timeoutMs = 10_000): Promise<Error> {
+  const error: unknown = await uploadDeviceList(list, `${base}${path}`, {
+    dispatcher,
+    timeoutMs,
+  }).then(
+    () => new Error("expected the upload to fail"),
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(Error);
+  return error as Error;
+}
+
+describe("uploadDeviceList", () => {
+  it("PUTs the file's own bytes when it needs no normalizing", async () => {
+    const scanned = await list("clean.txt", 1000);
+    await uploadDeviceList(scanned, `${base}/ok?sign=abc`, options);
+    expect(received).toMatchObject([
+      { path: "/ok?sign=abc", method: "PUT", size: scanned.size, md5: scanned.md5 },
+    ]);
+    expect(received[0]?.headers).toMatchObject({
+      "content-length": String(scanned.size),
+      "content-type": "text/plain; charset=utf-8",
+    });
+  });
+
+  it("PUTs exactly the normalized bytes of a messy multi-chunk file", async () => {
+    const text = `\uFEFF${"  dev-1 \r\n\n".repeat(3)}${Array.from({ length: 150_000 }, (_, i) => `n${i}\r\n`).join("")}last`;
+    const scanned = await scanDeviceList(await writeList(dir.path("messy.txt"), text));
+    const expected = normalizedText(text.slice(1));
+    expect(scanned).toMatchObject({ normalized: true, md5: md5Of(expected) });
+    await uploadDeviceList(scanned, `${base}/ok`, options);
+    expect(received).toMatchObject([{ size: Buffer.byteLength(expected), md5: md5Of(expected) }]);
+  });
+
+  it.each([
+    { name: "as they are", end: "\n" },
+    { name: "normalized", end: "\r\n" },
+  ])("sends the right bytes to a slow reader, $name", async ({ end }) => {
+    const scanned = await list("slow.txt", 400_000, end);
+    await uploadDeviceList(scanned, `${base}/slow`, options);
+    expect(received).toMatchObject([{ size: scanned.size, md5: scanned.md5, complete: true }]);
+  });
+
+  it("reports a 403 with the store's Code and Message; nothing was stored", async () => {
+    const error = await uploadError(await list("a.txt", 10), "/expired");
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).toMatchObject({ status: 403, delivery: "no" });
+    expect(error.message).toBe(
+      "device-list upload failed: HTTP 403: AccessDenied: Request has expired",
+    );
+  });
+
+  it("reports a 5xx with the start of its body; the store may have acted", async () => {
+    const error = await uploadError(await list("a.txt", 10), "/broken");
+    expect(error).toMatchObject({ status: 500, delivery: "unknown" });
+    expect(error.message).toContain("HTTP 500: <h1>Oops</h1>");
+  });
+
+  it("reports a connection cut mid-body as a transport failure of unknown outcome", async () => {
+    const error = await uploadError(await list("big.txt", 200_000), "/cut");
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).toMatchObject({ delivery: "unknown" });
+    expect(received[0]?.complete).toBe(false);
+  });
+
+  it("reports a refused connection as never delivered", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const scanned = await list("a.txt", 10);
+    const error: unknown = await uploadDeviceList(
+      scanned,
+      `http://127.0.0.1:${port}/`,
+      options,
+    ).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).toMatchObject({ delivery: "no" });
+  });
+
+  it("gives up when the store stops answering, after request-timeout without progress", async () => {
+    const error = await uploadError(await list("a.txt", 10), "/silent", 300);
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error.message).toBe(
+      "device-list upload failed: no progress for 0.3 s (request-timeout)",
+    );
+  });
+});
+
+describe("uploadDeviceList when the file changed after the scan", () => {
+  it("stops when the file grew", async () => {
+    const scanned = await list("grown.txt", 300_000);
+    await writeFile(scanned.path, "extra-device\n", { flag: "a" });
+    const error = await uploadError(scanned, "/ok");
+    expect(error).toBeInstanceOf(ListChangedError);
+    expect(error.message).toContain(`more than ${scanned.size} bytes`);
+    expect(received.every((upload) => !upload.complete)).toBe(true);
+  });
+
+  it("stops before the last byte when the size is the same but the MD5 is not", async () => {
+    const scanned = await list("edited.txt", 300_000);
+    const text = await readFile(scanned.path, "utf8");
+    await writeFile(scanned.path, text.replace("cam-00000007", "cam-00000008"));
+    const error = await uploadError(scanned, "/ok");
+    expect(error).toBeInstanceOf(ListChangedError);
+    expect(error.message).toContain(`not ${scanned.md5}`);
+    expect(received.every((upload) => !upload.complete && upload.size < scanned.size)).toBe(true);
+  });
+
+  it("stops when a normalized file now has a bad line", async () => {
+    const scanned = await list("crlf.txt", 1000, "\r\n");
+    await writeFile(scanned.path, "bad name\r\n", { flag: "a" });
+    const error = await uploadError(scanned, "/ok");
+    expect(error).toBeInstanceOf(ListChangedError);
+    expect(error.message).toContain("line 1001");
+  });
+});
