@@ -3,21 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator } from "./emulator/index.js";
+import { sampleInputs } from "./support/sample-inputs.js";
 import { runAction } from "./support/run-action.js";
 
 // The bundled dist/index.js as a process, the way the runner starts it.
 let emulator: Emulator;
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    "product-id": SAMPLE_PRODUCT_ID,
-    "firmware-version": "2.0.0",
-    "upgrade-method": "silent",
-    "secret-id": emulator.credentials.secretId,
-    "secret-key": emulator.credentials.secretKey,
-    endpoint: emulator.url,
-    ...extra,
-  };
+  return sampleInputs(emulator, { "upgrade-method": "silent", ...extra });
 }
 
 const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$/m;

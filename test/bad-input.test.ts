@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator } from "./emulator/index.js";
+import { startEmulator, type Emulator } from "./emulator/index.js";
+import { sampleInputs } from "./support/sample-inputs.js";
 import { runAction } from "./support/run-action.js";
 
 // Every bad input, through the bundled action: exit 1, one short ::error:: line naming the input,
@@ -32,14 +33,7 @@ afterAll(async () => {
 });
 
 function valid(): Record<string, string> {
-  return {
-    "product-id": SAMPLE_PRODUCT_ID,
-    "firmware-version": "2.0.0",
-    "device-names": "dev-001",
-    "secret-id": emulator.credentials.secretId,
-    "secret-key": emulator.credentials.secretKey,
-    endpoint: emulator.url,
-  };
+  return sampleInputs(emulator, { "device-names": "dev-001" });
 }
 
 const list = (path: string) => ({ "device-names": "", "device-list": path });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator, type Fault } from "./emulator/index.js";
+import { startEmulator, type Emulator, type Fault } from "./emulator/index.js";
+import { sampleInputs } from "./support/sample-inputs.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
 
 // Exactly-once under faults, run against the bundled action: whatever goes wrong, the emulator
@@ -15,16 +16,11 @@ afterEach(async () => {
 
 function rollout(extra: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
-    inputs: {
-      "product-id": SAMPLE_PRODUCT_ID,
-      "firmware-version": "2.0.0",
+    inputs: sampleInputs(emulator, {
       "firmware-original-version": "1.0.0",
-      "secret-id": emulator.credentials.secretId,
-      "secret-key": emulator.credentials.secretKey,
-      endpoint: emulator.url,
       "request-timeout": "1",
       ...extra,
-    },
+    }),
   });
 }
 

@@ -2,8 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator } from "./emulator/index.js";
+import { startEmulator, type Emulator } from "./emulator/index.js";
 import { startProxy, type LoopbackProxy } from "./support/proxy.js";
+import { sampleInputs } from "./support/sample-inputs.js";
 import { runAction } from "./support/run-action.js";
 
 // Self-hosted runners reach Tencent through a proxy: every request, uploads included, must go
@@ -28,14 +29,7 @@ function rollout(env: Record<string, string>) {
   return runAction({
     cwd: workspace,
     env,
-    inputs: {
-      "product-id": SAMPLE_PRODUCT_ID,
-      "firmware-version": "2.0.0",
-      "device-list": "devices.txt",
-      "secret-id": emulator.credentials.secretId,
-      "secret-key": emulator.credentials.secretKey,
-      endpoint: emulator.url,
-    },
+    inputs: sampleInputs(emulator, { "device-list": "devices.txt" }),
   });
 }
 
@@ -68,15 +62,7 @@ it("fails clearly, without a task, when the proxy is down", async () => {
   const url = proxy.url;
   await proxy.close();
   const run = await runAction({
-    inputs: {
-      "product-id": SAMPLE_PRODUCT_ID,
-      "firmware-version": "2.0.0",
-      "firmware-original-version": "1.0.0",
-      "secret-id": emulator.credentials.secretId,
-      "secret-key": emulator.credentials.secretKey,
-      endpoint: emulator.url,
-      "max-attempts": "2",
-    },
+    inputs: sampleInputs(emulator, { "firmware-original-version": "1.0.0", "max-attempts": "2" }),
     env: { HTTP_PROXY: url },
   });
   expect(run.code).toBe(1);

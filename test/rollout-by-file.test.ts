@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator } from "./emulator/index.js";
+import { sampleInputs } from "./support/sample-inputs.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
 
 // Device-list rollouts through the bundled action: the file is checked, uploaded through the
@@ -27,15 +28,7 @@ async function rolloutFile(
   await writeFile(join(workspace, "devices.txt"), content);
   return runAction({
     cwd: workspace,
-    inputs: {
-      "product-id": SAMPLE_PRODUCT_ID,
-      "firmware-version": "2.0.0",
-      "device-list": "devices.txt",
-      "secret-id": emulator.credentials.secretId,
-      "secret-key": emulator.credentials.secretKey,
-      endpoint: emulator.url,
-      ...extra,
-    },
+    inputs: sampleInputs(emulator, { "device-list": "devices.txt", ...extra }),
   });
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator } from "./emulator/index.js";
+import { startEmulator, type Emulator } from "./emulator/index.js";
 import { startProxy, type LoopbackProxy } from "./support/proxy.js";
+import { sampleInputs } from "./support/sample-inputs.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
 
 // With step debug logging on, the key, the token and every Authorization header the action sent
@@ -22,17 +23,12 @@ afterEach(async () => {
 
 function debugRun(extra: Record<string, string>): Promise<ActionRun> {
   return runAction({
-    inputs: {
-      "product-id": SAMPLE_PRODUCT_ID,
-      "firmware-version": "2.0.0",
+    inputs: sampleInputs(emulator, {
       "firmware-original-version": "1.0.0",
-      "secret-id": emulator.credentials.secretId,
-      "secret-key": emulator.credentials.secretKey,
       "session-token": TOKEN,
-      endpoint: emulator.url,
       "max-attempts": "2",
       ...extra,
-    },
+    }),
     // The proxy sees the plain-http requests, so the test knows every signature that was sent.
     env: { RUNNER_DEBUG: "1", HTTP_PROXY: proxy.url },
   });

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeviceListError } from "../../src/device-list/errors.js";
+import { MAX_LINE_BYTES } from "../../src/device-list/line-rule.js";
 import { CHUNK_BYTES } from "../../src/device-list/read-file.js";
 import { scanDeviceList } from "../../src/device-list/scan.js";
 import { md5Of, normalizedText, tempDir, writeList } from "./files.js";
@@ -92,5 +93,30 @@ describe("scanDeviceList across chunk boundaries", () => {
     const { duplicates } = await scanDeviceList(await writeList(dir.path("dups.txt"), text));
     const second = text.slice(0, CHUNK_BYTES + 7).split("\n").length;
     expect(duplicates.examples).toEqual([{ name: "twice", lines: [2, second] }]);
+  });
+
+  // A line may be padded up to MAX_LINE_BYTES, whether or not a boundary splits it.
+  it.each([
+    { name: "inside a chunk", at: 100, bytes: MAX_LINE_BYTES, valid: true },
+    { name: "split by a boundary", at: CHUNK_BYTES - 500, bytes: MAX_LINE_BYTES, valid: true },
+    { name: "one byte too long, inside", at: 100, bytes: MAX_LINE_BYTES + 1, valid: false },
+    {
+      name: "one byte too long, split",
+      at: CHUNK_BYTES - 9,
+      bytes: MAX_LINE_BYTES + 1,
+      valid: false,
+    },
+  ])("a padded line of $bytes bytes $name", async ({ at, bytes, valid }) => {
+    const padded = `${" ".repeat(bytes - 6)}padded\n`;
+    const text = new ListBuilder()
+      .place(at, padded)
+      .place(CHUNK_BYTES + 70_000, "end\n")
+      .build();
+    const outcome = await scanDeviceList(await writeList(dir.path("padded.txt"), text)).then(
+      (list) => list.md5 === md5Of(normalizedText(text)),
+      (error: unknown) => (error instanceof DeviceListError ? error.message : error),
+    );
+    if (valid) expect(outcome).toBe(true);
+    else expect(outcome).toMatch(/Line \d+: the line is longer than 65536 bytes/);
   });
 });

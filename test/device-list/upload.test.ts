@@ -53,6 +53,13 @@ function objectStore(received: Received[]): Server {
         req.pause();
         setTimeout(() => req.resume(), 2);
       }
+      // Steady, 10 MB/s: an upload longer than the timeout that never stalls. (Slower, and what
+      // loopback's big socket buffers hold would take longer than the timeout to reach us.)
+      if (path === "/steady") {
+        req.pause();
+        setTimeout(() => req.resume(), chunk.length / 10_000);
+      }
+      if (path === "/stall" && record.size >= 64 * 1024) req.pause();
     });
     req.on("end", () => {
       record.complete = true;
@@ -170,6 +177,22 @@ describe("uploadDeviceList", () => {
     ).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(TransportError);
     expect(error).toMatchObject({ delivery: "no" });
+  });
+
+  it("lets an upload take longer than request-timeout while it makes progress", async () => {
+    const scanned = await list("steady.txt", 1_000_000);
+    const started = Date.now();
+    await uploadDeviceList(scanned, `${base}/steady`, { dispatcher, timeoutMs: 1000 });
+    expect(Date.now() - started).toBeGreaterThan(1000);
+    expect(received).toMatchObject([{ size: scanned.size, md5: scanned.md5 }]);
+  });
+
+  it("gives up when the store stops reading, after request-timeout without progress", async () => {
+    const error = await uploadError(await list("stall.txt", 1_000_000), "/stall", 300);
+    expect(error.message).toBe(
+      "device-list upload failed: no progress for 0.3 s (request-timeout)",
+    );
+    expect(received[0]?.complete).toBe(false);
   });
 
   it("gives up when the store stops answering, after request-timeout without progress", async () => {
