@@ -36,7 +36,7 @@ try {
 } finally {
   await emulator?.close();
 }
-printTable(rows, Math.max(...sizes));
+printTable(rows);
 if (rows.some((row) => row.failure !== undefined)) process.exitCode = 1;
 
 async function measure(names: number, emulator: Emulator | undefined): Promise<Row> {
@@ -44,7 +44,7 @@ async function measure(names: number, emulator: Emulator | undefined): Promise<R
   if (await ensureList(path, names)) console.log(`Generated ${relative(ROOT, path)}.`);
   await md5sum(path); // Reads the file into the page cache: every contender starts warm.
   const yardstick = median(await repeat(() => md5sum(path)));
-  const scan = median(await repeat(() => scanOnce(process.execPath, path)));
+  const scan = median(await repeat(() => scanOnce(node, path)));
   const row: Row = {
     names,
     bytes: listBytes(names),
@@ -108,9 +108,9 @@ async function warnIfStale(): Promise<void> {
   if (entry !== ACTION_ENTRY) return;
   const bundled = (await stat(ACTION_ENTRY)).mtimeMs;
   const sources = await readdir(join(ROOT, "src"), { recursive: true, withFileTypes: true });
-  for (const entry of sources) {
-    if (!entry.isFile()) continue;
-    const source = join(entry.parentPath, entry.name);
+  for (const file of sources) {
+    if (!file.isFile()) continue;
+    const source = join(file.parentPath, file.name);
     if ((await stat(source)).mtimeMs > bundled) {
       console.log(`Note: ${relative(ROOT, source)} is newer than dist/index.js (npm run bundle).`);
       return;

@@ -71288,8 +71288,9 @@ const MAX_EXAMPLES = 5;
 const BATCH = 4096;
 const LAST_BYTES = [0, 0xff, 0xffff, 0xffffff];
 /**
- * Finds repeated names by a 53-bit hash of each (slot and fingerprint): over a full table, two
- * different names are taken for one with a chance of about 1 in 10^5.
+ * Finds repeated names by a hash of each: 20 bits pick the slot, 32 more are kept to compare.
+ * Two different names are taken for one with a chance of about 1 in 3000 over a full table
+ * (half a million names), 1 in 40000 over 100000 names.
  */
 class DuplicateFinder {
     // Slot i is table[2i] (fingerprint; 0 when free) and table[2i + 1] (first line, negated once
@@ -71384,7 +71385,7 @@ function hashName(view, start, length, out, at) {
     a = Math.imul(a ^ (a >>> 16), 0x85ebca6b);
     out[at] = (a ^ (a >>> 13)) & (SLOTS - 1);
     b = Math.imul(b ^ (b >>> 16), 0xc2b2ae35);
-    out[at + 1] = (b ^ (b >>> 16)) | 1;
+    out[at + 1] = b ^ (b >>> 16) || 1;
 }
 
 ;// CONCATENATED MODULE: ./src/device-list/errors.ts
@@ -71470,6 +71471,27 @@ const BYTE_KIND = byteKinds();
  * most 48 characters, and this bounds what is carried from one chunk to the next.
  */
 const MAX_LINE_BYTES = 64 * 1024;
+/**
+ * Whether lookAt() may be trusted: it knows the forbidden bytes of today's rule and reads words
+ * little-endian. Should the rule forbid more, or the machine be big-endian, every byte is looked
+ * at instead (slower, still right).
+ */
+const WORD_TRICK_APPLIES = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 &&
+    BYTE_KIND.every((kind, byte) => kind === PLAIN || byte < 0x21 || byte === 0x2c || byte >= 0x7f);
+/**
+ * The bytes of a little-endian word that may not be name characters, as their top bits: below
+ * 0x21 (newline, whitespace, controls), a comma, DEL, or 0x80 and above. The classic "has a zero
+ * byte" bit trick; it may also flag the byte after a flagged one, never misses one.
+ */
+function lookAt(word) {
+    const comma = word ^ 0x2c2c2c2c;
+    const del = word ^ 0x7f7f7f7f;
+    const flags = (((word - 0x21212121) | 0) & ~word) |
+        (((comma - 0x01010101) | 0) & ~comma) |
+        (((del - 0x01010101) | 0) & ~del) |
+        word;
+    return flags & 0x80808080;
+}
 /** 1 where JavaScript's trim() would cut an ASCII line: tab, LF, VT, FF, CR and space. */
 const TRIMMED = new Uint8Array(256);
 for (const byte of [9, 10, 11, 12, 13, 32])
@@ -71522,7 +71544,7 @@ function writeAsciiLine(src, start, end, line, out, at) {
 function writeTextLine(src, start, end, line, out, at) {
     const bytes = src.subarray(start, end);
     if (!(0,external_node_buffer_.isUtf8)(bytes))
-        throw new LineProblem(line, "the line is not valid UTF-8 text");
+        throw new LineProblem(line, notUtf8(bytes, line));
     // trim() also drops a byte-order mark (U+FEFF), which is how a leading BOM goes.
     const name = bytes.toString("utf8").trim();
     if (name === "")
@@ -71532,6 +71554,14 @@ function writeTextLine(src, start, end, line, out, at) {
     const length = out.write(name, at, "utf8");
     out[at + length] = 10;
     return length + 1;
+}
+// Windows PowerShell 5 writes UTF-16 by default (Out-File, ">"); say so rather than "not UTF-8".
+function notUtf8(bytes, line) {
+    const [first, second] = bytes;
+    const utf16 = line === 1 && ((first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff));
+    return utf16
+        ? "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+        : "the line is not valid UTF-8 text";
 }
 function nameProblem(name, line) {
     const problem = deviceNameProblem(name) ?? "cannot be a device name";
@@ -71601,16 +71631,18 @@ class ListNormalizer {
         this.carried = 0;
     }
     carryOn(chunk, start, end) {
-        if (this.carried + end - start > MAX_LINE_BYTES) {
+        // MAX_LINE_BYTES and the line's "\n": the same limit writeLine() applies to lines in a chunk.
+        if (this.carried + end - start > MAX_LINE_BYTES + 1) {
             throw new LineProblem(this.line, `the line is longer than ${MAX_LINE_BYTES} bytes`);
         }
         this.carried += chunk.copy(this.carry, this.carried, start, end);
     }
     /**
-     * Checks the whole lines `buf[from, to)` and emits their output. Most of a file is read four
-     * bytes at a time: a word of name characters needs no look; a word holding a newline, space,
-     * comma, control or non-ASCII byte is examined byte by byte. Lines that are exactly a valid
-     * name pass through untouched; anything else goes to writeLine and the output is rebuilt.
+     * Checks the whole lines `buf[from, to)` and emits their output. The file is read four bytes
+     * at a time: lookAt() flags the bytes of a word that are not name characters (in a clean file,
+     * only "\n"), and only those are looked at. Lines that are exactly a valid name pass through
+     * untouched; anything else goes to writeLine() and the output is rebuilt. One function, with
+     * no call per line for the common case: this loop is most of the scan's time.
      */
     lines(buf, from, to) {
         if (from === to)
@@ -71627,7 +71659,7 @@ class ListNormalizer {
         const last = words.length - 1;
         for (let w = first; w <= last; w++) {
             // One pass per flagged byte: in a clean file, the newline and little else.
-            for (let flags = WORD_TRICK_APPLIES ? lookAt(words[w]) : 0x80808080 | 0; flags !== 0;) {
+            for (let flags = look(words[w]); flags !== 0;) {
                 const i = (w << 2) + ((31 - Math.clz32(flags & -flags)) >>> 3);
                 flags &= flags - 1;
                 // The first and last words may hold bytes of the lines before and after.
@@ -71715,23 +71747,8 @@ class ListNormalizer {
             this.output(this.out.subarray(0, this.outAt));
     }
 }
-// needsLook() knows the forbidden bytes of today's rule; should the rule forbid more, every word
-// is looked at (slower, still right) rather than letting those bytes through.
-const WORD_TRICK_APPLIES = BYTE_KIND.every((kind, byte) => kind === PLAIN || byte < 0x21 || byte === 0x2c || byte >= 0x7f);
-/**
- * Whether a little-endian word of four bytes holds any byte that is not a name character:
- * below 0x21 (newline, whitespace, controls), a comma, DEL, or 0x80 and above. The classic
- * "has a zero byte" bit trick; it may flag a clean byte next to a flagged one, never miss one.
- */
-function lookAt(word) {
-    const comma = word ^ 0x2c2c2c2c;
-    const del = word ^ 0x7f7f7f7f;
-    const flags = (((word - 0x21212121) | 0) & ~word) |
-        (((comma - 0x01010101) | 0) & ~comma) |
-        (((del - 0x01010101) | 0) & ~del) |
-        word;
-    return flags & 0x80808080;
-}
+// Chosen once, so the loop has one path; a check per word costs more than it looks.
+const look = WORD_TRICK_APPLIES ? lookAt : () => 0x80808080 | 0;
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
@@ -71741,7 +71758,7 @@ var promises_ = __nccwpck_require__(1455);
 
 /**
  * Bytes read at a time. Large reads keep per-chunk costs (a system call, a hash update, a
- * message) out of the profile; 1 MiB is still small next to the 120 MiB the action may use.
+ * promise) out of the profile; 1 MiB is still small next to the 120 MiB the action may use.
  */
 const CHUNK_BYTES = 1024 * 1024;
 /** A buffer for one chunk, aligned and with slack as ListNormalizer.feed() wants it. */
@@ -71753,26 +71770,19 @@ function chunkBuffer() {
  * file (it is read twice: once to check, once to upload) or empty.
  */
 async function openList(path) {
-    let file;
     try {
-        file = await (0,promises_.open)(path, "r");
-    }
-    catch (error) {
-        throw new DeviceListError(path, openProblem(error));
-    }
-    try {
-        const stats = await file.stat();
+        // Looked at before opening: opening a named pipe would wait for a writer, maybe forever.
+        const stats = await (0,promises_.stat)(path);
         if (stats.isDirectory())
             throw new DeviceListError(path, "This is a directory, not a file");
         if (!stats.isFile())
             throw new DeviceListError(path, "This is not a regular file");
         if (stats.size === 0)
             throw new DeviceListError(path, "The file is empty");
-        return file;
+        return await (0,promises_.open)(path, "r");
     }
     catch (error) {
-        await file.close();
-        throw error;
+        throw error instanceof DeviceListError ? error : new DeviceListError(path, openProblem(error));
     }
 }
 /**
@@ -71913,19 +71923,20 @@ async function* uploadBody(list) {
         yield held;
 }
 /**
- * Buffers handed out in turn. Four are in use at worst: one held back by uploadBody, and while a
- * chunk is normalized, the one being filled plus two it may fill (a chunk's output is at most a
- * chunk and a carried line). The piece before the held one has been sent: undici asked for more.
+ * `count` buffers handed out in turn. A buffer may be filled again once undici has asked for the
+ * piece after it (the 'drain' above). As they are, pieces need two: one held back by uploadBody,
+ * one being read. Normalized, one being filled may complete two more within one chunk (a
+ * chunk's output is at most a chunk and a carried line): four. Each path gets one spare.
  */
-function bufferPool() {
-    const buffers = [chunkBuffer(), chunkBuffer(), chunkBuffer(), chunkBuffer()];
+function bufferPool(count) {
+    const buffers = Array.from({ length: count }, chunkBuffer);
     let next = 0;
-    return () => buffers[next++ % buffers.length];
+    return () => buffers[next++ % count];
 }
 async function* filePieces(path) {
     const file = await openList(path);
     try {
-        for await (const { buffer, length } of readChunks(file, path, bufferPool())) {
+        for await (const { buffer, length } of readChunks(file, path, bufferPool(3))) {
             yield buffer.subarray(0, length);
         }
     }
@@ -71934,7 +71945,7 @@ async function* filePieces(path) {
     }
 }
 async function* normalizedPieces(list) {
-    const pool = bufferPool();
+    const pool = bufferPool(5);
     let filling = pool();
     let filled = 0;
     const full = [];
@@ -72000,8 +72011,9 @@ async function uploadDeviceList(list, url, options) {
             headers: { "content-type": upload_CONTENT_TYPE, "content-length": String(list.size) },
             // An async iterable, not a stream: upload-body.ts relies on how undici writes those.
             body: uploadBody(list),
-            // undici restarts the headers timer whenever the socket drains during the body, so it
-            // measures inactivity; the body timer covers a stalled answer.
+            // undici's headers timer only fires on a socket that is waiting to drain or done sending,
+            // and restarts with every write that must wait: it measures a stall, not the whole upload.
+            // The body timer covers an answer that stops halfway.
             headersTimeout: timeoutMs,
             bodyTimeout: timeoutMs,
         });

@@ -22,6 +22,31 @@ export const BYTE_KIND: Uint8Array = byteKinds();
  */
 export const MAX_LINE_BYTES = 64 * 1024;
 
+/**
+ * Whether lookAt() may be trusted: it knows the forbidden bytes of today's rule and reads words
+ * little-endian. Should the rule forbid more, or the machine be big-endian, every byte is looked
+ * at instead (slower, still right).
+ */
+export const WORD_TRICK_APPLIES =
+  new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 &&
+  BYTE_KIND.every((kind, byte) => kind === PLAIN || byte < 0x21 || byte === 0x2c || byte >= 0x7f);
+
+/**
+ * The bytes of a little-endian word that may not be name characters, as their top bits: below
+ * 0x21 (newline, whitespace, controls), a comma, DEL, or 0x80 and above. The classic "has a zero
+ * byte" bit trick; it may also flag the byte after a flagged one, never misses one.
+ */
+export function lookAt(word: number): number {
+  const comma = word ^ 0x2c2c2c2c;
+  const del = word ^ 0x7f7f7f7f;
+  const flags =
+    (((word - 0x21212121) | 0) & ~word) |
+    (((comma - 0x01010101) | 0) & ~comma) |
+    (((del - 0x01010101) | 0) & ~del) |
+    word;
+  return flags & 0x80808080;
+}
+
 /** 1 where JavaScript's trim() would cut an ASCII line: tab, LF, VT, FF, CR and space. */
 const TRIMMED = new Uint8Array(256);
 for (const byte of [9, 10, 11, 12, 13, 32]) TRIMMED[byte] = 1;
@@ -89,7 +114,7 @@ function writeTextLine(
   at: number,
 ) {
   const bytes = src.subarray(start, end);
-  if (!isUtf8(bytes)) throw new LineProblem(line, "the line is not valid UTF-8 text");
+  if (!isUtf8(bytes)) throw new LineProblem(line, notUtf8(bytes, line));
   // trim() also drops a byte-order mark (U+FEFF), which is how a leading BOM goes.
   const name = bytes.toString("utf8").trim();
   if (name === "") return 0;
@@ -97,6 +122,16 @@ function writeTextLine(
   const length = out.write(name, at, "utf8");
   out[at + length] = 10;
   return length + 1;
+}
+
+// Windows PowerShell 5 writes UTF-16 by default (Out-File, ">"); say so rather than "not UTF-8".
+function notUtf8(bytes: Buffer, line: number): string {
+  const [first, second] = bytes;
+  const utf16 =
+    line === 1 && ((first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff));
+  return utf16
+    ? "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+    : "the line is not valid UTF-8 text";
 }
 
 function nameProblem(name: string, line: number): never {

@@ -3,7 +3,15 @@
 // too), blank lines dropped, no BOM. A file already in that form (what generators write) is
 // uploaded byte for byte, so the logged MD5 is what `md5sum` says of the repository's file.
 import { LineProblem } from "./errors.js";
-import { BYTE_KIND, MAX_LINE_BYTES, NEWLINE, PLAIN, writeLine } from "./line-rule.js";
+import {
+  BYTE_KIND,
+  lookAt,
+  MAX_LINE_BYTES,
+  NEWLINE,
+  PLAIN,
+  WORD_TRICK_APPLIES,
+  writeLine,
+} from "./line-rule.js";
 import { DEVICE_NAME_MAX_LENGTH } from "../tencent/assumptions.js";
 
 /** Receives the normalized bytes in order; a piece is only valid during the call. */
@@ -79,17 +87,19 @@ export class ListNormalizer {
   }
 
   private carryOn(chunk: Buffer, start: number, end: number): void {
-    if (this.carried + end - start > MAX_LINE_BYTES) {
+    // MAX_LINE_BYTES and the line's "\n": the same limit writeLine() applies to lines in a chunk.
+    if (this.carried + end - start > MAX_LINE_BYTES + 1) {
       throw new LineProblem(this.line, `the line is longer than ${MAX_LINE_BYTES} bytes`);
     }
     this.carried += chunk.copy(this.carry, this.carried, start, end);
   }
 
   /**
-   * Checks the whole lines `buf[from, to)` and emits their output. Most of a file is read four
-   * bytes at a time: a word of name characters needs no look; a word holding a newline, space,
-   * comma, control or non-ASCII byte is examined byte by byte. Lines that are exactly a valid
-   * name pass through untouched; anything else goes to writeLine and the output is rebuilt.
+   * Checks the whole lines `buf[from, to)` and emits their output. The file is read four bytes
+   * at a time: lookAt() flags the bytes of a word that are not name characters (in a clean file,
+   * only "\n"), and only those are looked at. Lines that are exactly a valid name pass through
+   * untouched; anything else goes to writeLine() and the output is rebuilt. One function, with
+   * no call per line for the common case: this loop is most of the scan's time.
    */
   private lines(buf: Buffer, from: number, to: number): void {
     if (from === to) return;
@@ -105,7 +115,7 @@ export class ListNormalizer {
     const last = words.length - 1;
     for (let w = first; w <= last; w++) {
       // One pass per flagged byte: in a clean file, the newline and little else.
-      for (let flags = WORD_TRICK_APPLIES ? lookAt(words[w]!) : 0x80808080 | 0; flags !== 0;) {
+      for (let flags = look(words[w]!); flags !== 0;) {
         const i = (w << 2) + ((31 - Math.clz32(flags & -flags)) >>> 3);
         flags &= flags - 1;
         // The first and last words may hold bytes of the lines before and after.
@@ -186,24 +196,5 @@ export class ListNormalizer {
   }
 }
 
-// needsLook() knows the forbidden bytes of today's rule; should the rule forbid more, every word
-// is looked at (slower, still right) rather than letting those bytes through.
-const WORD_TRICK_APPLIES = BYTE_KIND.every(
-  (kind, byte) => kind === PLAIN || byte < 0x21 || byte === 0x2c || byte >= 0x7f,
-);
-
-/**
- * Whether a little-endian word of four bytes holds any byte that is not a name character:
- * below 0x21 (newline, whitespace, controls), a comma, DEL, or 0x80 and above. The classic
- * "has a zero byte" bit trick; it may flag a clean byte next to a flagged one, never miss one.
- */
-function lookAt(word: number): number {
-  const comma = word ^ 0x2c2c2c2c;
-  const del = word ^ 0x7f7f7f7f;
-  const flags =
-    (((word - 0x21212121) | 0) & ~word) |
-    (((comma - 0x01010101) | 0) & ~comma) |
-    (((del - 0x01010101) | 0) & ~del) |
-    word;
-  return flags & 0x80808080;
-}
+// Chosen once, so the loop has one path; a check per word costs more than it looks.
+const look: (word: number) => number = WORD_TRICK_APPLIES ? lookAt : () => 0x80808080 | 0;

@@ -1,10 +1,10 @@
-import { open, type FileHandle } from "node:fs/promises";
+import { open, stat, type FileHandle } from "node:fs/promises";
 import { DeviceListError } from "./errors.js";
 import { SLACK_BYTES } from "./normalize.js";
 
 /**
  * Bytes read at a time. Large reads keep per-chunk costs (a system call, a hash update, a
- * message) out of the profile; 1 MiB is still small next to the 120 MiB the action may use.
+ * promise) out of the profile; 1 MiB is still small next to the 120 MiB the action may use.
  */
 export const CHUNK_BYTES = 1024 * 1024;
 
@@ -24,21 +24,15 @@ export function chunkBuffer(): Buffer {
  * file (it is read twice: once to check, once to upload) or empty.
  */
 export async function openList(path: string): Promise<FileHandle> {
-  let file: FileHandle;
   try {
-    file = await open(path, "r");
-  } catch (error) {
-    throw new DeviceListError(path, openProblem(error));
-  }
-  try {
-    const stats = await file.stat();
+    // Looked at before opening: opening a named pipe would wait for a writer, maybe forever.
+    const stats = await stat(path);
     if (stats.isDirectory()) throw new DeviceListError(path, "This is a directory, not a file");
     if (!stats.isFile()) throw new DeviceListError(path, "This is not a regular file");
     if (stats.size === 0) throw new DeviceListError(path, "The file is empty");
-    return file;
+    return await open(path, "r");
   } catch (error) {
-    await file.close();
-    throw error;
+    throw error instanceof DeviceListError ? error : new DeviceListError(path, openProblem(error));
   }
 }
 

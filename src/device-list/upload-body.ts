@@ -45,20 +45,21 @@ export async function* uploadBody(list: ScannedList): AsyncGenerator<Buffer> {
 }
 
 /**
- * Buffers handed out in turn. Four are in use at worst: one held back by uploadBody, and while a
- * chunk is normalized, the one being filled plus two it may fill (a chunk's output is at most a
- * chunk and a carried line). The piece before the held one has been sent: undici asked for more.
+ * `count` buffers handed out in turn. A buffer may be filled again once undici has asked for the
+ * piece after it (the 'drain' above). As they are, pieces need two: one held back by uploadBody,
+ * one being read. Normalized, one being filled may complete two more within one chunk (a
+ * chunk's output is at most a chunk and a carried line): four. Each path gets one spare.
  */
-function bufferPool(): () => Buffer {
-  const buffers = [chunkBuffer(), chunkBuffer(), chunkBuffer(), chunkBuffer()];
+function bufferPool(count: number): () => Buffer {
+  const buffers = Array.from({ length: count }, chunkBuffer);
   let next = 0;
-  return () => buffers[next++ % buffers.length]!;
+  return () => buffers[next++ % count]!;
 }
 
 async function* filePieces(path: string): AsyncGenerator<Buffer> {
   const file = await openList(path);
   try {
-    for await (const { buffer, length } of readChunks(file, path, bufferPool())) {
+    for await (const { buffer, length } of readChunks(file, path, bufferPool(3))) {
       yield buffer.subarray(0, length);
     }
   } finally {
@@ -67,7 +68,7 @@ async function* filePieces(path: string): AsyncGenerator<Buffer> {
 }
 
 async function* normalizedPieces(list: ScannedList): AsyncGenerator<Buffer> {
-  const pool = bufferPool();
+  const pool = bufferPool(5);
   let filling = pool();
   let filled = 0;
   const full: Buffer[] = [];

@@ -18,9 +18,10 @@ const MAX_ERROR_BODY = 4096;
 export interface UploadOptions {
   dispatcher: Dispatcher;
   /**
-   * Longest wait without progress: for the connection to take more bytes, and for the answer
-   * once all are sent. Not a limit on the whole upload, which at 150 MiB over a slow link can
-   * rightly take minutes.
+   * Longest wait without progress: for the connection to take the next piece (1 MiB), and after
+   * the last one for the answer (while the OS sends what it still buffers). Not a limit on the
+   * whole upload, which for 150 MiB over a slow link can rightly take minutes: at the default
+   * 30 s, anything faster than 35 KB/s gets there.
    */
   timeoutMs: number;
 }
@@ -44,8 +45,9 @@ export async function uploadDeviceList(
       headers: { "content-type": CONTENT_TYPE, "content-length": String(list.size) },
       // An async iterable, not a stream: upload-body.ts relies on how undici writes those.
       body: uploadBody(list) as unknown as Readable,
-      // undici restarts the headers timer whenever the socket drains during the body, so it
-      // measures inactivity; the body timer covers a stalled answer.
+      // undici's headers timer only fires on a socket that is waiting to drain or done sending,
+      // and restarts with every write that must wait: it measures a stall, not the whole upload.
+      // The body timer covers an answer that stops halfway.
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });

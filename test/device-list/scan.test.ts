@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { chmod, readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deviceNameProblem } from "../../src/device-names.js";
@@ -88,6 +89,12 @@ describe("scanDeviceList: lines that cannot be device names", () => {
     expect(error.message).toContain("Line 3: the line is not valid UTF-8 text");
   });
 
+  it("UTF-16, as Windows PowerShell writes by default", async () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("dev-1\r\n", "utf16le")]);
+    const error = await scanError(await writeList(dir.path("utf16.txt"), bytes));
+    expect(error.message).toContain("Line 1: the file is UTF-16");
+  });
+
   it("a truncated multi-byte character at the end of the file", async () => {
     const bytes = Buffer.concat([Buffer.from("a\n"), Buffer.from("設").subarray(0, 2)]);
     const error = await scanError(await writeList(dir.path("cut.txt"), bytes));
@@ -130,6 +137,16 @@ describe("scanDeviceList: files that cannot be used", () => {
     const error = await scanError(dir.path(""));
     expect(error.message).toContain("This is a directory");
   });
+
+  it.skipIf(process.platform === "win32")(
+    "a named pipe, without waiting for a writer",
+    async () => {
+      const path = dir.path("pipe");
+      execFileSync("mkfifo", [path]);
+      const error = await scanError(path);
+      expect(error.message).toContain("This is not a regular file");
+    },
+  );
 
   // Root reads any file, so the permission check can only be seen as another user.
   it.skipIf(process.getuid?.() === 0)("an unreadable file", async () => {
