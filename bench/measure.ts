@@ -57,7 +57,6 @@ export interface ScanRun {
   seconds: number;
   peakRssMiB: number;
   deviceCount: number;
-  md5: string;
   size: number;
 }
 

@@ -51,8 +51,8 @@ async function measure(names: number, emulator: Emulator | undefined): Promise<R
     md5sum: yardstick.seconds,
     scan: scan.seconds,
   };
-  if (scan.md5 !== yardstick.md5 || scan.deviceCount !== names) {
-    row.failure = `scan found ${scan.deviceCount} devices, MD5 ${scan.md5}; md5sum says ${yardstick.md5}`;
+  if (scan.deviceCount !== names || scan.size !== row.bytes) {
+    row.failure = `scan found ${scan.deviceCount} devices in ${scan.size} bytes; expected ${names} in ${row.bytes}`;
   }
   if (emulator === undefined || row.failure !== undefined) return row;
   const action = await repeat(() => runAction(emulator, path));

@@ -12,7 +12,6 @@ console.log(
     seconds,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     deviceCount: list.deviceCount,
-    md5: list.md5,
     size: list.size,
     duplicates: list.duplicates,
   }),

@@ -1,5 +1,4 @@
 import * as core from "@actions/core";
-import type { Dispatcher } from "undici";
 import { createTaskOnce } from "./create-task.js";
 import { ActionError } from "./errors.js";
 import { readInputs, type Inputs } from "./inputs.js";
@@ -7,7 +6,7 @@ import { describeTarget, rolloutRequest, type UploadedList } from "./rollout-req
 import { writeSummary } from "./summary.js";
 import { IOTVIDEO_SERVICE, IOTVIDEO_VERSION } from "./tencent/assumptions.js";
 import { TencentClient } from "./tencent/client.js";
-import { createDispatcher } from "./tencent/http.js";
+import { Dispatchers } from "./tencent/http.js";
 import { DEFAULT_BACKOFF, type RetryPolicy } from "./tencent/retry.js";
 import { scanList, uploadList } from "./upload-list.js";
 
@@ -15,28 +14,20 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 /** One rollout: inputs → (device list) → BatchUpdateFirmware → outputs. The only place that fails the step. */
 export async function run(): Promise<void> {
-  const dispatcher = createDispatcher(CONNECT_TIMEOUT_MS);
+  const dispatchers = new Dispatchers(CONNECT_TIMEOUT_MS);
   try {
     const inputs = readInputs();
     warnAboutPlainHttp(inputs);
     // A device list is read and checked whole before the first request.
     const scanned = inputs.target.kind === "file" ? await scanList(inputs.target) : undefined;
-    const { client, policy } = connect(inputs, dispatcher);
+    const { client, policy } = connect(inputs, dispatchers);
     const target = describeTarget(inputs, scanned?.deviceCount);
     core.info(
       `Rolling out firmware ${inputs.firmwareVersion} of product ${inputs.productId} to ${target} ` +
         `(${inputs.upgradeMethod === 0 ? "silent" : "confirm"} upgrade, endpoint ${inputs.endpoint.origin}).`,
     );
     const list: UploadedList | undefined =
-      scanned &&
-      (await uploadList(
-        client,
-        inputs.productId,
-        scanned,
-        policy,
-        dispatcher,
-        inputs.requestTimeoutMs,
-      ));
+      scanned && (await uploadList(client, inputs, scanned, policy, dispatchers));
     const outcome = await createTaskOnce(client, rolloutRequest(inputs, list), policy);
     core.setOutput("task-id", String(outcome.task.taskId));
     core.setOutput("request-id", outcome.task.requestId);
@@ -49,13 +40,13 @@ export async function run(): Promise<void> {
   } catch (error) {
     fail(error);
   } finally {
-    await dispatcher.close();
+    await dispatchers.close();
   }
 }
 
 function connect(
   inputs: Inputs,
-  dispatcher: Dispatcher,
+  dispatchers: Dispatchers,
 ): { client: TencentClient; policy: RetryPolicy } {
   const client = new TencentClient({
     endpoint: inputs.endpoint,
@@ -64,7 +55,7 @@ function connect(
     credentials: inputs.credentials,
     ...(inputs.region === undefined ? {} : { region: inputs.region }),
     timeoutMs: inputs.requestTimeoutMs,
-    dispatcher,
+    dispatcher: dispatchers.for(inputs.endpoint),
     logger: core,
   });
   const policy: RetryPolicy = {

@@ -1,10 +1,10 @@
 import * as core from "@actions/core";
-import type { Dispatcher } from "undici";
 import { scanDeviceList, type ScannedList } from "./device-list/scan.js";
 import { uploadDeviceList } from "./device-list/upload.js";
-import type { Target } from "./inputs.js";
+import type { Inputs, Target } from "./inputs.js";
 import type { UploadedList } from "./rollout-request.js";
 import type { TencentClient } from "./tencent/client.js";
+import type { Dispatchers } from "./tencent/http.js";
 import { TransportError } from "./errors.js";
 import { createTaskFileUrl } from "./tencent/iotvideo.js";
 import { withRetries, type RetryPolicy } from "./tencent/retry.js";
@@ -12,11 +12,8 @@ import { withRetries, type RetryPolicy } from "./tencent/retry.js";
 /** Reads and checks the device-list file, and logs what will be uploaded. Sends nothing. */
 export async function scanList(target: Extract<Target, { kind: "file" }>): Promise<ScannedList> {
   const list = await scanDeviceList(target.absolutePath);
-  const form = list.normalized
-    ? "normalized: trimmed, LF line ends, blank lines dropped"
-    : "the file's bytes as they are";
   core.info(
-    `Device list ${target.path}: ${list.deviceCount} devices; uploading ${list.size} bytes with MD5 ${list.md5} (${form}).`,
+    `Checked device list ${target.path}: ${list.deviceCount} devices, ${list.size} bytes to upload (${form(list)}).`,
   );
   const { duplicates } = list;
   if (duplicates.count > 0) {
@@ -32,10 +29,13 @@ export async function scanList(target: Extract<Target, { kind: "file" }>): Promi
       `No repeated names among the first ${duplicates.checked} of the list (later names were not compared).`,
     );
   }
-  core.setOutput("device-count", String(list.deviceCount));
-  core.setOutput("device-list-md5", list.md5);
-  core.setOutput("device-list-size", String(list.size));
   return list;
+}
+
+function form(list: ScannedList): string {
+  return list.normalized
+    ? "normalized: trimmed, LF line ends, blank lines dropped"
+    : "the file's bytes as they are";
 }
 
 /**
@@ -44,19 +44,21 @@ export async function scanList(target: Extract<Target, { kind: "file" }>): Promi
  */
 export async function uploadList(
   client: TencentClient,
-  productId: string,
+  inputs: Pick<Inputs, "productId" | "requestTimeoutMs" | "target">,
   list: ScannedList,
   policy: RetryPolicy,
-  dispatcher: Dispatcher,
-  timeoutMs: number,
+  dispatchers: Dispatchers,
 ): Promise<UploadedList> {
-  const fileName = await withRetries(
+  const { fileName, md5 } = await withRetries(
     "device-list upload",
     policy,
     async () => {
-      const { url, fileName } = await createTaskFileUrl(client, productId);
-      await uploadDeviceList(list, url, { dispatcher, timeoutMs });
-      return fileName;
+      const { url, fileName } = await createTaskFileUrl(client, inputs.productId);
+      const md5 = await uploadDeviceList(list, url, {
+        dispatcher: dispatchers.for(url),
+        timeoutMs: inputs.requestTimeoutMs,
+      });
+      return { fileName, md5 };
     },
     async (error, kind) => {
       // Object storage answers 403 to an expired URL: the next attempt gets a fresh one.
@@ -65,6 +67,13 @@ export async function uploadList(
       return undefined;
     },
   );
-  core.info(`Uploaded the device list as ${fileName}.`);
-  return { fileName, md5: list.md5, size: list.size, deviceCount: list.deviceCount };
+  // The one line a reader matches against the repository's file (md5sum, wc -c, wc -l).
+  const path = inputs.target.kind === "file" ? inputs.target.path : list.path;
+  core.info(
+    `Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${form(list)}); uploaded as ${fileName}.`,
+  );
+  core.setOutput("device-count", String(list.deviceCount));
+  core.setOutput("device-list-md5", md5);
+  core.setOutput("device-list-size", String(list.size));
+  return { fileName, md5, size: list.size, deviceCount: list.deviceCount };
 }

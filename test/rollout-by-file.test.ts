@@ -77,9 +77,12 @@ describe("a device-list rollout", () => {
       "device-list-size": String(Buffer.byteLength(UPLOADED)),
     });
     expect(run.stdout).toContain(
-      `Device list devices.txt: 3 devices; uploading ${Buffer.byteLength(UPLOADED)} bytes with MD5 ${md5(UPLOADED)}`,
+      `Device list devices.txt: 3 devices, ${Buffer.byteLength(UPLOADED)} bytes, MD5 ${md5(UPLOADED)} (${
+        normalized
+          ? "normalized: trimmed, LF line ends, blank lines dropped"
+          : "the file's bytes as they are"
+      }); uploaded as ${task.fileName}.`,
     );
-    expect(run.stdout).toContain(normalized ? "(normalized:" : "(the file's bytes as they are)");
   });
 
   it("warns about names listed twice", async () => {

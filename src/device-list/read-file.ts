@@ -60,7 +60,8 @@ export async function* readChunks(
   }
 }
 
-function openProblem(error: unknown): string {
+/** What went wrong opening a list, in words, from the system error's code. */
+export function openProblem(error: unknown): string {
   switch ((error as { code?: unknown }).code) {
     case "ENOENT":
       return "The file does not exist";

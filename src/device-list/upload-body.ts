@@ -1,4 +1,5 @@
-import { createHash } from "node:crypto";
+import type { Hash } from "node:crypto";
+import { stat } from "node:fs/promises";
 import { ActionError } from "../errors.js";
 import { LineProblem, shownPath } from "./errors.js";
 import { ListNormalizer } from "./normalize.js";
@@ -17,8 +18,9 @@ export class ListChangedError extends ActionError {
 
 /**
  * The bytes to upload, read from the file again: as they are, or normalized by the code that
- * scanned them. Every byte is counted and hashed; the last piece is held back until the count
- * and MD5 are known to match the scan, so a file changed in between is never stored whole.
+ * scanned them. Every byte is counted and fed to `md5`; the last piece is held back until the
+ * count matches the scan and the file is unchanged since (size, mtime, inode), so a file edited
+ * in between is never stored whole. Normalized files are checked line by line again, too.
  *
  * Pieces live in a few reused buffers, so memory stays flat however big the file (fresh 1 MiB
  * buffers would pile up as garbage, ~60 MiB of it, before the collector runs). Reuse is safe
@@ -26,8 +28,7 @@ export class ListChangedError extends ActionError {
  * waits for the socket's 'drain' after any write it could not pass on at once (client-h1.js,
  * writeIterable): when it asks for a piece, the ones before have left the process.
  */
-export async function* uploadBody(list: ScannedList): AsyncGenerator<Buffer> {
-  const md5 = createHash("md5");
+export async function* uploadBody(list: ScannedList, md5: Hash): AsyncGenerator<Buffer> {
   let sent = 0;
   let held: Buffer | undefined;
   const pieces = list.normalized ? normalizedPieces(list) : filePieces(list.path);
@@ -39,8 +40,11 @@ export async function* uploadBody(list: ScannedList): AsyncGenerator<Buffer> {
     held = piece;
   }
   if (sent !== list.size) throw new ListChangedError(list, `${sent} bytes instead of ${list.size}`);
-  const digest = md5.digest("hex");
-  if (digest !== list.md5) throw new ListChangedError(list, `MD5 ${digest}, not ${list.md5}`);
+  const now = await stat(list.path);
+  const { version } = list;
+  if (now.size !== version.size || now.mtimeMs !== version.mtimeMs || now.ino !== version.ino) {
+    throw new ListChangedError(list, "it was modified");
+  }
   if (held !== undefined) yield held;
 }
 
@@ -91,6 +95,12 @@ async function* normalizedPieces(list: ScannedList): AsyncGenerator<Buffer> {
       yield* full.splice(0);
     }
     normalizer.end();
+    if (normalizer.devices !== list.deviceCount) {
+      throw new ListChangedError(
+        list,
+        `${normalizer.devices} devices instead of ${list.deviceCount}`,
+      );
+    }
     yield* full.splice(0);
     if (filled > 0) yield filling.subarray(0, filled);
   } catch (error) {

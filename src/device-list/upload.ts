@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { request, type Dispatcher } from "undici";
 import { ActionError, TransportError } from "../errors.js";
@@ -29,14 +30,15 @@ export interface UploadOptions {
 /**
  * PUTs the scanned list's bytes to a pre-signed URL, streaming them from the file. Throws
  * TransportError for network failures and error answers (status and the store's Code/Message),
- * or ListChangedError when the file no longer has the scanned size and MD5.
+ * or ListChangedError when the file changed since the scan. Returns the hex MD5 of the bytes sent.
  */
 export async function uploadDeviceList(
   list: ScannedList,
   url: string,
   options: UploadOptions,
-): Promise<void> {
+): Promise<string> {
   const { dispatcher, timeoutMs } = options;
+  const md5 = createHash("md5");
   let response: Dispatcher.ResponseData;
   try {
     response = await request(url, {
@@ -44,7 +46,7 @@ export async function uploadDeviceList(
       dispatcher,
       headers: { "content-type": CONTENT_TYPE, "content-length": String(list.size) },
       // An async iterable, not a stream: upload-body.ts relies on how undici writes those.
-      body: uploadBody(list) as unknown as Readable,
+      body: uploadBody(list, md5) as unknown as Readable,
       // undici's headers timer only fires on a socket that is waiting to drain or done sending,
       // and restarts with every write that must wait: it measures a stall, not the whole upload.
       // The body timer covers an answer that stops halfway.
@@ -56,7 +58,7 @@ export async function uploadDeviceList(
   }
   if (response.statusCode >= 200 && response.statusCode <= 299) {
     await response.body.dump();
-    return;
+    return md5.digest("hex");
   }
   const text = await readSome(response.body);
   // An object store refuses (4xx) before storing anything; past a gateway's 5xx, who knows.

@@ -1,12 +1,37 @@
-import { EnvHttpProxyAgent, type Dispatcher } from "undici";
+import { Agent, ProxyAgent, type Dispatcher } from "undici";
 import { TransportError } from "../errors.js";
+import { proxyFor, type ProxyEnv } from "./proxy.js";
 
 /**
- * The one dispatcher every request of a run goes through. It honours HTTP_PROXY, HTTPS_PROXY
- * and NO_PROXY (and their lower-case forms), as self-hosted runners behind a proxy need.
+ * The connections of one run: direct, or through the proxy that HTTPS_PROXY / HTTP_PROXY /
+ * NO_PROXY (or their lower-case forms) name for a URL, as self-hosted runners behind a proxy need.
  */
-export function createDispatcher(connectTimeoutMs: number): Dispatcher {
-  return new EnvHttpProxyAgent({ connectTimeout: connectTimeoutMs });
+export class Dispatchers {
+  private readonly direct: Agent;
+  private readonly proxies = new Map<string, ProxyAgent>();
+
+  constructor(
+    private readonly connectTimeoutMs: number,
+    private readonly env: ProxyEnv = process.env,
+  ) {
+    this.direct = new Agent({ connectTimeout: connectTimeoutMs });
+  }
+
+  /** The dispatcher for requests to `url`. */
+  for(url: URL | string): Dispatcher {
+    const proxy = proxyFor(new URL(url), this.env);
+    if (proxy === undefined) return this.direct;
+    let agent = this.proxies.get(proxy);
+    if (agent === undefined) {
+      agent = new ProxyAgent({ uri: proxy, connectTimeout: this.connectTimeoutMs });
+      this.proxies.set(proxy, agent);
+    }
+    return agent;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.direct, ...this.proxies.values()].map((agent) => agent.close()));
+  }
 }
 
 // Failures that happen before a byte of the request can reach the server.

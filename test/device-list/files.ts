@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ScannedList } from "../../src/device-list/scan.js";
+import { uploadBody } from "../../src/device-list/upload-body.js";
 
 /** A temp directory for one test file's lists, removed by `remove()`. */
 export async function tempDir(): Promise<{
@@ -34,4 +36,11 @@ export function normalizedText(text: string): string {
     .filter((line) => line !== "")
     .map((line) => `${line}\n`)
     .join("");
+}
+
+/** MD5 of the bytes the upload would send for `list`, hashed here from the pieces it yields. */
+export async function uploadedMd5(list: ScannedList): Promise<string> {
+  const seen = createHash("md5");
+  for await (const piece of uploadBody(list, createHash("md5"))) seen.update(piece);
+  return seen.digest("hex");
 }

@@ -64,7 +64,8 @@ export interface UploadRecord {
   fileName: string;
   md5: string;
   size: number;
-  lineCount: number;
+  /** Counted for uploads of at most 1 MiB (KEEP_NAMES_MAX_BYTES) only. */
+  lineCount?: number;
 }
 
 /** A misbehaviour scripted for the next matching request. */

@@ -112,7 +112,6 @@ describe("uploads", () => {
       fileName: FileName,
       md5: hash.digest("hex"),
       size: count * line.length,
-      lineCount: count,
     });
   });
 
