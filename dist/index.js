@@ -31430,10 +31430,13 @@ class TransportError extends ActionError {
     }
 }
 const MAX_QUOTED = 80;
-/** Quotes a user value for an error message, cut short and with control characters shown. */
+/**
+ * Quotes a user value for an error message: control characters shown as escapes, and cut to
+ * MAX_QUOTED characters after escaping, so a line of them cannot blow up the message.
+ */
 function quote(value) {
-    const shown = JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value);
-    return `'${shown.slice(1, -1)}'`;
+    const escaped = JSON.stringify(value).slice(1, -1);
+    return `'${escaped.length > MAX_QUOTED ? `${escaped.slice(0, MAX_QUOTED)}…` : escaped}'`;
 }
 /** The message of anything thrown. */
 function messageOf(error) {
@@ -32441,7 +32444,6 @@ function hashName(view, start, length, out, at) {
 const DEVICE_LIST_INPUT = "device-list";
 // quote() cuts values at 80 characters from the end; a path must keep its file name instead.
 const MAX_SHOWN_PATH = 80;
-const MAX_QUOTED_NAME = 60;
 /**
  * A device-list file that cannot be used, e.g. `Invalid input 'device-list': 'fleet/devices.txt'.
  * Line 12: device name 'a b' contains whitespace… Expected one device name per line (…).`
@@ -32477,26 +32479,12 @@ function shownPath(path, cwd = process.cwd()) {
         : path;
     return shown.length > MAX_SHOWN_PATH ? `…${shown.slice(-(MAX_SHOWN_PATH - 1))}` : shown;
 }
-/**
- * quote(), kept short however the name is escaped: quote() cuts before escaping, so 80 control
- * characters would still come out as 480 ("\\u0001" each).
- */
-function quoteName(name) {
-    let shown = "";
-    let escaped = 0;
-    for (const character of name) {
-        escaped += JSON.stringify(character).length - 2;
-        if (escaped > MAX_QUOTED_NAME)
-            return quote(`${shown}…`);
-        shown += character;
-    }
-    return quote(shown);
-}
 
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/device-list/line-rule.ts
 // The device-name rule of src/device-names.ts, applied to the raw bytes of one line of a file.
+
 
 
 
@@ -32610,7 +32598,7 @@ function notUtf8(bytes, line) {
 }
 function nameProblem(name, line) {
     const problem = deviceNameProblem(name) ?? "cannot be a device name";
-    throw new LineProblem(line, `device name ${quoteName(name)} ${problem}`);
+    throw new LineProblem(line, `device name ${quote(name)} ${problem}`);
 }
 
 ;// CONCATENATED MODULE: ./src/device-list/normalize.ts

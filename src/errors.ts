@@ -49,12 +49,13 @@ export class TransportError extends ActionError {
 
 const MAX_QUOTED = 80;
 
-/** Quotes a user value for an error message, cut short and with control characters shown. */
+/**
+ * Quotes a user value for an error message: control characters shown as escapes, and cut to
+ * MAX_QUOTED characters after escaping, so a line of them cannot blow up the message.
+ */
 export function quote(value: string): string {
-  const shown = JSON.stringify(
-    value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value,
-  );
-  return `'${shown.slice(1, -1)}'`;
+  const escaped = JSON.stringify(value).slice(1, -1);
+  return `'${escaped.length > MAX_QUOTED ? `${escaped.slice(0, MAX_QUOTED)}…` : escaped}'`;
 }
 
 /** The message of anything thrown. */

@@ -95,6 +95,11 @@ describe.each([
     inputs: { "device-names": "dev-001\u007f" },
     input: "device-names",
   },
+  {
+    name: "hundreds of control characters, still a short line",
+    inputs: { "device-names": "\u0001".repeat(300) },
+    input: "device-names",
+  },
   { name: "control character in region", inputs: { region: "ap-\u0001gz" }, input: "region" },
   {
     name: "control character in endpoint",

@@ -1,13 +1,12 @@
 import { isAbsolute, relative, sep } from "node:path";
 import { DEVICE_NAME_RULE } from "../device-names.js";
-import { InputError, quote } from "../errors.js";
+import { InputError } from "../errors.js";
 
 /** The input this module's errors name. */
 export const DEVICE_LIST_INPUT = "device-list";
 
 // quote() cuts values at 80 characters from the end; a path must keep its file name instead.
 const MAX_SHOWN_PATH = 80;
-const MAX_QUOTED_NAME = 60;
 
 /**
  * A device-list file that cannot be used, e.g. `Invalid input 'device-list': 'fleet/devices.txt'.
@@ -51,19 +50,4 @@ export function shownPath(path: string, cwd: string = process.cwd()): string {
       ? inside
       : path;
   return shown.length > MAX_SHOWN_PATH ? `…${shown.slice(-(MAX_SHOWN_PATH - 1))}` : shown;
-}
-
-/**
- * quote(), kept short however the name is escaped: quote() cuts before escaping, so 80 control
- * characters would still come out as 480 ("\\u0001" each).
- */
-export function quoteName(name: string): string {
-  let shown = "";
-  let escaped = 0;
-  for (const character of name) {
-    escaped += JSON.stringify(character).length - 2;
-    if (escaped > MAX_QUOTED_NAME) return quote(`${shown}…`);
-    shown += character;
-  }
-  return quote(shown);
 }

@@ -2,7 +2,8 @@
 import { isUtf8 } from "node:buffer";
 import { deviceNameProblem } from "../device-names.js";
 import { DEVICE_NAME_FORBIDDEN, DEVICE_NAME_MAX_LENGTH } from "../tencent/assumptions.js";
-import { LineProblem, quoteName } from "./errors.js";
+import { quote } from "../errors.js";
+import { LineProblem } from "./errors.js";
 
 /** What a byte means to the line scanner. */
 export const PLAIN = 0;
@@ -136,5 +137,5 @@ function notUtf8(bytes: Buffer, line: number): string {
 
 function nameProblem(name: string, line: number): never {
   const problem = deviceNameProblem(name) ?? "cannot be a device name";
-  throw new LineProblem(line, `device name ${quoteName(name)} ${problem}`);
+  throw new LineProblem(line, `device name ${quote(name)} ${problem}`);
 }
