@@ -31477,8 +31477,6 @@ async function describeFirmwareTasks(client, productId, firmwareVersion, offset,
         const entry = { data: info, requestId: result.requestId };
         return {
             taskId: integerField(entry, action, "TaskId"),
-            status: Number(entry.data["Status"] ?? -1),
-            createTime: integerField(entry, action, "CreateTime"),
         };
     });
     return {
@@ -31487,8 +31485,21 @@ async function describeFirmwareTasks(client, productId, firmwareVersion, offset,
         requestId: result.requestId,
     };
 }
+/** How one task targets its devices. */
+async function describeFirmwareTask(client, productId, firmwareVersion, taskId) {
+    const result = await client.call("DescribeFirmwareTask", {
+        ProductID: productId,
+        FirmwareVersion: firmwareVersion,
+        TaskId: taskId,
+    });
+    const { UpgradeMode: mode, OriginalVersion: original } = result.data;
+    return {
+        ...(typeof mode === "string" && mode !== "" ? { upgradeMode: mode } : {}),
+        ...(typeof original === "string" && original !== "" ? { originalVersion: original } : {}),
+    };
+}
 function integerField(result, action, field) {
-    const value = result.data?.[field];
+    const value = result.data[field];
     if (typeof value === "number" && Number.isInteger(value))
         return value;
     throw new ActionError(`${action} answered without an integer ${field} (RequestId: ${result.requestId})`);
@@ -31522,12 +31533,10 @@ function classify(error) {
     }
     return "fail";
 }
-const DEFAULT_BACKOFF = {
-    baseDelayMs: 1000,
-    maxDelayMs: 20_000,
-    budgetMs: 300_000,
-};
-/** Capped exponential backoff with full jitter, for the wait after failed attempt `attempt` (1-based). */
+const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 };
+/** How long after its start a run may still begin a retry: every call and lookup shares it. */
+const RETRY_DEADLINE_MS = 10 * 60_000;
+/** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
 function backoffDelay(attempt, policy) {
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
@@ -31543,20 +31552,32 @@ async function retryUnlessDefinite(error, kind) {
  * throw to stop, return `{ value }` to finish with that value, or undefined to try again.
  */
 async function withRetries(what, policy, attempt, recover) {
-    const started = policy.now();
     for (let n = 1;; n++) {
         try {
             return await attempt(n);
         }
         catch (error) {
-            const recovered = await recover(error, classify(error));
+            const kind = classify(error);
+            const wait = backoffDelay(n, policy);
+            const last = n >= policy.maxAttempts || policy.now() + wait > policy.deadline;
+            const failed = `${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}`;
+            const seconds = (wait / 1000).toFixed(1);
+            // A request whose outcome is unknown may still be settling on the server: look after the
+            // wait, not at once, and retry straight after looking.
+            if (kind === "reconcile") {
+                policy.logger.warning(`${failed}; retrying in ${seconds} s if it did not take effect.`);
+                await policy.sleep(wait);
+            }
+            const recovered = await recover(error, kind);
             if (recovered !== undefined)
                 return recovered.value;
-            const wait = backoffDelay(n, policy);
-            if (n >= policy.maxAttempts || policy.now() - started + wait > policy.budgetMs) {
-                throw new GaveUpError(error, what, n, n >= policy.maxAttempts ? "max-attempts" : `${policy.budgetMs / 1000} s retry budget`);
+            if (last) {
+                const bound = n >= policy.maxAttempts ? "max-attempts" : "the run's retry deadline";
+                throw new GaveUpError(error, what, n, bound);
             }
-            policy.logger.warning(`${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${(wait / 1000).toFixed(1)} s.`);
+            if (kind === "reconcile")
+                continue;
+            policy.logger.warning(`${failed}; retrying in ${seconds} s.`);
             await policy.sleep(wait);
         }
     }
@@ -31575,27 +31596,23 @@ class GaveUpError extends ActionError {
 
 
 
-// How far before this run's start a task may be stamped and still be ours: Tencent accepts
-// signatures up to 5 minutes off its clock, so our clock and its CreateTime can differ that much.
-const CLOCK_ALLOWANCE_S = 300;
 const PAGE_SIZE = 100;
 const MAX_PAGES = 20;
 /**
  * Creates the upgrade task exactly once. BatchUpdateFirmware has no idempotency token, so before
  * repeating a call whose outcome is unknown we look for a task it may have created: one of this
- * product and version, stamped since the run started, that was not there before the first attempt.
+ * product and version that was not there before the first attempt and targets devices the way
+ * this run asked (DescribeFirmwareTask). Task ids, not timestamps, tell old from new, so a skewed
+ * clock cannot hide a task.
  */
 async function createTaskOnce(client, request, policy) {
-    const since = Math.floor(client.serverNow() / 1000) - CLOCK_ALLOWANCE_S;
-    const { tasks: before } = await listTasks(client, request, since, policy).catch(explainDenied);
+    const before = await listTasks(client, request, policy).catch(explainDenied);
     return withRetries("BatchUpdateFirmware", policy, async () => ({ task: await batchUpdateFirmware(client, request), origin: "created" }), async (error, kind) => {
-        if (kind === "fail")
-            throw error;
-        if (kind === "retry")
-            return undefined;
-        const found = await findNewTask(client, request, since, before, policy, error);
+        if (kind !== "reconcile")
+            return retryUnlessDefinite(error, kind);
+        const found = await findNewTask(client, request, before, policy, error);
         if (found === undefined) {
-            policy.logger.info(`No task appeared after that failure; it is safe to send BatchUpdateFirmware again.`);
+            policy.logger.info(`No task of this run appeared after that failure; it is safe to send BatchUpdateFirmware again.`);
             return undefined;
         }
         policy.logger.warning(`The answer to BatchUpdateFirmware was lost, but task ${found.task.taskId} was created by it ` +
@@ -31603,39 +31620,60 @@ async function createTaskOnce(client, request, policy) {
         return { value: found };
     });
 }
-async function findNewTask(client, request, since, before, policy, cause) {
+async function findNewTask(client, request, before, policy, cause) {
     policy.logger.info(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}); looking for the task before trying again.`);
-    let after;
-    let requestId;
+    let ours;
     try {
-        ({ tasks: after, requestId } = await listTasks(client, request, since, policy));
+        const after = await listTasks(client, request, policy);
+        const fresh = [...after].filter(([taskId]) => !before.has(taskId));
+        ours = [];
+        for (const entry of fresh)
+            if (await targetsLike(client, request, entry[0], policy))
+                ours.push(entry);
     }
     catch (error) {
         throw new OutcomeUnknownError(cause, error);
     }
-    const fresh = [...after.values()].filter((task) => !before.has(task.taskId));
-    if (fresh.length === 0)
+    if (ours.length === 0)
         return undefined;
-    if (fresh.length > 1) {
-        const ids = fresh.map((task) => task.taskId).join(", ");
-        throw new ActionError(`BatchUpdateFirmware's answer was lost and ${fresh.length} new tasks of firmware ${request.FirmwareVersion} appeared meanwhile (${ids}); another rollout may be running. Not retrying; check them in the console.`);
+    if (ours.length > 1) {
+        throw new ActionError(`BatchUpdateFirmware's answer was lost and ${ours.length} matching new tasks of firmware ${request.FirmwareVersion} appeared meanwhile (${ours.map(([id]) => id).join(", ")}); another rollout may be running. Not retrying; check them in the console.`);
     }
-    return { task: { taskId: fresh[0].taskId, requestId }, origin: "found" };
+    const [taskId, requestId] = ours[0];
+    return { task: { taskId, requestId }, origin: "found" };
 }
-/** Every task of the version stamped at or after `since`, paging through DescribeFirmwareTasks. */
-async function listTasks(client, request, since, policy) {
+/** Whether a task targets devices the way `request` does, as far as DescribeFirmwareTask tells. */
+async function targetsLike(client, request, taskId, policy) {
+    const detail = await withRetries("DescribeFirmwareTask", policy, () => describeFirmwareTask(client, request.ProductID, request.FirmwareVersion, taskId), retryUnlessDefinite);
+    return matchesRequest(detail, request);
+}
+/** Pure: can a task with this detail be the one `request` created? Unknown fields never rule out. */
+function matchesRequest(detail, request) {
+    const { upgradeMode: mode, originalVersion } = detail;
+    if (mode === undefined)
+        return true;
+    if (request.FileName !== undefined)
+        return mode === "filename";
+    if (request.FirmwareOriVersion !== undefined) {
+        // With names as well, Tencent does not document which mode it reports: either is ours.
+        if (mode === "devicenames")
+            return request.DeviceNames !== undefined;
+        return (mode === "originalVersion" &&
+            (originalVersion === undefined || originalVersion === request.FirmwareOriVersion));
+    }
+    return mode === "devicenames";
+}
+/** Every task id of the version (up to MAX_PAGES pages), with the RequestId of the page that listed it. */
+async function listTasks(client, request, policy) {
     const tasks = new Map();
-    let requestId = "";
     for (let page = 0; page < MAX_PAGES; page++) {
         const result = await withRetries("DescribeFirmwareTasks", policy, () => describeFirmwareTasks(client, request.ProductID, request.FirmwareVersion, page * PAGE_SIZE, PAGE_SIZE), retryUnlessDefinite);
-        requestId = result.requestId;
         for (const task of result.tasks)
-            if (task.createTime >= since)
-                tasks.set(task.taskId, task);
+            tasks.set(task.taskId, result.requestId);
         if (result.tasks.length < PAGE_SIZE || (page + 1) * PAGE_SIZE >= result.total)
             break;
     }
-    return { tasks, requestId };
+    return tasks;
 }
 /** The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint. */
 function explainDenied(error) {
@@ -31704,7 +31742,6 @@ function resolveCredentials(raw) {
         secretId: id[1],
         secretKey: key[1],
         ...(token === undefined ? {} : { token: token[1] }),
-        source: id[0] === "secret-id" && key[0] === "secret-key" ? "inputs" : "environment",
     };
 }
 /** The first non-empty value, with the name of the input or variable it came from. */
@@ -31818,7 +31855,7 @@ function parseInputs(raw, env) {
     for (const name of INPUT_NAMES)
         rejectControlCharacters(name, raw[name]);
     const value = (name) => raw[name].trim();
-    const region = optional(value("region") || (env.TENCENTCLOUD_REGION?.trim() ?? ""), "region", REGION);
+    const region = parseRegion(value("region") || (env.TENCENTCLOUD_REGION?.trim() ?? ""), "region", REGION);
     return {
         productId: identifier("product-id", value("product-id"), "a product ID such as ABCDE12345"),
         firmwareVersion: identifier("firmware-version", value("firmware-version"), "a version such as 2.0.0"),
@@ -31832,7 +31869,8 @@ function parseInputs(raw, env) {
         }),
         ...(region === undefined ? {} : { region }),
         endpoint: parseEndpoint(value("endpoint") || DEFAULT_ENDPOINT),
-        requestTimeoutMs: 1000 * numberInRange("request-timeout", value("request-timeout") || "30", 1, 600, false),
+        // Whole milliseconds: AbortSignal.timeout() refuses 16100.000000000002.
+        requestTimeoutMs: Math.round(1000 * numberInRange("request-timeout", value("request-timeout") || "30", 1, 600, false)),
         maxAttempts: numberInRange("max-attempts", value("max-attempts") || "5", 1, 10, true),
     };
 }
@@ -31873,7 +31911,7 @@ function identifier(name, value, example) {
     }
     return value;
 }
-function optional(value, name, shape) {
+function parseRegion(value, name, shape) {
     if (value === "")
         return undefined;
     if (!shape.test(value))
@@ -32076,29 +32114,31 @@ class Dispatchers {
         await Promise.all([this.direct, ...this.proxies.values()].map((agent) => agent.close()));
     }
 }
-// Failures that happen before a byte of the request can reach the server.
+// Failures that can only happen before a byte of the request left: name resolution, the
+// connect timeout, and certificate checks (made in the handshake, before any request is sent).
 const NOT_SENT_CODES = new Set([
-    "ECONNREFUSED",
     "ENOTFOUND",
     "EAI_AGAIN",
-    "ENETUNREACH",
-    "EHOSTUNREACH",
     "UND_ERR_CONNECT_TIMEOUT",
     "CERT_HAS_EXPIRED",
     "DEPTH_ZERO_SELF_SIGNED_CERT",
     "SELF_SIGNED_CERT_IN_CHAIN",
     "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
     "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
+// These mean "not sent" only when connect() itself failed: on a reused connection the
+// request may already have been written.
+const CONNECT_CODES = new Set(["ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ECONNRESET"]);
 /** Turns an error thrown by undici into a TransportError that says whether the server may have acted. */
 function transportError(step, error, timeoutMs) {
-    const code = errorCode(error);
     if (isTimeout(error)) {
-        return new TransportError(step, "unknown", `no answer within ${timeoutMs / 1000} s (request-timeout)`);
+        const detail = `no answer within ${timeoutMs / 1000} s (request-timeout)`;
+        return new TransportError(step, "unknown", detail);
     }
-    const detail = describe(error, code);
-    const notSent = NOT_SENT_CODES.has(code) || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS");
-    return new TransportError(step, notSent ? "no" : "unknown", detail);
+    const { code, syscall } = systemError(error);
+    const notSent = NOT_SENT_CODES.has(code) || (CONNECT_CODES.has(code) && syscall === "connect");
+    return new TransportError(step, notSent ? "no" : "unknown", describe(error, code));
 }
 function isTimeout(error) {
     const name = error instanceof Error ? error.name : "";
@@ -32107,17 +32147,21 @@ function isTimeout(error) {
         (errorCode(error).endsWith("_TIMEOUT") && errorCode(error) !== "UND_ERR_CONNECT_TIMEOUT"));
 }
 function errorCode(error) {
+    return systemError(error).code;
+}
+/** The first code (and its syscall) in the cause chain: undici wraps socket errors. */
+function systemError(error) {
     const seen = new Set();
     let current = error;
-    // undici wraps the socket error in a TypeError("fetch failed")-style cause chain.
     while (current instanceof Error && !seen.has(current)) {
         seen.add(current);
-        const code = current.code;
-        if (typeof code === "string" && code !== "")
-            return code;
+        const { code, syscall } = current;
+        if (typeof code === "string" && code !== "") {
+            return { code, syscall: typeof syscall === "string" ? syscall : "" };
+        }
         current = current.cause;
     }
-    return "";
+    return { code: "", syscall: "" };
 }
 function describe(error, code) {
     const message = error instanceof Error ? error.message : String(error);
@@ -33144,21 +33188,18 @@ function upload_list_form(list) {
  * (a PUT replaces the object), so every attempt asks for a fresh URL: an expired one is never reused.
  */
 async function uploadList(client, inputs, list, policy, dispatchers) {
-    const { fileName, md5 } = await withRetries("device-list upload", policy, async () => {
+    const { fileName, md5 } = await withRetries(UPLOAD_STEP, policy, async () => {
         const { url, fileName } = await createTaskFileUrl(client, inputs.productId);
         const md5 = await uploadDeviceList(list, url, {
             dispatcher: dispatchers.for(url),
             timeoutMs: inputs.requestTimeoutMs,
         });
         return { fileName, md5 };
-    }, async (error, kind) => {
-        // Object storage answers 403 to an expired URL: the next attempt gets a fresh one.
-        if (error instanceof TransportError && error.status === 403)
-            return undefined;
-        if (kind === "fail")
-            throw error;
-        return undefined;
-    });
+    }, 
+    // Object storage answers 403 to an expired URL: the next attempt gets a fresh one.
+    async (error, kind) => error instanceof TransportError && error.status === 403
+        ? undefined
+        : retryUnlessDefinite(error, kind));
     // The one line a reader matches against the repository's file (md5sum, wc -c, wc -l).
     const path = inputs.target.kind === "file" ? inputs.target.path : list.path;
     info(`Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${upload_list_form(list)}); uploaded as ${fileName}.`);
@@ -33200,7 +33241,9 @@ async function run() {
         if (outcome.origin === "created") {
             info(`Created upgrade task ${outcome.task.taskId} (RequestId ${outcome.task.requestId}).`);
         }
-        await writeSummary({ inputs, target, ...outcome });
+        // The task exists now: a summary that cannot be written must not fail the step (a re-run
+        // would roll out again).
+        await writeSummary({ inputs, target, ...outcome }).catch((error) => warning(`Could not write the job summary: ${messageOf(error)}`));
     }
     catch (error) {
         fail(error);
@@ -33222,6 +33265,7 @@ function connect(inputs, dispatchers) {
     });
     const policy = {
         ...DEFAULT_BACKOFF,
+        deadline: Date.now() + RETRY_DEADLINE_MS,
         maxAttempts: inputs.maxAttempts,
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         now: Date.now,

@@ -2,10 +2,11 @@ import { ActionError, ApiError, messageOf } from "./errors.js";
 import type { TencentClient } from "./tencent/client.js";
 import {
   batchUpdateFirmware,
+  describeFirmwareTask,
   describeFirmwareTasks,
   type BatchUpdateFirmwareRequest,
   type CreatedTask,
-  type TaskInfo,
+  type TaskDetail,
 } from "./tencent/iotvideo.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "./tencent/retry.js";
 
@@ -15,35 +16,32 @@ export interface TaskOutcome {
   origin: "created" | "found";
 }
 
-// How far before this run's start a task may be stamped and still be ours: Tencent accepts
-// signatures up to 5 minutes off its clock, so our clock and its CreateTime can differ that much.
-const CLOCK_ALLOWANCE_S = 300;
 const PAGE_SIZE = 100;
 const MAX_PAGES = 20;
 
 /**
  * Creates the upgrade task exactly once. BatchUpdateFirmware has no idempotency token, so before
  * repeating a call whose outcome is unknown we look for a task it may have created: one of this
- * product and version, stamped since the run started, that was not there before the first attempt.
+ * product and version that was not there before the first attempt and targets devices the way
+ * this run asked (DescribeFirmwareTask). Task ids, not timestamps, tell old from new, so a skewed
+ * clock cannot hide a task.
  */
 export async function createTaskOnce(
   client: TencentClient,
   request: BatchUpdateFirmwareRequest,
   policy: RetryPolicy,
 ): Promise<TaskOutcome> {
-  const since = Math.floor(client.serverNow() / 1000) - CLOCK_ALLOWANCE_S;
-  const { tasks: before } = await listTasks(client, request, since, policy).catch(explainDenied);
+  const before = await listTasks(client, request, policy).catch(explainDenied);
   return withRetries(
     "BatchUpdateFirmware",
     policy,
     async () => ({ task: await batchUpdateFirmware(client, request), origin: "created" as const }),
     async (error, kind) => {
-      if (kind === "fail") throw error;
-      if (kind === "retry") return undefined;
-      const found = await findNewTask(client, request, since, before, policy, error);
+      if (kind !== "reconcile") return retryUnlessDefinite(error, kind);
+      const found = await findNewTask(client, request, before, policy, error);
       if (found === undefined) {
         policy.logger.info(
-          `No task appeared after that failure; it is safe to send BatchUpdateFirmware again.`,
+          `No task of this run appeared after that failure; it is safe to send BatchUpdateFirmware again.`,
         );
         return undefined;
       }
@@ -59,41 +57,72 @@ export async function createTaskOnce(
 async function findNewTask(
   client: TencentClient,
   request: BatchUpdateFirmwareRequest,
-  since: number,
-  before: Map<number, TaskInfo>,
+  before: Map<number, string>,
   policy: RetryPolicy,
   cause: unknown,
 ): Promise<TaskOutcome | undefined> {
   policy.logger.info(
     `BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}); looking for the task before trying again.`,
   );
-  let after: Map<number, TaskInfo>;
-  let requestId: string;
+  let ours: Array<[number, string]>;
   try {
-    ({ tasks: after, requestId } = await listTasks(client, request, since, policy));
+    const after = await listTasks(client, request, policy);
+    const fresh = [...after].filter(([taskId]) => !before.has(taskId));
+    ours = [];
+    for (const entry of fresh)
+      if (await targetsLike(client, request, entry[0], policy)) ours.push(entry);
   } catch (error) {
     throw new OutcomeUnknownError(cause, error);
   }
-  const fresh = [...after.values()].filter((task) => !before.has(task.taskId));
-  if (fresh.length === 0) return undefined;
-  if (fresh.length > 1) {
-    const ids = fresh.map((task) => task.taskId).join(", ");
+  if (ours.length === 0) return undefined;
+  if (ours.length > 1) {
     throw new ActionError(
-      `BatchUpdateFirmware's answer was lost and ${fresh.length} new tasks of firmware ${request.FirmwareVersion} appeared meanwhile (${ids}); another rollout may be running. Not retrying; check them in the console.`,
+      `BatchUpdateFirmware's answer was lost and ${ours.length} matching new tasks of firmware ${request.FirmwareVersion} appeared meanwhile (${ours.map(([id]) => id).join(", ")}); another rollout may be running. Not retrying; check them in the console.`,
     );
   }
-  return { task: { taskId: fresh[0]!.taskId, requestId }, origin: "found" };
+  const [taskId, requestId] = ours[0]!;
+  return { task: { taskId, requestId }, origin: "found" };
 }
 
-/** Every task of the version stamped at or after `since`, paging through DescribeFirmwareTasks. */
+/** Whether a task targets devices the way `request` does, as far as DescribeFirmwareTask tells. */
+async function targetsLike(
+  client: TencentClient,
+  request: BatchUpdateFirmwareRequest,
+  taskId: number,
+  policy: RetryPolicy,
+): Promise<boolean> {
+  const detail = await withRetries(
+    "DescribeFirmwareTask",
+    policy,
+    () => describeFirmwareTask(client, request.ProductID, request.FirmwareVersion, taskId),
+    retryUnlessDefinite,
+  );
+  return matchesRequest(detail, request);
+}
+
+/** Pure: can a task with this detail be the one `request` created? Unknown fields never rule out. */
+export function matchesRequest(detail: TaskDetail, request: BatchUpdateFirmwareRequest): boolean {
+  const { upgradeMode: mode, originalVersion } = detail;
+  if (mode === undefined) return true;
+  if (request.FileName !== undefined) return mode === "filename";
+  if (request.FirmwareOriVersion !== undefined) {
+    // With names as well, Tencent does not document which mode it reports: either is ours.
+    if (mode === "devicenames") return request.DeviceNames !== undefined;
+    return (
+      mode === "originalVersion" &&
+      (originalVersion === undefined || originalVersion === request.FirmwareOriVersion)
+    );
+  }
+  return mode === "devicenames";
+}
+
+/** Every task id of the version (up to MAX_PAGES pages), with the RequestId of the page that listed it. */
 async function listTasks(
   client: TencentClient,
   request: BatchUpdateFirmwareRequest,
-  since: number,
   policy: RetryPolicy,
-): Promise<{ tasks: Map<number, TaskInfo>; requestId: string }> {
-  const tasks = new Map<number, TaskInfo>();
-  let requestId = "";
+): Promise<Map<number, string>> {
+  const tasks = new Map<number, string>();
   for (let page = 0; page < MAX_PAGES; page++) {
     const result = await withRetries(
       "DescribeFirmwareTasks",
@@ -108,11 +137,10 @@ async function listTasks(
         ),
       retryUnlessDefinite,
     );
-    requestId = result.requestId;
-    for (const task of result.tasks) if (task.createTime >= since) tasks.set(task.taskId, task);
+    for (const task of result.tasks) tasks.set(task.taskId, result.requestId);
     if (result.tasks.length < PAGE_SIZE || (page + 1) * PAGE_SIZE >= result.total) break;
   }
-  return { tasks, requestId };
+  return tasks;
 }
 
 /** The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint. */

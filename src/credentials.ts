@@ -5,8 +5,6 @@ export interface Credentials {
   secretId: string;
   secretKey: string;
   token?: string;
-  /** Where the pair came from, for the log. */
-  source: "inputs" | "environment";
 }
 
 /** The credential inputs and their environment fallbacks, as read (already masked). */
@@ -92,7 +90,6 @@ export function resolveCredentials(raw: RawCredentials): Credentials {
     secretId: id[1],
     secretKey: key[1],
     ...(token === undefined ? {} : { token: token[1] }),
-    source: id[0] === "secret-id" && key[0] === "secret-key" ? "inputs" : "environment",
   };
 }
 

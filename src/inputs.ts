@@ -70,7 +70,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
 export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   for (const name of INPUT_NAMES) rejectControlCharacters(name, raw[name]);
   const value = (name: InputName): string => raw[name].trim();
-  const region = optional(
+  const region = parseRegion(
     value("region") || (env.TENCENTCLOUD_REGION?.trim() ?? ""),
     "region",
     REGION,
@@ -92,8 +92,10 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     }),
     ...(region === undefined ? {} : { region }),
     endpoint: parseEndpoint(value("endpoint") || DEFAULT_ENDPOINT),
-    requestTimeoutMs:
+    // Whole milliseconds: AbortSignal.timeout() refuses 16100.000000000002.
+    requestTimeoutMs: Math.round(
       1000 * numberInRange("request-timeout", value("request-timeout") || "30", 1, 600, false),
+    ),
     maxAttempts: numberInRange("max-attempts", value("max-attempts") || "5", 1, 10, true),
   };
 }
@@ -153,7 +155,7 @@ function identifier(name: InputName, value: string, example: string): string {
   return value;
 }
 
-function optional(value: string, name: InputName, shape: RegExp): string | undefined {
+function parseRegion(value: string, name: InputName, shape: RegExp): string | undefined {
   if (value === "") return undefined;
   if (!shape.test(value))
     throw new InputError(name, value, "Expected a region such as ap-guangzhou.");

@@ -1,13 +1,13 @@
 import * as core from "@actions/core";
 import { createTaskOnce } from "./create-task.js";
-import { ActionError } from "./errors.js";
+import { ActionError, messageOf } from "./errors.js";
 import { readInputs, type Inputs } from "./inputs.js";
 import { describeTarget, rolloutRequest, type UploadedList } from "./rollout-request.js";
 import { writeSummary } from "./summary.js";
 import { IOTVIDEO_SERVICE, IOTVIDEO_VERSION } from "./tencent/assumptions.js";
 import { TencentClient } from "./tencent/client.js";
 import { Dispatchers } from "./tencent/http.js";
-import { DEFAULT_BACKOFF, type RetryPolicy } from "./tencent/retry.js";
+import { DEFAULT_BACKOFF, RETRY_DEADLINE_MS, type RetryPolicy } from "./tencent/retry.js";
 import { scanList, uploadList } from "./upload-list.js";
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -36,7 +36,11 @@ export async function run(): Promise<void> {
         `Created upgrade task ${outcome.task.taskId} (RequestId ${outcome.task.requestId}).`,
       );
     }
-    await writeSummary({ inputs, target, ...outcome });
+    // The task exists now: a summary that cannot be written must not fail the step (a re-run
+    // would roll out again).
+    await writeSummary({ inputs, target, ...outcome }).catch((error: unknown) =>
+      core.warning(`Could not write the job summary: ${messageOf(error)}`),
+    );
   } catch (error) {
     fail(error);
   } finally {
@@ -60,6 +64,7 @@ function connect(
   });
   const policy: RetryPolicy = {
     ...DEFAULT_BACKOFF,
+    deadline: Date.now() + RETRY_DEADLINE_MS,
     maxAttempts: inputs.maxAttempts,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: Date.now,

@@ -1,13 +1,13 @@
 import * as core from "@actions/core";
 import { scanDeviceList, type ScannedList } from "./device-list/scan.js";
-import { uploadDeviceList } from "./device-list/upload.js";
+import { UPLOAD_STEP, uploadDeviceList } from "./device-list/upload.js";
 import type { Inputs, Target } from "./inputs.js";
 import type { UploadedList } from "./rollout-request.js";
 import type { TencentClient } from "./tencent/client.js";
 import type { Dispatchers } from "./tencent/http.js";
 import { TransportError } from "./errors.js";
 import { createTaskFileUrl } from "./tencent/iotvideo.js";
-import { withRetries, type RetryPolicy } from "./tencent/retry.js";
+import { retryUnlessDefinite, withRetries, type RetryPolicy } from "./tencent/retry.js";
 
 /** Reads and checks the device-list file, and logs what will be uploaded. Sends nothing. */
 export async function scanList(target: Extract<Target, { kind: "file" }>): Promise<ScannedList> {
@@ -50,7 +50,7 @@ export async function uploadList(
   dispatchers: Dispatchers,
 ): Promise<UploadedList> {
   const { fileName, md5 } = await withRetries(
-    "device-list upload",
+    UPLOAD_STEP,
     policy,
     async () => {
       const { url, fileName } = await createTaskFileUrl(client, inputs.productId);
@@ -60,12 +60,11 @@ export async function uploadList(
       });
       return { fileName, md5 };
     },
-    async (error, kind) => {
-      // Object storage answers 403 to an expired URL: the next attempt gets a fresh one.
-      if (error instanceof TransportError && error.status === 403) return undefined;
-      if (kind === "fail") throw error;
-      return undefined;
-    },
+    // Object storage answers 403 to an expired URL: the next attempt gets a fresh one.
+    async (error, kind) =>
+      error instanceof TransportError && error.status === 403
+        ? undefined
+        : retryUnlessDefinite(error, kind),
   );
   // The one line a reader matches against the repository's file (md5sum, wc -c, wc -l).
   const path = inputs.target.kind === "file" ? inputs.target.path : list.path;

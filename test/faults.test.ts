@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator, type Fault } from "./emulator/index.js";
+import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator, type Fault } from "./emulator/index.js";
+import { callApi } from "./emulator/test-client.js";
 import { sampleInputs } from "./support/sample-inputs.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
 
@@ -103,7 +104,7 @@ describe("outcome unknown: look for the task before retrying", () => {
     expect(calls("BatchUpdateFirmware")).toBe(acted ? 1 : 2);
     expect(run.stdout).toContain("looking for the task before trying again");
     if (acted) expect(run.stdout).toContain(`task ${emulator.tasks[0]?.taskId} was created by it`);
-    else expect(run.stdout).toContain("No task appeared after that failure");
+    else expect(run.stdout).toContain("No task of this run appeared after that failure");
   });
 });
 
@@ -167,6 +168,15 @@ describe("bounded when the API keeps refusing", () => {
 });
 
 describe("clock skew", () => {
+  it("still finds the task of a lost answer when the runner's clock is 20 minutes ahead", async () => {
+    emulator.setClockSkew(-1200);
+    emulator.script("BatchUpdateFirmware", { type: "lost-after-process" });
+    const run = await rollout();
+    expectOneTask(run);
+    expect(calls("BatchUpdateFirmware")).toBe(1);
+    expect(run.stdout).toContain(`task ${emulator.tasks[0]?.taskId} was created by it`);
+  });
+
   it("signs again with the server's Date once, and says so", async () => {
     emulator.setClockSkew(-1200);
     const run = await rollout();
@@ -174,3 +184,29 @@ describe("clock skew", () => {
     expect(run.stdout).toMatch(/::warning::The runner's clock is -?\d+ s off Tencent's/);
   });
 });
+
+describe("a task another rollout created meanwhile", () => {
+  it("is not taken for this run's: the lookup checks how the task targets devices", async () => {
+    emulator.script("BatchUpdateFirmware", { type: "reset-before" });
+    const run = rollout({ "firmware-original-version": "", "device-names": "dev-001" });
+    // While this run waits to look, another rollout of the same version starts, by version.
+    await until(() => emulator.requests.some((r) => r.action === "BatchUpdateFirmware"));
+    const other = await callApi(emulator, "BatchUpdateFirmware", {
+      ProductID: SAMPLE_PRODUCT_ID,
+      FirmwareVersion: "2.0.0",
+      FirmwareOriVersion: "1.1.0",
+    });
+    expect(other.response?.["TaskId"]).toBe(1);
+    const finished = await run;
+    expect(finished.code).toBe(0);
+    expect(emulator.tasks.map((t) => t.taskId)).toEqual([1, 2]);
+    expect(finished.outputs["task-id"]).toBe("2");
+    expect(emulator.tasks[1]?.deviceNames).toEqual(["dev-001"]);
+    expect(finished.stdout).toContain("No task of this run appeared");
+  });
+});
+
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(done()).toBe(true);
+}

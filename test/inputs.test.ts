@@ -94,6 +94,11 @@ describe("readInputs: valid inputs", () => {
       check: (i: Inputs) => expect(i.endpoint.host).toBe("127.0.0.1:8080"),
     },
     {
+      name: "request-timeout in whole milliseconds",
+      inputs: { ...VALID, "request-timeout": "16.1" },
+      check: (i: Inputs) => expect(i.requestTimeoutMs).toBe(16100),
+    },
+    {
       name: "request-timeout in seconds",
       inputs: { ...VALID, "request-timeout": "2.5" },
       check: (i: Inputs) => expect(i.requestTimeoutMs).toBe(2500),
@@ -137,7 +142,6 @@ describe("readInputs: credentials", () => {
       secretId: "AKIDenv",
       secretKey: "env-key",
       token: "tok",
-      source: "environment",
     });
   });
 

@@ -34,35 +34,32 @@ export class Dispatchers {
   }
 }
 
-// Failures that happen before a byte of the request can reach the server.
+// Failures that can only happen before a byte of the request left: name resolution, the
+// connect timeout, and certificate checks (made in the handshake, before any request is sent).
 const NOT_SENT_CODES = new Set([
-  "ECONNREFUSED",
   "ENOTFOUND",
   "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
   "UND_ERR_CONNECT_TIMEOUT",
   "CERT_HAS_EXPIRED",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
+// These mean "not sent" only when connect() itself failed: on a reused connection the
+// request may already have been written.
+const CONNECT_CODES = new Set(["ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ECONNRESET"]);
 
 /** Turns an error thrown by undici into a TransportError that says whether the server may have acted. */
 export function transportError(step: string, error: unknown, timeoutMs: number): TransportError {
-  const code = errorCode(error);
   if (isTimeout(error)) {
-    return new TransportError(
-      step,
-      "unknown",
-      `no answer within ${timeoutMs / 1000} s (request-timeout)`,
-    );
+    const detail = `no answer within ${timeoutMs / 1000} s (request-timeout)`;
+    return new TransportError(step, "unknown", detail);
   }
-  const detail = describe(error, code);
-  const notSent =
-    NOT_SENT_CODES.has(code) || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS");
-  return new TransportError(step, notSent ? "no" : "unknown", detail);
+  const { code, syscall } = systemError(error);
+  const notSent = NOT_SENT_CODES.has(code) || (CONNECT_CODES.has(code) && syscall === "connect");
+  return new TransportError(step, notSent ? "no" : "unknown", describe(error, code));
 }
 
 function isTimeout(error: unknown): boolean {
@@ -75,16 +72,22 @@ function isTimeout(error: unknown): boolean {
 }
 
 function errorCode(error: unknown): string {
+  return systemError(error).code;
+}
+
+/** The first code (and its syscall) in the cause chain: undici wraps socket errors. */
+function systemError(error: unknown): { code: string; syscall: string } {
   const seen = new Set<unknown>();
   let current: unknown = error;
-  // undici wraps the socket error in a TypeError("fetch failed")-style cause chain.
   while (current instanceof Error && !seen.has(current)) {
     seen.add(current);
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "") return code;
+    const { code, syscall } = current as { code?: unknown; syscall?: unknown };
+    if (typeof code === "string" && code !== "") {
+      return { code, syscall: typeof syscall === "string" ? syscall : "" };
+    }
     current = current.cause;
   }
-  return "";
+  return { code: "", syscall: "" };
 }
 
 function describe(error: unknown, code: string): string {

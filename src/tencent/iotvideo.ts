@@ -22,8 +22,13 @@ export interface CreatedTask {
 /** One entry of DescribeFirmwareTasks' TaskInfos. */
 export interface TaskInfo {
   taskId: number;
-  status: number;
-  createTime: number;
+}
+
+/** What DescribeFirmwareTask says of one task's target. */
+export interface TaskDetail {
+  /** "originalVersion", "filename" or "devicenames"; undefined when not answered. */
+  upgradeMode?: string;
+  originalVersion?: string;
 }
 
 /** Starts a firmware upgrade task. */
@@ -72,8 +77,6 @@ export async function describeFirmwareTasks(
     const entry = { data: info as Record<string, unknown>, requestId: result.requestId };
     return {
       taskId: integerField(entry, action, "TaskId"),
-      status: Number(entry.data["Status"] ?? -1),
-      createTime: integerField(entry, action, "CreateTime"),
     };
   });
   return {
@@ -83,8 +86,27 @@ export async function describeFirmwareTasks(
   };
 }
 
+/** How one task targets its devices. */
+export async function describeFirmwareTask(
+  client: TencentClient,
+  productId: string,
+  firmwareVersion: string,
+  taskId: number,
+): Promise<TaskDetail> {
+  const result = await client.call("DescribeFirmwareTask", {
+    ProductID: productId,
+    FirmwareVersion: firmwareVersion,
+    TaskId: taskId,
+  });
+  const { UpgradeMode: mode, OriginalVersion: original } = result.data;
+  return {
+    ...(typeof mode === "string" && mode !== "" ? { upgradeMode: mode } : {}),
+    ...(typeof original === "string" && original !== "" ? { originalVersion: original } : {}),
+  };
+}
+
 function integerField(result: ApiResult, action: string, field: string): number {
-  const value = result.data?.[field];
+  const value = result.data[field];
   if (typeof value === "number" && Number.isInteger(value)) return value;
   throw new ActionError(
     `${action} answered without an integer ${field} (RequestId: ${result.requestId})`,

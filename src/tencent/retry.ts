@@ -32,21 +32,20 @@ export interface RetryPolicy {
   /** First backoff ceiling; doubles each attempt. */
   baseDelayMs: number;
   maxDelayMs: number;
-  /** No new attempt starts once this much time has passed since the first. */
-  budgetMs: number;
+  /** Clock time (ms, as `now` tells it) after which no attempt of any call starts: the run's deadline. */
+  deadline: number;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   random: () => number;
   logger: Logger;
 }
 
-export const DEFAULT_BACKOFF = {
-  baseDelayMs: 1000,
-  maxDelayMs: 20_000,
-  budgetMs: 300_000,
-} as const;
+export const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 } as const;
 
-/** Capped exponential backoff with full jitter, for the wait after failed attempt `attempt` (1-based). */
+/** How long after its start a run may still begin a retry: every call and lookup shares it. */
+export const RETRY_DEADLINE_MS = 10 * 60_000;
+
+/** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
 export function backoffDelay(
   attempt: number,
   policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "random">,
@@ -74,25 +73,29 @@ export async function withRetries<T>(
   attempt: (n: number) => Promise<T>,
   recover: (error: unknown, kind: FailureClass) => Promise<Recovery<T>>,
 ): Promise<T> {
-  const started = policy.now();
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);
     } catch (error) {
-      const recovered = await recover(error, classify(error));
-      if (recovered !== undefined) return recovered.value;
+      const kind = classify(error);
       const wait = backoffDelay(n, policy);
-      if (n >= policy.maxAttempts || policy.now() - started + wait > policy.budgetMs) {
-        throw new GaveUpError(
-          error,
-          what,
-          n,
-          n >= policy.maxAttempts ? "max-attempts" : `${policy.budgetMs / 1000} s retry budget`,
-        );
+      const last = n >= policy.maxAttempts || policy.now() + wait > policy.deadline;
+      const failed = `${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}`;
+      const seconds = (wait / 1000).toFixed(1);
+      // A request whose outcome is unknown may still be settling on the server: look after the
+      // wait, not at once, and retry straight after looking.
+      if (kind === "reconcile") {
+        policy.logger.warning(`${failed}; retrying in ${seconds} s if it did not take effect.`);
+        await policy.sleep(wait);
       }
-      policy.logger.warning(
-        `${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${(wait / 1000).toFixed(1)} s.`,
-      );
+      const recovered = await recover(error, kind);
+      if (recovered !== undefined) return recovered.value;
+      if (last) {
+        const bound = n >= policy.maxAttempts ? "max-attempts" : "the run's retry deadline";
+        throw new GaveUpError(error, what, n, bound);
+      }
+      if (kind === "reconcile") continue;
+      policy.logger.warning(`${failed}; retrying in ${seconds} s.`);
       await policy.sleep(wait);
     }
   }

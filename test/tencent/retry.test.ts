@@ -58,7 +58,7 @@ describe("withRetries", () => {
       maxAttempts: 4,
       baseDelayMs: 1000,
       maxDelayMs: 20_000,
-      budgetMs: 300_000,
+      deadline: 300_000,
       sleep: async (ms) => {
         waits.push(ms);
         clock += ms;
@@ -104,11 +104,11 @@ describe("withRetries", () => {
   });
 
   it("stops when the next wait would pass the time budget", async () => {
-    const p = policy({ maxAttempts: 10, budgetMs: 10_000 });
+    const p = policy({ maxAttempts: 10, deadline: 10_000 });
     const error = await withRetries("Call", p, () => Promise.reject(refused), retry).catch(
       (e: unknown) => e,
     );
-    expect((error as Error).message).toContain("after 4 attempts: 10 s retry budget");
+    expect((error as Error).message).toContain("after 4 attempts: the run's retry deadline");
     expect(p.waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_000);
   });
 
