@@ -32033,9 +32033,13 @@ async function writeSummary(report) {
             inputs.upgradeMethod === 0 ? "silent" : "confirm",
             `${task.taskId}${report.origin === "found" ? " (found after an unclear answer)" : ""}`,
             task.requestId,
-        ],
+        ].map(escapeHtml),
     ])
         .write();
+}
+// core.summary puts cell text into HTML as it is; a device-list path is the user's to choose.
+function escapeHtml(text) {
+    return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 ;// CONCATENATED MODULE: ./src/tencent/proxy.ts

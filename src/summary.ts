@@ -33,7 +33,12 @@ export async function writeSummary(report: RolloutReport): Promise<void> {
         inputs.upgradeMethod === 0 ? "silent" : "confirm",
         `${task.taskId}${report.origin === "found" ? " (found after an unclear answer)" : ""}`,
         task.requestId,
-      ],
+      ].map(escapeHtml),
     ])
     .write();
+}
+
+// core.summary puts cell text into HTML as it is; a device-list path is the user's to choose.
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
