@@ -31442,6 +31442,11 @@ function quote(value) {
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
+/** The start of an answer's body on one line, for an error message. */
+function snippet(text) {
+    const flat = text.replace(/\s+/g, " ").trim();
+    return flat === "" ? "(empty body)" : flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+}
 
 ;// CONCATENATED MODULE: ./src/tencent/iotvideo.ts
 
@@ -32363,10 +32368,6 @@ function parseEnvelope(action, answer) {
 function isObject(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function snippet(text) {
-    const flat = text.replace(/\s+/g, " ").trim();
-    return flat === "" ? "(empty body)" : flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
-}
 
 ;// CONCATENATED MODULE: ./src/device-list/duplicates.ts
 /**
@@ -33152,10 +33153,7 @@ function storeError(text) {
     const message = field("Message");
     if (code !== undefined)
         return message ? `${code}: ${message}` : code;
-    const flat = text.replace(/\s+/g, " ").trim();
-    if (flat === "")
-        return "(empty body)";
-    return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+    return snippet(text);
 }
 
 ;// CONCATENATED MODULE: ./src/upload-list.ts

@@ -62,3 +62,9 @@ export function quote(value: string): string {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The start of an answer's body on one line, for an error message. */
+export function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat === "" ? "(empty body)" : flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+}

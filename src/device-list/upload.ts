@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { request, type Dispatcher } from "undici";
-import { ActionError, TransportError } from "../errors.js";
+import { ActionError, snippet, TransportError } from "../errors.js";
 import { transportError } from "../tencent/http.js";
 import type { ScannedList } from "./scan.js";
 import { uploadBody } from "./upload-body.js";
@@ -106,7 +106,5 @@ export function storeError(text: string): string {
   const code = field("Code");
   const message = field("Message");
   if (code !== undefined) return message ? `${code}: ${message}` : code;
-  const flat = text.replace(/\s+/g, " ").trim();
-  if (flat === "") return "(empty body)";
-  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+  return snippet(text);
 }

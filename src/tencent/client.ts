@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from "undici";
-import { ApiError, TransportError } from "../errors.js";
+import { ApiError, snippet, TransportError } from "../errors.js";
 import { transportError } from "./http.js";
 import { sign } from "./sign.js";
 
@@ -180,9 +180,4 @@ export function parseEnvelope(action: string, answer: RawAnswer): ApiResult {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat === "" ? "(empty body)" : flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
 }
