@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2205);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2535);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2205:
+/***/ 2535:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31385,7 +31385,68 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/outside-text.ts
+/**
+ * Text that came from outside (an answer body, a header, an error message, a file name, a
+ * user's value) made safe for one log line: our secrets redacted, workflow commands defused,
+ * everything on one line, and only then cut to length. The runner masks whole secret values
+ * only, so redacting before cutting is what keeps a cut-off token out of the log.
+ */
+const secrets = new Set();
+// Shorter values would redact ordinary words; real keys and tokens are far longer.
+const MIN_SECRET_LENGTH = 6;
+// A server that echoes a secret may cut it itself: a run this long of a secret's start is redacted.
+const MIN_PREFIX = 12;
+const REDACTED = "***";
+const AUTHORIZATION = /TC3-HMAC-SHA256\s+Credential=[^\s",]*(?:,\s*SignedHeaders=[^\s",]*)?(?:,\s*Signature=[0-9a-fA-F]*)?/g;
+const SIGNATURE = /Signature=[0-9a-fA-F]{16,}/g;
+/** Adds a value that must never reach the log (a key, a token); main masks it with the runner too. */
+function registerSecret(value) {
+    if (value.length >= MIN_SECRET_LENGTH)
+        secrets.add(value);
+}
+/** Replaces every registered secret (and any long run of one's start), and signatures, by "***". */
+function redact(text) {
+    let out = text
+        .replace(AUTHORIZATION, `TC3-HMAC-SHA256 ${REDACTED}`)
+        .replace(SIGNATURE, `Signature=${REDACTED}`);
+    for (const secret of secrets) {
+        out = out.split(secret).join(REDACTED);
+        out = redactPrefixes(out, secret);
+    }
+    return out;
+}
+function redactPrefixes(text, secret) {
+    const head = secret.slice(0, MIN_PREFIX);
+    if (head.length < MIN_PREFIX)
+        return text;
+    let out = "";
+    let from = 0;
+    for (let at = text.indexOf(head); at !== -1; at = text.indexOf(head, from)) {
+        let end = at + head.length;
+        while (end < text.length && end - at < secret.length && text[end] === secret[end - at])
+            end++;
+        out += text.slice(from, at) + REDACTED;
+        from = end;
+    }
+    return out + text.slice(from);
+}
+/**
+ * One line of outside text for the log: redacted, control characters shown as escapes (\n, \u001b),
+ * "::" and "##[" broken up so no workflow command can start, then cut to `max` characters.
+ */
+function oneLine(text, max) {
+    const escaped = JSON.stringify(redact(text))
+        .slice(1, -1)
+        .replace(/\\"/g, '"')
+        .replace(/[\u2028\u2029\u0085]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .replace(/::/g, ": :")
+        .replace(/##\[/g, "# #[");
+    return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}
+
 ;// CONCATENATED MODULE: ./src/errors.ts
+
 /** Base of every failure this action expects: main prints its message alone, never a stack. */
 class ActionError extends Error {
     name = "ActionError";
@@ -31409,7 +31470,7 @@ class ApiError extends ActionError {
     requestId;
     name = "ApiError";
     constructor(action, code, apiMessage, requestId) {
-        super(`${action} failed: ${code}: ${apiMessage} (RequestId: ${requestId || "none"})`);
+        super(`${action} failed: ${oneLine(code, MAX_CODE)}: ${oneLine(apiMessage, MAX_API_MESSAGE)}${requestIdNote(requestId)}`);
         this.action = action;
         this.code = code;
         this.apiMessage = apiMessage;
@@ -31430,13 +31491,19 @@ class TransportError extends ActionError {
     }
 }
 const MAX_QUOTED = 80;
+const MAX_CODE = 80;
+const MAX_API_MESSAGE = 300;
+const MAX_SNIPPET = 120;
 /**
- * Quotes a user value for an error message: control characters shown as escapes, and cut to
- * MAX_QUOTED characters after escaping, so a line of them cannot blow up the message.
+ * Quotes a user value for an error message: secrets redacted, control characters shown as
+ * escapes, and cut to MAX_QUOTED characters after that, so a line of them cannot blow up the message.
  */
 function quote(value) {
-    const escaped = JSON.stringify(value).slice(1, -1);
-    return `'${escaped.length > MAX_QUOTED ? `${escaped.slice(0, MAX_QUOTED)}…` : escaped}'`;
+    return `'${oneLine(value, MAX_QUOTED)}'`;
+}
+/** " (RequestId: X)" for a message, or nothing when the server sent none. */
+function requestIdNote(requestId) {
+    return requestId === "" ? "" : ` (RequestId: ${oneLine(requestId, MAX_CODE)})`;
 }
 /** The message of anything thrown. */
 function messageOf(error) {
@@ -31445,7 +31512,7 @@ function messageOf(error) {
 /** The start of an answer's body on one line, for an error message. */
 function snippet(text) {
     const flat = text.replace(/\s+/g, " ").trim();
-    return flat === "" ? "(empty body)" : flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+    return flat === "" ? "(empty body)" : oneLine(flat, MAX_SNIPPET);
 }
 
 ;// CONCATENATED MODULE: ./src/tencent/iotvideo.ts

@@ -1,3 +1,5 @@
+import { oneLine } from "./outside-text.js";
+
 /** Base of every failure this action expects: main prints its message alone, never a stack. */
 export class ActionError extends Error {
   override name = "ActionError";
@@ -24,7 +26,9 @@ export class ApiError extends ActionError {
     readonly apiMessage: string,
     readonly requestId: string,
   ) {
-    super(`${action} failed: ${code}: ${apiMessage} (RequestId: ${requestId || "none"})`);
+    super(
+      `${action} failed: ${oneLine(code, MAX_CODE)}: ${oneLine(apiMessage, MAX_API_MESSAGE)}${requestIdNote(requestId)}`,
+    );
   }
 }
 
@@ -48,14 +52,21 @@ export class TransportError extends ActionError {
 }
 
 const MAX_QUOTED = 80;
+const MAX_CODE = 80;
+const MAX_API_MESSAGE = 300;
+const MAX_SNIPPET = 120;
 
 /**
- * Quotes a user value for an error message: control characters shown as escapes, and cut to
- * MAX_QUOTED characters after escaping, so a line of them cannot blow up the message.
+ * Quotes a user value for an error message: secrets redacted, control characters shown as
+ * escapes, and cut to MAX_QUOTED characters after that, so a line of them cannot blow up the message.
  */
 export function quote(value: string): string {
-  const escaped = JSON.stringify(value).slice(1, -1);
-  return `'${escaped.length > MAX_QUOTED ? `${escaped.slice(0, MAX_QUOTED)}…` : escaped}'`;
+  return `'${oneLine(value, MAX_QUOTED)}'`;
+}
+
+/** " (RequestId: X)" for a message, or nothing when the server sent none. */
+export function requestIdNote(requestId: string): string {
+  return requestId === "" ? "" : ` (RequestId: ${oneLine(requestId, MAX_CODE)})`;
 }
 
 /** The message of anything thrown. */
@@ -66,5 +77,5 @@ export function messageOf(error: unknown): string {
 /** The start of an answer's body on one line, for an error message. */
 export function snippet(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat === "" ? "(empty body)" : flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+  return flat === "" ? "(empty body)" : oneLine(flat, MAX_SNIPPET);
 }
