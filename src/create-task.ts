@@ -1,14 +1,19 @@
-import { ActionError, ApiError, messageOf } from "./errors.js";
+import { ActionError, ApiError, messageOf, TransportError } from "./errors.js";
+import { listTasks, type TaskList } from "./list-tasks.js";
 import type { TencentClient } from "./tencent/client.js";
 import {
   batchUpdateFirmware,
   describeFirmwareTask,
-  describeFirmwareTasks,
   type BatchUpdateFirmwareRequest,
   type CreatedTask,
   type TaskDetail,
 } from "./tencent/iotvideo.js";
-import { retryUnlessDefinite, withRetries, type RetryPolicy } from "./tencent/retry.js";
+import {
+  backoffDelay,
+  retryUnlessDefinite,
+  withRetries,
+  type RetryPolicy,
+} from "./tencent/retry.js";
 
 /** The task of this run and how it was obtained. */
 export interface TaskOutcome {
@@ -16,88 +21,183 @@ export interface TaskOutcome {
   origin: "created" | "found";
 }
 
-const PAGE_SIZE = 100;
-const MAX_PAGES = 20;
+/**
+ * How long a create whose outcome is unknown is looked for before it may be sent again: the
+ * request may still be settling on the server for as long as we waited for it
+ * (request-timeout), and the task list may then lag behind the create (LIST_LAG_MS).
+ */
+export interface LookupPlan {
+  windowMs: number;
+  looks: number;
+}
+
+/** How far the task list may lag behind a create. Tencent documents nothing; seconds were seen. */
+export const LIST_LAG_MS = 20_000;
+export const LOOKS = 4;
+
+/** The lookup plan for a request timeout. */
+export function lookupPlan(requestTimeoutMs: number): LookupPlan {
+  return { windowMs: requestTimeoutMs + LIST_LAG_MS, looks: LOOKS };
+}
 
 /**
- * Creates the upgrade task exactly once. BatchUpdateFirmware has no idempotency token, so before
- * repeating a call whose outcome is unknown we look for a task it may have created: one of this
- * product and version that was not there before the first attempt and targets devices the way
- * this run asked (DescribeFirmwareTask). Task ids, not timestamps, tell old from new, so a skewed
- * clock cannot hide a task.
+ * Pure: when to look for the task after a failure at `failedAt`: once after `firstDelay` (most
+ * lost answers show their task at once), then evenly until the window closes.
+ */
+export function lookTimes(failedAt: number, plan: LookupPlan, firstDelay: number): number[] {
+  const times = [failedAt + Math.min(firstDelay, plan.windowMs)];
+  for (let k = 1; k < plan.looks; k++) {
+    times.push(failedAt + Math.round((plan.windowMs * k) / (plan.looks - 1)));
+  }
+  return times;
+}
+
+/** Tells whoever watches for cancellation that a create call is about to be sent. */
+export interface CreateEvents {
+  sending?: () => void;
+}
+
+/**
+ * Creates the upgrade task exactly once. BatchUpdateFirmware has no idempotency token, so a
+ * call whose outcome is unknown is sent again only after the task list, read whole, showed no
+ * task of this run at every look over the lookup window. A task "of this run" is one of this
+ * product and version that was not listed before the first attempt and targets devices the way
+ * this run asked (DescribeFirmwareTask). Task ids, not timestamps, tell old from new, so a
+ * skewed clock cannot hide a task. Whatever cannot be proven ends in TaskMayExistError.
  */
 export async function createTaskOnce(
   client: TencentClient,
   request: BatchUpdateFirmwareRequest,
   policy: RetryPolicy,
+  plan: LookupPlan,
+  events: CreateEvents = {},
 ): Promise<TaskOutcome> {
   const before = await listTasks(client, request, policy).catch(explainDenied);
+  if (!before.complete) {
+    policy.logger.warning(
+      `The task list of firmware ${request.FirmwareVersion} could not be read whole (${before.cut}): should BatchUpdateFirmware's answer be lost, the action cannot tell whether it created a task, and will stop rather than send it again.`,
+    );
+  }
+  const lookup = new Lookup(client, request, policy, plan, before);
   return withRetries(
     "BatchUpdateFirmware",
     policy,
-    async () => ({ task: await batchUpdateFirmware(client, request), origin: "created" as const }),
-    async (error, kind) => {
+    async () => {
+      events.sending?.();
+      return { task: await batchUpdateFirmware(client, request), origin: "created" as const };
+    },
+    async (error, kind, last) => {
       if (kind !== "reconcile") return retryUnlessDefinite(error, kind);
-      const found = await findNewTask(client, request, before, policy, error);
-      if (found === undefined) {
+      const found = await lookup.after(error);
+      if (found !== undefined) return { value: found };
+      if (last) {
         policy.logger.info(
-          `No task of this run appeared after that failure; it is safe to send BatchUpdateFirmware again.`,
+          `No task of this run appeared within ${lookup.seconds} s of that failure: no task was created.`,
         );
-        return undefined;
+        return "now";
       }
-      policy.logger.warning(
-        `The answer to BatchUpdateFirmware was lost, but task ${found.task.taskId} was created by it ` +
-          `(found with DescribeFirmwareTasks, RequestId ${found.task.requestId}); using that task.`,
+      policy.logger.info(
+        `No task of this run appeared in ${plan.looks} looks over ${lookup.seconds} s after that failure; sending BatchUpdateFirmware again.`,
       );
-      return { value: found };
+      return "now";
     },
   );
 }
 
-async function findNewTask(
-  client: TencentClient,
-  request: BatchUpdateFirmwareRequest,
-  before: Map<number, string>,
-  policy: RetryPolicy,
-  cause: unknown,
-): Promise<TaskOutcome | undefined> {
-  policy.logger.info(
-    `BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}); looking for the task before trying again.`,
-  );
-  let ours: Array<[number, string]>;
-  try {
-    const after = await listTasks(client, request, policy);
-    const fresh = [...after].filter(([taskId]) => !before.has(taskId));
-    ours = [];
-    for (const entry of fresh)
-      if (await targetsLike(client, request, entry[0], policy)) ours.push(entry);
-  } catch (error) {
-    throw new OutcomeUnknownError(cause, error);
-  }
-  if (ours.length === 0) return undefined;
-  if (ours.length > 1) {
-    throw new ActionError(
-      `BatchUpdateFirmware's answer was lost and ${ours.length} matching new tasks of firmware ${request.FirmwareVersion} appeared meanwhile (${ours.map(([id]) => id).join(", ")}); another rollout may be running. Not retrying; check them in the console.`,
-    );
-  }
-  const [taskId, requestId] = ours[0]!;
-  return { task: { taskId, requestId }, origin: "found" };
-}
+/** The search for a task that a create call with a lost answer may have made. */
+class Lookup {
+  private readonly details = new Map<number, TaskDetail>();
 
-/** Whether a task targets devices the way `request` does, as far as DescribeFirmwareTask tells. */
-async function targetsLike(
-  client: TencentClient,
-  request: BatchUpdateFirmwareRequest,
-  taskId: number,
-  policy: RetryPolicy,
-): Promise<boolean> {
-  const detail = await withRetries(
-    "DescribeFirmwareTask",
-    policy,
-    () => describeFirmwareTask(client, request.ProductID, request.FirmwareVersion, taskId),
-    retryUnlessDefinite,
-  );
-  return matchesRequest(detail, request);
+  constructor(
+    private readonly client: TencentClient,
+    private readonly request: BatchUpdateFirmwareRequest,
+    private readonly policy: RetryPolicy,
+    private readonly plan: LookupPlan,
+    private readonly before: TaskList,
+  ) {}
+
+  get seconds(): number {
+    return Math.round(this.plan.windowMs / 1000);
+  }
+
+  /** The task the failed call created, or undefined when every look proved there is none. */
+  async after(cause: unknown): Promise<TaskOutcome | undefined> {
+    const { policy, plan, request } = this;
+    const failedAt = policy.now();
+    const acted = cause instanceof TransportError && cause.delivery === "yes";
+    policy.logger.warning(
+      `BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}); looking for the task ${plan.looks} times over ${this.seconds} s before anything is sent again.`,
+    );
+    if (!this.before.complete)
+      throw new TaskMayExistError(request, cause, this.before.cut ?? "the task list was cut");
+    let unproven: string | undefined;
+    for (const at of lookTimes(failedAt, plan, backoffDelay(1, policy))) {
+      if (at > policy.deadline) {
+        unproven = "the run's retry deadline came before the lookup window closed";
+        break;
+      }
+      const wait = at - policy.now();
+      if (wait > 0) await policy.sleep(wait);
+      let list: TaskList;
+      try {
+        list = await listTasks(this.client, request, policy);
+      } catch (error) {
+        throw new TaskMayExistError(request, cause, `looking for it failed: ${messageOf(error)}`);
+      }
+      const found = await this.ours(list, cause);
+      if (found !== undefined) return found;
+      if (!list.complete) unproven = `the task list could not be read whole (${list.cut})`;
+    }
+    if (unproven !== undefined) throw new TaskMayExistError(request, cause, unproven);
+    if (acted) {
+      throw new TaskMayExistError(
+        request,
+        cause,
+        `the server answered success, so it acted, but no task of this run appeared within ${this.seconds} s`,
+      );
+    }
+    return undefined;
+  }
+
+  private async ours(list: TaskList, cause: unknown): Promise<TaskOutcome | undefined> {
+    const fresh = [...list.tasks].filter(([taskId]) => !this.before.tasks.has(taskId));
+    const ours: Array<[number, string]> = [];
+    for (const entry of fresh) {
+      let detail: TaskDetail;
+      try {
+        detail = await this.detail(entry[0]);
+      } catch (error) {
+        throw new TaskMayExistError(
+          this.request,
+          cause,
+          `looking for it failed: ${messageOf(error)}`,
+        );
+      }
+      if (matchesRequest(detail, this.request)) ours.push(entry);
+    }
+    if (ours.length > 1) {
+      throw new ActionError(
+        `BatchUpdateFirmware's answer was lost and ${ours.length} matching new tasks of firmware ${this.request.FirmwareVersion} appeared meanwhile (${ours.map(([id]) => id).join(", ")}); another rollout may be running. Not retrying; check them in the console.`,
+      );
+    }
+    if (ours.length === 0) return undefined;
+    const [taskId, requestId] = ours[0]!;
+    return { task: { taskId, requestId }, origin: "found" };
+  }
+
+  private async detail(taskId: number): Promise<TaskDetail> {
+    const known = this.details.get(taskId);
+    if (known !== undefined) return known;
+    const { client, request, policy } = this;
+    const detail = await withRetries(
+      "DescribeFirmwareTask",
+      policy,
+      () => describeFirmwareTask(client, request.ProductID, request.FirmwareVersion, taskId),
+      retryUnlessDefinite,
+    );
+    this.details.set(taskId, detail);
+    return detail;
+  }
 }
 
 /** Pure: can a task with this detail be the one `request` created? Unknown fields never rule out. */
@@ -116,33 +216,6 @@ export function matchesRequest(detail: TaskDetail, request: BatchUpdateFirmwareR
   return mode === "devicenames";
 }
 
-/** Every task id of the version (up to MAX_PAGES pages), with the RequestId of the page that listed it. */
-async function listTasks(
-  client: TencentClient,
-  request: BatchUpdateFirmwareRequest,
-  policy: RetryPolicy,
-): Promise<Map<number, string>> {
-  const tasks = new Map<number, string>();
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const result = await withRetries(
-      "DescribeFirmwareTasks",
-      policy,
-      () =>
-        describeFirmwareTasks(
-          client,
-          request.ProductID,
-          request.FirmwareVersion,
-          page * PAGE_SIZE,
-          PAGE_SIZE,
-        ),
-      retryUnlessDefinite,
-    );
-    for (const task of result.tasks) tasks.set(task.taskId, result.requestId);
-    if (result.tasks.length < PAGE_SIZE || (page + 1) * PAGE_SIZE >= result.total) break;
-  }
-  return tasks;
-}
-
 /** The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint. */
 function explainDenied(error: unknown): never {
   if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
@@ -153,12 +226,12 @@ function explainDenied(error: unknown): never {
   throw error;
 }
 
-/** The one ambiguous case: the create call's outcome is unknown and the lookup failed too. */
-export class OutcomeUnknownError extends ActionError {
-  override name = "OutcomeUnknownError";
-  constructor(cause: unknown, lookup: unknown) {
+/** A create call whose outcome is unknown, and no way to prove that it created nothing. */
+export class TaskMayExistError extends ActionError {
+  override name = "TaskMayExistError";
+  constructor(request: BatchUpdateFirmwareRequest, cause: unknown, why: string) {
     super(
-      `BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}) and DescribeFirmwareTasks failed too (${messageOf(lookup)}): a task may or may not exist. Check the firmware's tasks in the console before running again.`,
+      `BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}), and ${why}: a task of firmware ${request.FirmwareVersion} may exist. Not sending it again; check the firmware's tasks in the console before running the job again.`,
     );
   }
 }

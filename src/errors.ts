@@ -34,20 +34,34 @@ export class ApiError extends ActionError {
 
 /**
  * Whether the server may have acted on a request that failed in transport: "no" when the
- * request never reached it (or was refused before processing), "unknown" when it may have.
+ * request never reached it (or was refused before processing), "unknown" when it may have,
+ * "yes" when it answered success but the answer cannot be used (a TaskId that is not an integer).
  */
-export type Delivery = "no" | "unknown";
+export type Delivery = "no" | "unknown" | "yes";
+
+/** What else a failed exchange told us. */
+export interface TransportDetail {
+  /** The HTTP status, when an answer came. */
+  status?: number;
+  /** How long the server asked us to wait (Retry-After), in ms. */
+  retryAfterMs?: number;
+}
 
 /** The HTTP exchange itself failed: no connection, timeout, bad status, unreadable answer. */
 export class TransportError extends ActionError {
   override name = "TransportError";
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
   constructor(
     readonly action: string,
     readonly delivery: Delivery,
     detail: string,
-    readonly status?: number,
+    statusOrDetail?: number | TransportDetail,
   ) {
     super(`${action} failed: ${detail}`);
+    const extra = typeof statusOrDetail === "number" ? { status: statusOrDetail } : statusOrDetail;
+    this.status = extra?.status;
+    this.retryAfterMs = extra?.retryAfterMs;
   }
 }
 

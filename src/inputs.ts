@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { resolveCredentials, SECRET_ENV, type Credentials } from "./credentials.js";
 import { InputError } from "./errors.js";
 import { parseDeviceNames } from "./device-names.js";
+import { registerSecret } from "./outside-text.js";
 
 /** Every input of action.yml, by its workflow name. */
 export const INPUT_NAMES = [
@@ -189,16 +190,24 @@ function numberInRange(
 export function parseEndpoint(value: string): URL {
   const expected =
     "Expected a host name such as iotvideo.tencentcloudapi.com or an http(s)://host[:port] URL.";
+  const shown = withoutUserinfo(value);
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new InputError("endpoint", value, expected);
+    throw new InputError("endpoint", shown, expected);
   }
-  const extra = url.username || url.password || url.search || url.hash || url.pathname !== "/";
+  if (url.username !== "" || url.password !== "") {
+    throw new InputError(
+      "endpoint",
+      shown,
+      "Expected no user name or password in the URL: Tencent Cloud APIs authenticate by signature, with secret-id and secret-key.",
+    );
+  }
+  const extra = url.search || url.hash || url.pathname !== "/";
   if ((url.protocol !== "https:" && url.protocol !== "http:") || extra || url.hostname === "") {
-    throw new InputError("endpoint", value, expected);
+    throw new InputError("endpoint", shown, expected);
   }
   return url;
 }
@@ -206,13 +215,24 @@ export function parseEndpoint(value: string): URL {
 function rejectControlCharacters(name: InputName, value: string): void {
   const bad = CONTROL.test(value) || (!LIST_INPUTS.has(name) && LINE_BREAK.test(value.trim()));
   if (bad) {
-    const shown = SECRET_INPUTS.has(name) ? "***" : value;
+    const shown = SECRET_INPUTS.has(name)
+      ? "***"
+      : name === "endpoint"
+        ? withoutUserinfo(value)
+        : value;
     throw new InputError(name, shown, "Expected no control characters or line breaks.");
   }
 }
 
+/** A URL with anything before an "@" hidden: it may be a password, never to be repeated. */
+function withoutUserinfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, "$1***@");
+}
+
 function maskSecret(value: string): void {
-  const trimmed = value.trim();
-  if (trimmed !== "") core.setSecret(trimmed);
-  if (trimmed !== value && value !== "") core.setSecret(value);
+  for (const form of new Set([value.trim(), value])) {
+    if (form === "") continue;
+    core.setSecret(form);
+    registerSecret(form);
+  }
 }

@@ -1,21 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator, type Fault } from "./emulator/index.js";
 import { callApi } from "./emulator/test-client.js";
 import { sampleInputs } from "./support/sample-inputs.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
 
 // Exactly-once under faults, run against the bundled action: whatever goes wrong, the emulator
-// ends with one task (or none, for a definite error) and task-id names it.
-let emulator: Emulator;
+// ends with one task (or none, for a definite error) and task-id names it. A lookup that finds
+// nothing waits out its window (request-timeout + 20 s), so every test has its own emulator
+// and the tests run side by side.
+const WINDOW_TEST_MS = 60_000;
 
-beforeEach(async () => {
-  emulator = await startEmulator();
-});
-afterEach(async () => {
-  await emulator.close();
-});
+async function withEmulator(body: (emulator: Emulator) => Promise<void>): Promise<void> {
+  const emulator = await startEmulator();
+  try {
+    await body(emulator);
+  } finally {
+    await emulator.close();
+  }
+}
 
-function rollout(extra: Record<string, string> = {}): Promise<ActionRun> {
+function rollout(emulator: Emulator, extra: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
     inputs: sampleInputs(emulator, {
       "firmware-original-version": "1.0.0",
@@ -25,11 +29,11 @@ function rollout(extra: Record<string, string> = {}): Promise<ActionRun> {
   });
 }
 
-function calls(action: string): number {
+function calls(emulator: Emulator, action: string): number {
   return emulator.requests.filter((r) => r.action === action).length;
 }
 
-function expectOneTask(run: ActionRun): void {
+function expectOneTask(emulator: Emulator, run: ActionRun): void {
   expect(run.errors).toEqual([]);
   expect(run.code).toBe(0);
   expect(emulator.tasks).toHaveLength(1);
@@ -43,18 +47,20 @@ describe("retried without looking: the server did not act", () => {
       name: "RequestLimitExceeded.UinLimitExceeded",
       fault: { type: "rate-limit", code: "RequestLimitExceeded.UinLimitExceeded" },
     },
-  ])("$name", async ({ fault }) => {
-    emulator.script("BatchUpdateFirmware", fault);
-    const run = await rollout();
-    expectOneTask(run);
-    expect(calls("BatchUpdateFirmware")).toBe(2);
-    expect(run.stdout).toMatch(
-      /BatchUpdateFirmware: attempt 1\/5 failed: .*RequestLimitExceeded.*; retrying in \d+\.\d s\./,
-    );
-  });
+  ])("$name", ({ fault }) =>
+    withEmulator(async (emulator) => {
+      emulator.script("BatchUpdateFirmware", fault);
+      const run = await rollout(emulator);
+      expectOneTask(emulator, run);
+      expect(calls(emulator, "BatchUpdateFirmware")).toBe(2);
+      expect(run.stdout).toMatch(
+        /BatchUpdateFirmware: attempt 1\/5 failed: .*RequestLimitExceeded.*; retrying in \d+\.\d s\./,
+      );
+    }),
+  );
 });
 
-describe("outcome unknown: look for the task before retrying", () => {
+describe.concurrent("outcome unknown: look for the task before retrying", () => {
   it.each<{ name: string; fault: Fault; acted: boolean }>([
     { name: "connection reset before processing", fault: { type: "reset-before" }, acted: false },
     {
@@ -97,15 +103,27 @@ describe("outcome unknown: look for the task before retrying", () => {
       fault: { type: "lost-after-process" },
       acted: true,
     },
-  ])("$name", async ({ fault, acted }) => {
-    emulator.script("BatchUpdateFirmware", fault);
-    const run = await rollout();
-    expectOneTask(run);
-    expect(calls("BatchUpdateFirmware")).toBe(acted ? 1 : 2);
-    expect(run.stdout).toContain("looking for the task before trying again");
-    if (acted) expect(run.stdout).toContain(`task ${emulator.tasks[0]?.taskId} was created by it`);
-    else expect(run.stdout).toContain("No task of this run appeared after that failure");
-  });
+  ])(
+    "$name",
+    ({ fault, acted }) =>
+      withEmulator(async (emulator) => {
+        emulator.script("BatchUpdateFirmware", fault);
+        const run = await rollout(emulator);
+        expectOneTask(emulator, run);
+        expect(calls(emulator, "BatchUpdateFirmware")).toBe(acted ? 1 : 2);
+        expect(run.stdout).toContain("looking for the task 4 times over 21 s");
+        if (acted) {
+          expect(run.stdout).toContain(
+            `Using upgrade task ${emulator.tasks[0]?.taskId}, which this run's BatchUpdateFirmware created`,
+          );
+        } else {
+          expect(run.stdout).toContain(
+            "No task of this run appeared in 4 looks over 21 s after that failure; sending BatchUpdateFirmware again.",
+          );
+        }
+      }),
+    WINDOW_TEST_MS,
+  );
 });
 
 describe("definite errors: one attempt, no task", () => {
@@ -125,85 +143,104 @@ describe("definite errors: one attempt, no task", () => {
       extra: { "firmware-original-version": "", "device-names": "nobody" },
       code: "InvalidParameterValue",
     },
-  ])("$name", async ({ extra, code }) => {
-    const run = await rollout(extra);
-    expect(run.code).toBe(1);
-    expect(emulator.tasks).toHaveLength(0);
-    expect(calls("BatchUpdateFirmware")).toBeLessThanOrEqual(1);
-    expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]).toContain(code);
-    expect(run.outputs["task-id"]).toBeUndefined();
-  });
+  ])("$name", ({ extra, code }) =>
+    withEmulator(async (emulator) => {
+      const run = await rollout(emulator, extra);
+      expect(run.code).toBe(1);
+      expect(emulator.tasks).toHaveLength(0);
+      expect(calls(emulator, "BatchUpdateFirmware")).toBeLessThanOrEqual(1);
+      expect(run.errors).toHaveLength(1);
+      expect(run.errors[0]).toContain(code);
+      expect(run.outputs["task-id"]).toBeUndefined();
+    }),
+  );
 });
 
-describe("bounded when the API keeps refusing", () => {
-  it("gives up after max-attempts with one error line and no task", async () => {
-    emulator.script("BatchUpdateFirmware", ...Array<Fault>(3).fill({ type: "rate-limit" }));
-    const run = await rollout({ "max-attempts": "3" });
-    expect(run.code).toBe(1);
-    expect(emulator.tasks).toHaveLength(0);
-    expect(calls("BatchUpdateFirmware")).toBe(3);
-    expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]).toContain(
-      "gave up on BatchUpdateFirmware after 3 attempts: max-attempts",
-    );
-  });
+describe.concurrent("bounded when the API keeps refusing", () => {
+  it("gives up after max-attempts with one error line and no task", () =>
+    withEmulator(async (emulator) => {
+      emulator.script("BatchUpdateFirmware", ...Array<Fault>(3).fill({ type: "rate-limit" }));
+      const run = await rollout(emulator, { "max-attempts": "3" });
+      expect(run.code).toBe(1);
+      expect(emulator.tasks).toHaveLength(0);
+      expect(calls(emulator, "BatchUpdateFirmware")).toBe(3);
+      expect(run.errors).toHaveLength(1);
+      expect(run.errors[0]).toContain(
+        "gave up on BatchUpdateFirmware after 3 attempts: max-attempts",
+      );
+      // Nothing is announced or waited for after the last attempt.
+      expect(run.stdout).not.toContain("attempt 3/3 failed");
+    }));
 
-  it("says the outcome is unknown when the lookup cannot be made either", async () => {
-    emulator.script("BatchUpdateFirmware", { type: "lost-after-process" });
-    // The first DescribeFirmwareTasks (before creating) succeeds; every lookup after it fails.
-    emulator.script(
-      "DescribeFirmwareTasks",
-      { type: "slow", delayMs: 0 },
-      ...Array<Fault>(2).fill({ type: "rate-limit" }),
-    );
-    const run = await rollout({ "max-attempts": "2" });
-    expect(run.code).toBe(1);
-    expect(emulator.tasks).toHaveLength(1);
-    expect(calls("BatchUpdateFirmware")).toBe(1);
-    expect(run.outputs["task-id"]).toBeUndefined();
-    expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]).toContain("a task may or may not exist");
-  });
+  it("says the task may exist when the lookup cannot be made either", () =>
+    withEmulator(async (emulator) => {
+      emulator.script("BatchUpdateFirmware", { type: "lost-after-process" });
+      // The first DescribeFirmwareTasks (before creating) succeeds; every lookup after it fails.
+      emulator.script(
+        "DescribeFirmwareTasks",
+        { type: "slow", delayMs: 0 },
+        ...Array<Fault>(2).fill({ type: "error", code: "UnauthorizedOperation" }),
+      );
+      const run = await rollout(emulator, { "max-attempts": "2" });
+      expect(run.code).toBe(1);
+      expect(emulator.tasks).toHaveLength(1);
+      expect(calls(emulator, "BatchUpdateFirmware")).toBe(1);
+      expect(run.outputs["task-id"]).toBeUndefined();
+      expect(run.errors).toHaveLength(1);
+      expect(run.errors[0]).toContain(
+        "looking for it failed: DescribeFirmwareTasks failed: UnauthorizedOperation",
+      );
+      expect(run.errors[0]).toContain("a task of firmware 2.0.0 may exist. Not sending it again");
+    }));
 });
 
-describe("clock skew", () => {
-  it("still finds the task of a lost answer when the runner's clock is 20 minutes ahead", async () => {
-    emulator.setClockSkew(-1200);
-    emulator.script("BatchUpdateFirmware", { type: "lost-after-process" });
-    const run = await rollout();
-    expectOneTask(run);
-    expect(calls("BatchUpdateFirmware")).toBe(1);
-    expect(run.stdout).toContain(`task ${emulator.tasks[0]?.taskId} was created by it`);
-  });
+describe.concurrent("clock skew", () => {
+  it("still finds the task of a lost answer when the runner's clock is 20 minutes ahead", () =>
+    withEmulator(async (emulator) => {
+      emulator.setClockSkew(-1200);
+      emulator.script("BatchUpdateFirmware", { type: "lost-after-process" });
+      const run = await rollout(emulator);
+      expectOneTask(emulator, run);
+      expect(calls(emulator, "BatchUpdateFirmware")).toBe(1);
+      expect(run.stdout).toContain(`Using upgrade task ${emulator.tasks[0]?.taskId}`);
+    }));
 
-  it("signs again with the server's Date once, and says so", async () => {
-    emulator.setClockSkew(-1200);
-    const run = await rollout();
-    expectOneTask(run);
-    expect(run.stdout).toMatch(/::warning::The runner's clock is -?\d+ s off Tencent's/);
-  });
+  it("signs again with the server's Date once, and says so", () =>
+    withEmulator(async (emulator) => {
+      emulator.setClockSkew(-1200);
+      const run = await rollout(emulator);
+      expectOneTask(emulator, run);
+      expect(run.stdout).toMatch(/::warning::The runner's clock is -?\d+ s off Tencent's/);
+    }));
 });
 
 describe("a task another rollout created meanwhile", () => {
-  it("is not taken for this run's: the lookup checks how the task targets devices", async () => {
-    emulator.script("BatchUpdateFirmware", { type: "reset-before" });
-    const run = rollout({ "firmware-original-version": "", "device-names": "dev-001" });
-    // While this run waits to look, another rollout of the same version starts, by version.
-    await until(() => emulator.requests.some((r) => r.action === "BatchUpdateFirmware"));
-    const other = await callApi(emulator, "BatchUpdateFirmware", {
-      ProductID: SAMPLE_PRODUCT_ID,
-      FirmwareVersion: "2.0.0",
-      FirmwareOriVersion: "1.1.0",
-    });
-    expect(other.response?.["TaskId"]).toBe(1);
-    const finished = await run;
-    expect(finished.code).toBe(0);
-    expect(emulator.tasks.map((t) => t.taskId)).toEqual([1, 2]);
-    expect(finished.outputs["task-id"]).toBe("2");
-    expect(emulator.tasks[1]?.deviceNames).toEqual(["dev-001"]);
-    expect(finished.stdout).toContain("No task of this run appeared");
-  });
+  it(
+    "is not taken for this run's: the lookup checks how the task targets devices",
+    () =>
+      withEmulator(async (emulator) => {
+        emulator.script("BatchUpdateFirmware", { type: "reset-before" });
+        const run = rollout(emulator, {
+          "firmware-original-version": "",
+          "device-names": "dev-001",
+        });
+        // While this run waits to look, another rollout of the same version starts, by version.
+        await until(() => emulator.requests.some((r) => r.action === "BatchUpdateFirmware"));
+        const other = await callApi(emulator, "BatchUpdateFirmware", {
+          ProductID: SAMPLE_PRODUCT_ID,
+          FirmwareVersion: "2.0.0",
+          FirmwareOriVersion: "1.1.0",
+        });
+        expect(other.response?.["TaskId"]).toBe(1);
+        const finished = await run;
+        expect(finished.code).toBe(0);
+        expect(emulator.tasks.map((t) => t.taskId)).toEqual([1, 2]);
+        expect(finished.outputs["task-id"]).toBe("2");
+        expect(emulator.tasks[1]?.deviceNames).toEqual(["dev-001"]);
+        expect(finished.stdout).toContain("No task of this run appeared");
+      }),
+    WINDOW_TEST_MS,
+  );
 });
 
 async function until(done: () => boolean): Promise<void> {

@@ -5,7 +5,8 @@ import { sampleInputs } from "./support/sample-inputs.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
 
 // With step debug logging on, the key, the token and every Authorization header the action sent
-// must appear nowhere in its output but the ::add-mask:: lines that hide them.
+// must appear nowhere in its output but the ::add-mask:: lines that hide them. InternalError
+// makes the action wait out its lookup window (request-timeout + 20 s) before sending again.
 const TOKEN = "session-token-4f1c9a";
 let emulator: Emulator;
 let proxy: LoopbackProxy;
@@ -27,6 +28,7 @@ function debugRun(extra: Record<string, string>): Promise<ActionRun> {
       "firmware-original-version": "1.0.0",
       "session-token": TOKEN,
       "max-attempts": "2",
+      "request-timeout": "1",
       ...extra,
     }),
     // The proxy sees the plain-http requests, so the test knows every signature that was sent.
@@ -44,22 +46,26 @@ it.each([
   { name: "a successful rollout", extra: {}, code: 0 },
   { name: "an API error", extra: { "firmware-version": "9.9.9" }, code: 1 },
   { name: "a refused signature", extra: { "secret-key": "wrong-key-value" }, code: 1 },
-])("$name leaks no secret with RUNNER_DEBUG=1", async ({ extra, code }) => {
-  emulator.script("BatchUpdateFirmware", { type: "error", code: "InternalError" });
-  const run = await debugRun(extra);
-  expect(run.code).toBe(code);
-  expect(run.stdout).toContain("::debug::");
-  const signatures = sentSignatures();
-  expect(signatures.length).toBeGreaterThan(0);
-  const key = extra["secret-key"] ?? emulator.credentials.secretKey;
-  const unmasked = (run.stdout + run.stderr)
-    .split("\n")
-    .filter((line) => !line.startsWith("::add-mask::"))
-    .join("\n");
-  expect(run.stdout).toContain(`::add-mask::${key}`);
-  expect(run.stdout).toContain(`::add-mask::${TOKEN}`);
-  for (const secret of [key, TOKEN, ...signatures, ...signatures.map((s) => s.slice(-64))]) {
-    expect(unmasked).not.toContain(secret);
-  }
-  expect(unmasked).not.toMatch(/Signature=|TC3-HMAC-SHA256 Credential/);
-});
+])(
+  "$name leaks no secret with RUNNER_DEBUG=1",
+  async ({ extra, code }) => {
+    emulator.script("BatchUpdateFirmware", { type: "error", code: "InternalError" });
+    const run = await debugRun(extra);
+    expect(run.code).toBe(code);
+    expect(run.stdout).toContain("::debug::");
+    const signatures = sentSignatures();
+    expect(signatures.length).toBeGreaterThan(0);
+    const key = extra["secret-key"] ?? emulator.credentials.secretKey;
+    const unmasked = (run.stdout + run.stderr)
+      .split("\n")
+      .filter((line) => !line.startsWith("::add-mask::"))
+      .join("\n");
+    expect(run.stdout).toContain(`::add-mask::${key}`);
+    expect(run.stdout).toContain(`::add-mask::${TOKEN}`);
+    for (const secret of [key, TOKEN, ...signatures, ...signatures.map((s) => s.slice(-64))]) {
+      expect(unmasked).not.toContain(secret);
+    }
+    expect(unmasked).not.toMatch(/Signature=|TC3-HMAC-SHA256 Credential/);
+  },
+  60_000,
+);

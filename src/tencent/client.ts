@@ -1,5 +1,6 @@
 import { request, type Dispatcher } from "undici";
 import { ApiError, snippet, TransportError } from "../errors.js";
+import { oneLine } from "../outside-text.js";
 import { transportError } from "./http.js";
 import { sign } from "./sign.js";
 
@@ -31,11 +32,16 @@ export interface ApiResult {
 
 const CONTENT_TYPE = "application/json; charset=utf-8";
 const MAX_SKEW_NOTE_MS = 1000;
+/** Far above any answer of the actions we call (a page of 100 tasks is a few KB). */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
-interface RawAnswer {
+/** What the client keeps of one HTTP answer. */
+export interface RawAnswer {
   status: number;
   text: string;
-  date: string | undefined;
+  date?: string | undefined;
+  location?: string | undefined;
+  retryAfter?: string | undefined;
 }
 
 /** One Tencent Cloud API 3.0 endpoint, signing every request with TC3-HMAC-SHA256. */
@@ -75,7 +81,7 @@ export class TencentClient {
     if (Math.abs(offset - this.clockOffsetMs) < MAX_SKEW_NOTE_MS) return false;
     this.clockOffsetMs = offset;
     this.options.logger.warning(
-      `The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${date}); signing again with the server's time.`,
+      `The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${oneLine(date ?? "", 40)}); signing again with the server's time.`,
     );
     return true;
   }
@@ -106,11 +112,21 @@ export class TencentClient {
         headers: this.headers(action, timestamp, authorization),
         body,
       });
-      const text = await response.body.text();
+      const text = await readAnswer(action, response.body);
       logger.debug(`${action} answered HTTP ${response.statusCode} (${text.length} characters)`);
-      const date = response.headers["date"];
-      return { status: response.statusCode, text, date: Array.isArray(date) ? date[0] : date };
+      const header = (name: string) => {
+        const value = response.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      return {
+        status: response.statusCode,
+        text,
+        date: header("date"),
+        location: header("location"),
+        retryAfter: header("retry-after"),
+      };
     } catch (error) {
+      if (error instanceof TransportError) throw error;
       throw transportError(action, error, timeoutMs);
     }
   }
@@ -134,15 +150,48 @@ export class TencentClient {
   }
 }
 
+/**
+ * Reads the answer's body, at most MAX_ANSWER_BYTES of it: a larger one is no answer of ours
+ * (and would not fit a string). The request's signal bounds the time it takes.
+ */
+async function readAnswer(action: string, body: AsyncIterable<Buffer> & { destroy(): void }) {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    length += chunk.length;
+    if (length > MAX_ANSWER_BYTES) {
+      body.destroy();
+      throw new TransportError(
+        action,
+        "unknown",
+        `the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; not read further`,
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** Reads Tencent's envelope: success, error, or an answer that is not the envelope at all. */
 export function parseEnvelope(action: string, answer: RawAnswer): ApiResult {
-  if (answer.status < 200 || answer.status > 299) {
-    const delivery = answer.status === 429 ? "no" : "unknown";
+  const { status } = answer;
+  if (status >= 300 && status <= 399) {
+    // Never followed: a signed call sent elsewhere is not the call we signed.
+    const where = answer.location ? oneLine(answer.location, 200) : "no Location";
     throw new TransportError(
       action,
-      delivery,
-      `HTTP ${answer.status}: ${snippet(answer.text)}`,
-      answer.status,
+      "no",
+      `HTTP ${status} redirect to ${where}; redirects are not followed: check endpoint`,
+      status,
+    );
+  }
+  if (status < 200 || status > 299) {
+    const retryAfterMs = retryAfter(answer.retryAfter, answer.date);
+    throw new TransportError(
+      action,
+      status === 429 ? "no" : "unknown",
+      `HTTP ${status}: ${snippet(answer.text)}`,
+      retryAfterMs === undefined ? { status } : { status, retryAfterMs },
     );
   }
   let parsed: unknown;
@@ -176,6 +225,19 @@ export function parseEnvelope(action: string, answer: RawAnswer): ApiResult {
     );
   }
   return { data, requestId };
+}
+
+/** Pure: Retry-After (seconds, or an HTTP date read against the answer's Date) in ms. */
+export function retryAfter(
+  value: string | undefined,
+  date: string | undefined,
+): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return undefined;
+  const served = date === undefined ? NaN : Date.parse(date);
+  return Math.max(0, at - (Number.isNaN(served) ? Date.now() : served));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

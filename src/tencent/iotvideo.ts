@@ -1,4 +1,5 @@
-import { ActionError } from "../errors.js";
+import { ActionError, requestIdNote, TransportError } from "../errors.js";
+import { oneLine } from "../outside-text.js";
 import type { ApiResult, TencentClient } from "./client.js";
 
 /** BatchUpdateFirmware's parameters in 2020-12-15; the API takes these eight and no others. */
@@ -19,11 +20,6 @@ export interface CreatedTask {
   requestId: string;
 }
 
-/** One entry of DescribeFirmwareTasks' TaskInfos. */
-export interface TaskInfo {
-  taskId: number;
-}
-
 /** What DescribeFirmwareTask says of one task's target. */
 export interface TaskDetail {
   /** "originalVersion", "filename" or "devicenames"; undefined when not answered. */
@@ -37,10 +33,16 @@ export async function batchUpdateFirmware(
   request: BatchUpdateFirmwareRequest,
 ): Promise<CreatedTask> {
   const result = await client.call("BatchUpdateFirmware", request);
-  return {
-    taskId: integerField(result, "BatchUpdateFirmware", "TaskId"),
-    requestId: result.requestId,
-  };
+  const taskId = taskIdOf(result.data["TaskId"]);
+  if (taskId === undefined) {
+    // A success envelope means the server acted: the task exists, its id is what we lack.
+    throw new TransportError(
+      "BatchUpdateFirmware",
+      "yes",
+      `the answer's TaskId is not an integer that can be read exactly: ${shownValue(result.data["TaskId"])}${requestIdNote(result.requestId)}`,
+    );
+  }
+  return { taskId, requestId: result.requestId };
 }
 
 /** A pre-signed upload URL for a device-list file and the FileName to pass on. */
@@ -57,31 +59,32 @@ export async function createTaskFileUrl(
   };
 }
 
-/** One page of a firmware version's tasks. */
+/** One page of a firmware version's tasks: the ids that could be read exactly, and Total. */
 export async function describeFirmwareTasks(
   client: TencentClient,
   productId: string,
   firmwareVersion: string,
   offset: number,
   limit: number,
-): Promise<{ tasks: TaskInfo[]; total: number; requestId: string }> {
-  const action = "DescribeFirmwareTasks";
-  const result = await client.call(action, {
+): Promise<{ ids: number[]; unreadable: number; total: number; requestId: string }> {
+  const result = await client.call("DescribeFirmwareTasks", {
     ProductID: productId,
     FirmwareVersion: firmwareVersion,
     Offset: offset,
     Limit: limit,
   });
-  const infos = Array.isArray(result.data["TaskInfos"]) ? result.data["TaskInfos"] : [];
-  const tasks = infos.map((info: unknown) => {
-    const entry = { data: info as Record<string, unknown>, requestId: result.requestId };
-    return {
-      taskId: integerField(entry, action, "TaskId"),
-    };
-  });
+  const infos: unknown[] = Array.isArray(result.data["TaskInfos"]) ? result.data["TaskInfos"] : [];
+  const ids: number[] = [];
+  for (const info of infos) {
+    const id = taskIdOf(isRecord(info) ? info["TaskId"] : undefined);
+    if (id !== undefined) ids.push(id);
+  }
+  const total = result.data["Total"];
   return {
-    tasks,
-    total: Number(result.data["Total"] ?? tasks.length),
+    ids,
+    unreadable: infos.length - ids.length,
+    // A missing or odd Total says nothing; the pages themselves tell when the list ends.
+    total: typeof total === "number" && Number.isSafeInteger(total) ? total : 0,
     requestId: result.requestId,
   };
 }
@@ -105,16 +108,21 @@ export async function describeFirmwareTask(
   };
 }
 
-function integerField(result: ApiResult, action: string, field: string): number {
-  const value = result.data[field];
-  if (typeof value === "number" && Number.isInteger(value)) return value;
-  throw new ActionError(
-    `${action} answered without an integer ${field} (RequestId: ${result.requestId})`,
-  );
+/** A TaskId as JSON gave it, when it is an integer JSON numbers carry exactly (up to 2^53). */
+function taskIdOf(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+function shownValue(value: unknown): string {
+  return value === undefined ? "missing" : oneLine(JSON.stringify(value), 40);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
 }
 
 function stringField(result: ApiResult, action: string, field: string): string {
   const value = result.data[field];
   if (typeof value === "string" && value !== "") return value;
-  throw new ActionError(`${action} answered without ${field} (RequestId: ${result.requestId})`);
+  throw new ActionError(`${action} answered without ${field}${requestIdNote(result.requestId)}`);
 }

@@ -19,8 +19,8 @@ export function classify(error: unknown): FailureClass {
   }
   if (error instanceof TransportError) {
     const status = error.status ?? 0;
-    // A 4xx from the endpoint or a proxy is a refusal, not a lost answer; 429 asks us to wait.
-    if (status >= 400 && status < 500) return status === 429 ? "retry" : "fail";
+    // A redirect or a 4xx from the endpoint or a proxy is a refusal, not a lost answer; 429 asks us to wait.
+    if (status >= 300 && status < 500) return status === 429 ? "retry" : "fail";
     return error.delivery === "no" ? "retry" : "reconcile";
   }
   return "fail";
@@ -38,11 +38,13 @@ export interface RetryPolicy {
   now: () => number;
   random: () => number;
   logger: Logger;
+  /** True once the step was cancelled: no attempt starts after that. */
+  cancelled?: () => boolean;
 }
 
 export const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 } as const;
 
-/** How long after its start a run may still begin a retry: every call and lookup shares it. */
+/** How long after its start a run may still begin an attempt: every call and lookup shares it. */
 export const RETRY_DEADLINE_MS = 10 * 60_000;
 
 /** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
@@ -54,8 +56,11 @@ export function backoffDelay(
   return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
 }
 
-/** What a failure handler decided: a value that ends the call after all, or undefined to retry. */
-export type Recovery<T> = { value: T } | undefined;
+/**
+ * What a failure handler decided: a value that ends the call after all, "now" to try again at
+ * once (the handler has waited already), or undefined to try again after the backoff.
+ */
+export type Recovery<T> = { value: T } | "now" | undefined;
 
 /** For calls that are safe to repeat: definite errors end them, anything else is retried. */
 export async function retryUnlessDefinite(error: unknown, kind: FailureClass): Promise<undefined> {
@@ -64,41 +69,52 @@ export async function retryUnlessDefinite(error: unknown, kind: FailureClass): P
 }
 
 /**
- * Runs `attempt` until it succeeds or the bounds run out. After each failure `recover` decides:
- * throw to stop, return `{ value }` to finish with that value, or undefined to try again.
+ * Runs `attempt` until it succeeds or the bounds run out. No attempt starts past the deadline
+ * or after a cancellation. After each failure `recover` decides: throw to stop, return
+ * `{ value }` to finish with that value, or ask for another attempt. The wait before it is the
+ * backoff, or longer when the server asked for more (Retry-After); a wait that would end past
+ * the deadline is not begun, and nothing is waited for or announced after the last attempt.
  */
 export async function withRetries<T>(
   what: string,
   policy: RetryPolicy,
   attempt: (n: number) => Promise<T>,
-  recover: (error: unknown, kind: FailureClass) => Promise<Recovery<T>>,
+  recover: (error: unknown, kind: FailureClass, last: boolean) => Promise<Recovery<T>>,
 ): Promise<T> {
   for (let n = 1; ; n++) {
+    if (policy.cancelled?.()) throw new CancelledError(what);
+    if (policy.now() >= policy.deadline) throw new DeadlineError(what);
+    let failedAt: number;
+    let error: unknown;
     try {
       return await attempt(n);
-    } catch (error) {
-      const kind = classify(error);
-      const wait = backoffDelay(n, policy);
-      const last = n >= policy.maxAttempts || policy.now() + wait > policy.deadline;
-      const failed = `${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}`;
-      const seconds = (wait / 1000).toFixed(1);
-      // A request whose outcome is unknown may still be settling on the server: look after the
-      // wait, not at once, and retry straight after looking.
-      if (kind === "reconcile") {
-        policy.logger.warning(`${failed}; retrying in ${seconds} s if it did not take effect.`);
-        await policy.sleep(wait);
-      }
-      const recovered = await recover(error, kind);
-      if (recovered !== undefined) return recovered.value;
-      if (last) {
-        const bound = n >= policy.maxAttempts ? "max-attempts" : "the run's retry deadline";
-        throw new GaveUpError(error, what, n, bound);
-      }
-      if (kind === "reconcile") continue;
-      policy.logger.warning(`${failed}; retrying in ${seconds} s.`);
+    } catch (caught) {
+      error = caught;
+      failedAt = policy.now();
+    }
+    const kind = classify(error);
+    const last = n >= policy.maxAttempts;
+    const recovered = await recover(error, kind, last);
+    if (recovered !== undefined && recovered !== "now") return recovered.value;
+    if (last) throw new GaveUpError(error, what, n, "max-attempts");
+    const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
+    const minimum = recovered === "now" ? asked : Math.max(backoffDelay(n, policy), asked);
+    const wait = Math.max(0, failedAt + minimum - policy.now());
+    if (policy.now() + wait >= policy.deadline) {
+      const reason = asked > 0 ? `Retry-After asked for ${seconds(asked)} s` : "the backoff";
+      throw new GaveUpError(error, what, n, `the run's retry deadline (${reason})`);
+    }
+    if (wait > 0) {
+      policy.logger.warning(
+        `${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${seconds(wait)} s${asked > 0 ? " (Retry-After)" : ""}.`,
+      );
       await policy.sleep(wait);
     }
   }
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
 }
 
 /** A call that kept failing in ways worth retrying until the bounds ran out. */
@@ -106,12 +122,30 @@ export class GaveUpError extends ActionError {
   override name = "GaveUpError";
   constructor(
     readonly last: unknown,
-    what: string,
+    readonly what: string,
     attempts: number,
     bound: string,
   ) {
     super(
       `${messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`,
     );
+  }
+}
+
+/** An attempt that would have started after the run's deadline. */
+export class DeadlineError extends ActionError {
+  override name = "DeadlineError";
+  constructor(readonly what: string) {
+    super(
+      `${what} was not started: the run's retry deadline (${RETRY_DEADLINE_MS / 60_000} minutes after the step began) has passed.`,
+    );
+  }
+}
+
+/** An attempt that would have started after the step was cancelled. */
+export class CancelledError extends ActionError {
+  override name = "CancelledError";
+  constructor(readonly what: string) {
+    super(`${what} was not started: the step was cancelled.`);
   }
 }

@@ -1,0 +1,70 @@
+/**
+ * What a cancelled step leaves in the log. The runner cancels a step with SIGINT, then SIGTERM
+ * 7.5 s later, then SIGKILL: the first signal says what the run was doing and whether a task may
+ * exist, and no new attempt starts after it. While BatchUpdateFirmware is in flight the run
+ * goes on until its answer (so the task can still be named) or until SIGTERM, which ends it.
+ */
+
+/** What the run is doing, as far as a cancellation is concerned. */
+export type Stage =
+  | { step: "preparing" }
+  | { step: "uploading" }
+  | { step: "creating"; firmwareVersion: string; target: string }
+  | { step: "created"; taskId: number };
+
+/** Pure: the line a cancellation at this stage logs. */
+export function cancelledLine(stage: Stage, signal: string): string {
+  const head = `The step was cancelled (${signal})`;
+  switch (stage.step) {
+    case "preparing":
+      return `${head} before BatchUpdateFirmware was sent: no task was created.`;
+    case "uploading":
+      return `${head} while the device list was uploading, before BatchUpdateFirmware was sent: no task was created.`;
+    case "creating":
+      return `${head} while BatchUpdateFirmware was in flight: a task of firmware ${stage.firmwareVersion} for ${stage.target} may exist. Check the firmware's tasks in the console before running the job again.`;
+    case "created":
+      return `${head} after upgrade task ${stage.taskId} was created; the task goes on upgrading devices.`;
+  }
+}
+
+/** Where the watch writes and how it ends the process; main passes @actions/core and process.exit. */
+export interface CancelSinks {
+  error(message: string): void;
+  exit(code: number): void;
+}
+
+/** Watches for the runner's cancel signals during one run. */
+export class CancelWatch {
+  private stage: Stage = { step: "preparing" };
+  private signalled = false;
+  private readonly onInterrupt = () => this.handle("SIGINT", false);
+  private readonly onTerminate = () => this.handle("SIGTERM", true);
+
+  constructor(private readonly sinks: CancelSinks) {}
+
+  install(): this {
+    process.on("SIGINT", this.onInterrupt);
+    process.on("SIGTERM", this.onTerminate);
+    return this;
+  }
+
+  dispose(): void {
+    process.off("SIGINT", this.onInterrupt);
+    process.off("SIGTERM", this.onTerminate);
+  }
+
+  /** Records what the run is doing now. */
+  at(stage: Stage): void {
+    this.stage = stage;
+  }
+
+  /** Whether a cancel signal came: no new attempt may start. */
+  readonly cancelled = (): boolean => this.signalled;
+
+  private handle(signal: string, final: boolean): void {
+    this.signalled = true;
+    this.sinks.error(cancelledLine(this.stage, signal));
+    // Only a create in flight is worth waiting for: its answer names the task.
+    if (final || this.stage.step !== "creating") this.sinks.exit(1);
+  }
+}
