@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +24,8 @@ export interface RunOptions {
   /** Node binary to start; defaults to the one running this process. */
   node?: string;
   timeoutMs?: number;
+  /** Called with the started process and a view of its stdout so far (to send it signals). */
+  onSpawn?: (child: ChildProcess, stdout: () => string) => void;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       env,
       options.cwd ?? dir,
       options.timeoutMs ?? 60_000,
+      options.onSpawn,
     );
     const outputs = parseOutputFile(await readFile(outputFile, "utf8"));
     const errors = stdout.split("\n").filter((line) => line.startsWith("::error"));
@@ -60,10 +63,17 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   }
 }
 
-function spawnNode(node: string, env: Record<string, string>, cwd: string, timeoutMs: number) {
+function spawnNode(
+  node: string,
+  env: Record<string, string>,
+  cwd: string,
+  timeoutMs: number,
+  onSpawn: RunOptions["onSpawn"],
+) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(node, [ACTION_ENTRY], { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
+    onSpawn?.(child, () => stdout);
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
