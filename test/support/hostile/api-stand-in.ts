@@ -17,7 +17,7 @@ export interface StandInCall {
 export type StandInHandler = (
   call: StandInCall,
   res: ServerResponse,
-) => Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
+) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
 
 export interface StandIn {
   url: string;
@@ -51,7 +51,7 @@ export async function startStandIn(handlers: Record<string, StandInHandler>): Pr
       }
       Promise.resolve(handler(call, res)).then(
         (response) => {
-          if (response !== undefined) answer(res, response);
+          if (response) answer(res, response);
         },
         () => res.destroy(),
       );
