@@ -49,7 +49,7 @@ export function lookTimes(failedAt: number, plan: LookupPlan, firstDelay: number
   for (let k = 1; k < plan.looks; k++) {
     times.push(failedAt + Math.round((plan.windowMs * k) / (plan.looks - 1)));
   }
-  return times;
+  return times.sort((a, b) => a - b);
 }
 
 /** Tells whoever watches for cancellation that a create call is about to be sent. */

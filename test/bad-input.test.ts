@@ -76,6 +76,19 @@ describe.each([
     input: "endpoint",
   },
   {
+    name: "endpoint with a password",
+    inputs: { endpoint: "https://deploy:hunter2-pass@iotvideo.tencentcloudapi.com" },
+    input: "endpoint",
+    says: "'https://***@iotvideo.tencentcloudapi.com'",
+    never: "hunter2",
+  },
+  {
+    name: "malformed endpoint with a password",
+    inputs: { endpoint: "https://deploy:hunter2-pass@[bad" },
+    input: "endpoint",
+    never: "hunter2",
+  },
+  {
     name: "control character in product-id",
     inputs: { "product-id": "ABC\u001bDEF" },
     input: "product-id",
@@ -175,7 +188,13 @@ describe.each([
     input: "device-list",
     says: "Line 2",
   },
-])("$name", ({ inputs, input, says }) => {
+] as Array<{
+  name: string;
+  inputs: Record<string, string>;
+  input: string;
+  says?: string;
+  never?: string;
+}>)("$name", ({ inputs, input, says, never }) => {
   it(`fails naming '${input}' and sends nothing`, async () => {
     emulator.requests.length = 0;
     const run = await runAction({ inputs: { ...valid(), ...inputs }, cwd: workspace });
@@ -185,6 +204,7 @@ describe.each([
     expect(line.length).toBeLessThan(400);
     expect(line).toContain(`'${input}'`);
     if (says !== undefined) expect(line).toContain(says);
+    if (never !== undefined) expect(run.stdout + run.stderr).not.toContain(never);
     expect(run.stdout + run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     expect(emulator.requests).toEqual([]);
   });

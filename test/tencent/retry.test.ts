@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { ApiError, TransportError } from "../../src/errors.js";
 import {
   backoffDelay,
+  CancelledError,
   classify,
+  DeadlineError,
   GaveUpError,
   withRetries,
   type RetryPolicy,
@@ -135,5 +137,63 @@ describe("withRetries", () => {
       ),
     ).rejects.toBe(definite);
     expect(p.waits).toEqual([]);
+  });
+
+  it("starts no attempt once the deadline has passed, not even a first one", async () => {
+    const p = policy({ deadline: 0 });
+    let calls = 0;
+    const error = await withRetries("Lookup", p, async () => ++calls, retry).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect((error as Error).message).toContain("Lookup was not started");
+    expect(calls).toBe(0);
+  });
+
+  it("starts no attempt after a cancellation", async () => {
+    const p = policy({ cancelled: () => true });
+    await expect(withRetries("Call", p, async () => "ok", retry)).rejects.toBeInstanceOf(
+      CancelledError,
+    );
+  });
+
+  it("waits as long as Retry-After asks when that is longer than the backoff", async () => {
+    const p = policy();
+    const busy = new TransportError("Call", "unknown", "HTTP 503", {
+      status: 503,
+      retryAfterMs: 7000,
+    });
+    let calls = 0;
+    await withRetries("Call", p, async () => (++calls < 2 ? Promise.reject(busy) : "ok"), retry);
+    expect(p.waits).toEqual([7000]);
+    expect(p.lines[0]).toMatch(/retrying in 7\.0 s \(Retry-After\)\.$/);
+  });
+
+  it("gives up at once when Retry-After reaches past the deadline", async () => {
+    const p = policy({ deadline: 60_000 });
+    const busy = new TransportError("Call", "no", "HTTP 429", {
+      status: 429,
+      retryAfterMs: 120_000,
+    });
+    const error = await withRetries("Call", p, () => Promise.reject(busy), retry).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toContain(
+      "the run's retry deadline (Retry-After asked for 120.0 s)",
+    );
+    expect(p.waits).toEqual([]);
+  });
+
+  it("a recovery that waited itself is retried at once", async () => {
+    const p = policy();
+    let calls = 0;
+    await withRetries(
+      "Call",
+      p,
+      async () => (++calls < 2 ? Promise.reject(refused) : "ok"),
+      async () => "now",
+    );
+    expect(p.waits).toEqual([]);
+    expect(calls).toBe(2);
   });
 });
