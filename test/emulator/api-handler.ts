@@ -106,7 +106,10 @@ function outcomeOf(ex: Exchange, received: LimitedBody, ctx: ServerContext): Out
   try {
     const def = checkRequest(ex, received.body, ctx);
     if (params === undefined) return new ApiError("InvalidParameter", "The body is not JSON.");
-    return def.run(checkParams(params, def.schema), ctx);
+    const checked = checkParams(params, def.schema);
+    // Devices whose steps follow the clock are brought up to it before anything reads them.
+    ctx.state.settle();
+    return def.run(checked, ctx);
   } catch (error) {
     if (error instanceof ApiError) return error;
     throw error;

@@ -17,8 +17,38 @@ export const PRODUCT_NOT_EXIST = "ResourceNotFound.ProductNotExist";
 /** DOCUMENTED in the SDK's error list for 2020-12-15 (the brief guessed ResourceNotFound.TaskNotExist). */
 export const TASK_NOT_EXIST = "ResourceNotFound.FirmwareTaskNotExist";
 
-/** ASSUMPTION: task-level Status codes are undocumented; 1 = running, anything else = finished. */
+/**
+ * ASSUMPTION: task-level Status codes are undocumented. 1 = running (some device is not yet
+ * terminal: 5, 6 or 10; offline 0 and awaiting confirmation 8 count as running), 2 = done.
+ */
 export const TASK_STATUS_RUNNING = 1;
+export const TASK_STATUS_DONE = 2;
+
+/**
+ * DOCUMENTED (IoT Explorer's example): a device already on the target version ends at 5 with
+ * this ErrMsg and Retcode 0. ASSUMPTION: the emulator says so for every device that is on the
+ * task's version when the task is created, unless a plan says otherwise.
+ */
+export const NO_NEED_UPDATE_ERR_MSG = "firmware no need update.";
+
+/** ASSUMPTION: what a failed (5) or timed-out (10) device reports; Tencent documents no codes. */
+export const FAIL_ERR_MSG = "download failed";
+export const TIME_OUT_ERR_MSG = "upgrade timed out";
+export const FAILURE_RETCODE = -1;
+
+/** ASSUMPTION: Percent while downloading (3) a device that gets no further, and once flashing. */
+export const DOWNLOADING_PERCENT = 50;
+
+/**
+ * ASSUMPTION: BatchUpdateFirmware with both DeviceNames and FirmwareOriVersion (the models allow
+ * it; nothing says what it does) upgrades those named devices that are on the original version.
+ * DescribeFirmwareTask reports such a task as UpgradeMode "devicenames" with OriginalVersion set.
+ */
+export const NAMES_WITH_VERSION_MODE = "devicenames";
+
+/** DescribeFirmwareTaskDevices paging: DOCUMENTED default 50; ASSUMPTION at most 100 a page. */
+export const DEFAULT_DEVICE_PAGE = 50;
+export const MAX_DEVICE_PAGE = 100;
 
 /** ASSUMPTION: FirmwareTaskInfo.Type is undocumented; every task reports 1 ("firmware upgrade"). */
 export const TASK_TYPE = 1;

@@ -27,8 +27,24 @@ describe("BatchUpdateFirmware", () => {
     },
     { name: "no target form", params: BASE, code: "InvalidParameterValue" },
     {
-      name: "two target forms",
-      params: { ...BASE, FirmwareOriVersion: "1.0.0", DeviceNames: ["dev-001"] },
+      name: "a device-list file with names",
+      params: { ...BASE, FileName: "x", FileMd5: "0".repeat(32), FileSize: 1, DeviceNames: ["a"] },
+      code: "InvalidParameterValue",
+    },
+    {
+      name: "a device-list file with an original version",
+      params: {
+        ...BASE,
+        FileName: "x",
+        FileMd5: "0".repeat(32),
+        FileSize: 1,
+        FirmwareOriVersion: "1.0.0",
+      },
+      code: "InvalidParameterValue",
+    },
+    {
+      name: "names with an original version, one the product lacks",
+      params: { ...BASE, FirmwareOriVersion: "1.0.0", DeviceNames: ["dev-001", "ghost"] },
       code: "InvalidParameterValue",
     },
     {
@@ -73,7 +89,8 @@ describe("BatchUpdateFirmware", () => {
         upgradeMethod: 0,
         createTime: expect.any(Number),
         originalVersion: "1.0.5",
-        status: 1,
+        // No device is on 1.0.5: a task of no devices has nothing left to do.
+        status: 2,
       },
     ]);
     expect(Math.abs((emu.tasks[0]?.createTime ?? 0) - t0)).toBeLessThanOrEqual(2);
@@ -87,9 +104,46 @@ describe("BatchUpdateFirmware", () => {
     expect(errorCode(await update({ ...BASE, FirmwareOriVersion: "1.0.0" }))).toBe(
       "FailedOperation.DeviceIsUpdating",
     );
-    (emu.tasks[0] as { status: number }).status = 2; // any status but 1 counts as finished
+    emu.advance(1, 3); // pending → downloading → flashing → done
+    expect(emu.tasks[0]?.status).toBe(2);
+    // dev-002 is on 2.0.0 now, so "by original version" is the other four.
     expect(errorCode(await update({ ...BASE, FirmwareOriVersion: "1.0.0" }))).toBeUndefined();
     expect(emu.tasks).toHaveLength(2);
+    expect(emu.taskDevices(2).map((d) => d.deviceName)).toEqual([
+      "dev-001",
+      "dev-003",
+      "dev-004",
+      "dev-005",
+    ]);
+  });
+
+  it("with names and an original version, takes the named devices on that version", async () => {
+    await emu.close();
+    emu = await startEmulator({
+      products: {
+        P: {
+          firmwareVersions: ["1.0.0", "1.1.0", "2.0.0"],
+          devices: { a: { version: "1.0.0" }, b: { version: "1.1.0" }, c: { version: "1.0.0" } },
+        },
+      },
+    });
+    const both = { ProductID: "P", FirmwareVersion: "2.0.0", FirmwareOriVersion: "1.0.0" };
+    expect(errorCode(await update({ ...both, DeviceNames: ["a", "b"] }))).toBeUndefined();
+    expect(emu.taskDevices(1).map((d) => d.deviceName)).toEqual(["a"]);
+    expect(emu.tasks[0]).toMatchObject({ deviceNames: ["a", "b"], originalVersion: "1.0.0" });
+    const one = await callApi(emu, "DescribeFirmwareTask", {
+      ProductID: "P",
+      FirmwareVersion: "2.0.0",
+      TaskId: 1,
+    });
+    expect(one.response).toMatchObject({ UpgradeMode: "devicenames", OriginalVersion: "1.0.0" });
+    // b is on another version, so it is free; a is in task 1.
+    expect(errorCode(await update({ ...both, DeviceNames: ["b"] }))).toBeUndefined();
+    expect(emu.taskDevices(2)).toEqual([]);
+    expect(emu.tasks[1]?.status).toBe(2);
+    expect(errorCode(await update({ ...both, DeviceNames: ["c", "a"] }))).toBe(
+      "FailedOperation.DeviceIsUpdating",
+    );
   });
 
   it("uses a custom product seed", async () => {

@@ -1,13 +1,25 @@
 // The IoT Video (2020-12-15) emulator's public face: tests and the CLI import from here only.
 export { startEmulator } from "./server.js";
-export { SAMPLE_PRODUCT_ID, TEST_CREDENTIALS } from "./seed.js";
+export { DEVICE_STATUS, OUTCOME_PATHS } from "./progress.js";
+export {
+  defaultFirmwareMd5,
+  productSeed,
+  SAMPLE_PRODUCT_ID,
+  TEST_CREDENTIALS,
+  type ProductSeedOptions,
+} from "./seed.js";
+export { TASK_STATUS_DONE, TASK_STATUS_RUNNING } from "./assumptions.js";
 export type {
+  DeviceOutcome,
+  DeviceOutcomeName,
+  DevicePlan,
   Emulator,
   EmulatorCredentials,
   EmulatorOptions,
   Fault,
   ProductSeed,
   RecordedRequest,
+  TaskDeviceRecord,
   TaskRecord,
   UploadRecord,
 } from "./types.js";

@@ -82,9 +82,15 @@ function closer(server: Server, pending: Set<() => void>) {
 /** Starts an IoT Video emulator on 127.0.0.1 and resolves once it is listening. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const pending = new Set<() => void>();
+  const clock = new Clock(options.clockSkewSeconds ?? 0);
+  const state = new EmulatorState(options.products ?? defaultProducts(), {
+    clock,
+    deviceStepMs: checkStepMs(options.deviceStepMs),
+  });
+  if (options.devicePlans) state.planDevices(options.devicePlans);
   const ctx: ServerContext = {
-    state: new EmulatorState(options.products ?? defaultProducts()),
-    clock: new Clock(options.clockSkewSeconds ?? 0),
+    state,
+    clock,
     presigner: new Presigner(),
     baseUrl: "",
     credentials: { ...(options.credentials ?? TEST_CREDENTIALS) },
@@ -93,6 +99,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     onRequest: options.onRequest,
     sleep: makeSleep(pending),
   };
+  // Mistakes in what was scripted throw here, before anything listens.
+  for (const [target, faults] of Object.entries(options.faults ?? {})) {
+    ctx.faults.add(target, faults, SCRIPTABLE);
+  }
   const server = createServer((req, res) => onRequest(req, res, ctx));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -103,10 +113,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: ctx.baseUrl,
     credentials: ctx.credentials,
     requests: ctx.requests,
-    tasks: ctx.state.tasks,
-    uploads: ctx.state.uploads,
+    get tasks() {
+      state.settle();
+      return state.tasks;
+    },
+    uploads: state.uploads,
+    products: state.products,
     script: (target, ...faults) => ctx.faults.add(target, faults, SCRIPTABLE),
+    planDevices: (plans) => state.planDevices(plans),
+    advance: (taskId, steps = 1) => state.advance(taskId, checkSteps(steps)),
+    taskDevices: (taskId) => {
+      state.settle();
+      return state.deviceRecords(taskId);
+    },
     setClockSkew: (seconds) => ctx.clock.setSkew(seconds),
     close: closer(server, pending),
   };
+}
+
+function checkStepMs(ms: number | undefined): number | undefined {
+  if (ms === undefined || (Number.isFinite(ms) && ms > 0)) return ms;
+  throw new Error(`emulator: deviceStepMs must be a positive number of ms, not ${ms}`);
+}
+
+function checkSteps(steps: number): number {
+  if (Number.isSafeInteger(steps) && steps >= 0) return steps;
+  throw new Error(`emulator: advance takes a whole number of steps, not ${steps}`);
 }

@@ -1,7 +1,52 @@
 /** A product the emulator knows: its registered firmware versions and its devices. */
 export interface ProductSeed {
   firmwareVersions: string[];
+  /** A device's `version` changes to a task's version when the task brings it to 6 (done). */
   devices: Record<string, { version: string }>;
+  /** DescribeFirmware's Md5sum by version; unset versions get defaultFirmwareMd5(version). */
+  firmwareMd5?: Record<string, string>;
+}
+
+/** What a device does in the tasks that include it (status codes as in API.md). */
+export type DeviceOutcomeName =
+  /** 1 pending → 3 downloading → 4 flashing → 6 done; then the device is on the new version. */
+  | "succeed"
+  /** 1 → 3 → 5 failed, ErrMsg "download failed", Retcode -1 (or as the object form says). */
+  | "fail"
+  /** 1 → 3 → 10 timed out, ErrMsg "upgrade timed out", Retcode -1 (or as the object form says). */
+  | "time-out"
+  /** 0 offline, forever. */
+  | "offline"
+  /** 1 → 8 waiting for the user's confirmation, forever. */
+  | "await-confirmation"
+  /** 5 at once with ErrMsg "firmware no need update." and Retcode 0, as Tencent reports it. */
+  | "up-to-date"
+  /** 1 → 3 downloading, forever. */
+  | "stall";
+
+/** A device's outcome; the object form sets what a failure or time-out reports. */
+export type DeviceOutcome =
+  DeviceOutcomeName | { outcome: "fail" | "time-out"; errMsg?: string; retcode?: number };
+
+/**
+ * A device's plan: one outcome for every task that includes it, or one per task in turn (the
+ * last repeats). Unplanned devices succeed, or are "up-to-date" when already on the task's version.
+ */
+export type DevicePlan = DeviceOutcome | readonly DeviceOutcome[];
+
+/** One device in one task, as DescribeFirmwareTaskDevices reports it. */
+export interface TaskDeviceRecord {
+  taskId: number;
+  deviceName: string;
+  status: number;
+  /** The device's version when the task was created ("" for names the product lacks). */
+  oriVersion: string;
+  dstVersion: string;
+  percent: number;
+  errMsg: string;
+  retcode: number;
+  /** Unix seconds, server clock: when the status last changed. */
+  lastProcessTime: number;
 }
 
 /** API keys the emulator accepts; with `token`, requests must carry it in X-TC-Token. */
@@ -23,6 +68,18 @@ export interface EmulatorOptions {
   products?: Record<string, ProductSeed>;
   /** Called once per request when its exchange is over (the CLI logs with it). */
   onRequest?: (request: RecordedRequest) => void;
+  /**
+   * How devices move through their plan's statuses. Unset (the default): one step per
+   * DescribeFirmwareTaskDistribution call for the task, taken before answering, so a test
+   * decides how far a task gets by how often it polls, whatever the clocks say (fake timers
+   * too). Set: one step every `deviceStepMs` ms of real time since the task was created, and
+   * polls take no steps. Either way `Emulator.advance` takes extra steps.
+   */
+  deviceStepMs?: number;
+  /** How devices behave from the start; the same as calling `planDevices` at once. */
+  devicePlans?: Record<string, DevicePlan>;
+  /** Faults queued from the start, by target; the same as calling `script` at once. */
+  faults?: Record<string, Fault[]>;
 }
 
 /** One request that reached the server, as the emulator saw and answered it. */
@@ -56,6 +113,7 @@ export interface TaskRecord {
   originalVersion?: string;
   deviceNames?: string[];
   fileName?: string;
+  /** TASK_STATUS_RUNNING (1) while any device is not terminal (5, 6, 10), else TASK_STATUS_DONE (2). */
   status: number;
 }
 
@@ -88,11 +146,23 @@ export interface Emulator {
   credentials: EmulatorCredentials;
   /** Every request that reached the server, in arrival order. */
   requests: RecordedRequest[];
-  tasks: TaskRecord[];
+  /** Every task created, oldest first, with its status as of now. */
+  readonly tasks: TaskRecord[];
   /** Completed uploads by FileName. */
   uploads: Map<string, UploadRecord>;
+  /** The products as they are now: device versions change as tasks bring devices to 6. */
+  products: ReadonlyMap<string, ProductSeed>;
   /** Queue faults for the next requests to `target` (an action name, or "upload"), one each. */
   script(target: string, ...faults: Fault[]): void;
+  /**
+   * How the named devices (of any product) behave in the tasks created from now on that include
+   * them; replaces their earlier plans. Tasks already created keep the plans they started with.
+   */
+  planDevices(plans: Record<string, DevicePlan>): void;
+  /** Takes `steps` (default 1) more steps for every device of a task, as that many polls would. */
+  advance(taskId: number, steps?: number): void;
+  /** A task's devices with their status as of now (empty for an unknown task). */
+  taskDevices(taskId: number): TaskDeviceRecord[];
   setClockSkew(seconds: number): void;
   /** Closes the server and every open connection. */
   close(): Promise<void>;

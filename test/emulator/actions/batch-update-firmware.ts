@@ -14,9 +14,9 @@ interface Params {
   DeviceNames?: string[];
 }
 
-/** The one way of choosing devices a request used. */
+/** How a request chose devices; names may come with an original version that narrows them. */
 type Target =
-  | { mode: "devicenames"; deviceNames: string[] }
+  | { mode: "devicenames"; deviceNames: string[]; originalVersion?: string }
   | { mode: "originalVersion"; originalVersion: string }
   | { mode: "filename"; fileName: string; md5: string; size: number };
 
@@ -25,21 +25,28 @@ function targetOf(p: Params): Target {
   if (fileParts !== 0 && fileParts !== 3) {
     throw invalidValue("FileName, FileMd5 and FileSize must be given together.");
   }
-  const forms: Target[] = [];
-  if (p.DeviceNames !== undefined) forms.push({ mode: "devicenames", deviceNames: p.DeviceNames });
-  if (p.FirmwareOriVersion !== undefined) {
-    forms.push({ mode: "originalVersion", originalVersion: p.FirmwareOriVersion });
-  }
   if (p.FileName !== undefined && p.FileMd5 !== undefined && p.FileSize !== undefined) {
-    forms.push({ mode: "filename", fileName: p.FileName, md5: p.FileMd5, size: p.FileSize });
+    if (p.DeviceNames !== undefined || p.FirmwareOriVersion !== undefined) {
+      throw invalidValue(
+        "A device-list file cannot be combined with DeviceNames or FirmwareOriVersion.",
+      );
+    }
+    return { mode: "filename", fileName: p.FileName, md5: p.FileMd5, size: p.FileSize };
   }
-  const [only, extra] = forms;
-  if (!only || extra) {
-    throw invalidValue(
-      "Give exactly one of DeviceNames, FirmwareOriVersion, or FileName with FileMd5 and FileSize.",
-    );
+  if (p.DeviceNames !== undefined) {
+    const target: Extract<Target, { mode: "devicenames" }> = {
+      mode: "devicenames",
+      deviceNames: p.DeviceNames,
+    };
+    if (p.FirmwareOriVersion !== undefined) target.originalVersion = p.FirmwareOriVersion;
+    return target;
   }
-  return only;
+  if (p.FirmwareOriVersion !== undefined) {
+    return { mode: "originalVersion", originalVersion: p.FirmwareOriVersion };
+  }
+  throw invalidValue(
+    "Give DeviceNames, FirmwareOriVersion (or both), or FileName with FileMd5 and FileSize.",
+  );
 }
 
 function namedDevices(names: string[], product: ProductSeed): string[] {
@@ -80,13 +87,17 @@ function fileDevices(
 
 function devicesOf(target: Target, productId: string, state: EmulatorState): string[] {
   const product = state.product(productId);
+  const onVersion = (version: string) => (name: string) =>
+    Object.hasOwn(product.devices, name) && product.devices[name]?.version === version;
   switch (target.mode) {
-    case "devicenames":
-      return namedDevices(target.deviceNames, product);
+    case "devicenames": {
+      const named = namedDevices(target.deviceNames, product);
+      // ASSUMPTION (NAMES_WITH_VERSION_MODE): with an original version, only names on it.
+      const version = target.originalVersion;
+      return version === undefined ? named : named.filter(onVersion(version));
+    }
     case "originalVersion":
-      return Object.entries(product.devices)
-        .filter(([, device]) => device.version === target.originalVersion)
-        .map(([name]) => name);
+      return Object.keys(product.devices).filter(onVersion(target.originalVersion));
     case "filename":
       return fileDevices(target, productId, state);
   }
@@ -100,7 +111,9 @@ function taskFields(p: Params, target: Target, ctx: ActionContext) {
     createTime: ctx.clock.nowSeconds(),
   };
   if (target.mode === "devicenames") fields.deviceNames = [...target.deviceNames];
-  if (target.mode === "originalVersion") fields.originalVersion = target.originalVersion;
+  if (target.mode !== "filename" && target.originalVersion !== undefined) {
+    fields.originalVersion = target.originalVersion;
+  }
   if (target.mode === "filename") fields.fileName = target.fileName;
   return fields;
 }
@@ -131,7 +144,7 @@ function batchUpdateFirmware(raw: Record<string, unknown>, ctx: ActionContext) {
   return { TaskId: task.taskId };
 }
 
-/** BatchUpdateFirmware: create a firmware task for one of three target forms. */
+/** BatchUpdateFirmware: create a firmware task for names, an original version (or both), or a file. */
 export const BATCH_UPDATE_FIRMWARE: ActionDef = {
   schema: {
     ProductID: { type: "string", required: true },

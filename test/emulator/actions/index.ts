@@ -1,7 +1,12 @@
 import { BATCH_UPDATE_FIRMWARE } from "./batch-update-firmware.js";
 import type { ActionDef } from "./context.js";
 import { CREATE_TASK_FILE_URL } from "./create-task-file-url.js";
+import { DESCRIBE_FIRMWARE, GET_ALL_FIRMWARE_VERSION } from "./firmware-info.js";
 import { DESCRIBE_FIRMWARE_TASK, DESCRIBE_FIRMWARE_TASKS } from "./firmware-tasks.js";
+import {
+  DESCRIBE_FIRMWARE_TASK_DEVICES,
+  DESCRIBE_FIRMWARE_TASK_DISTRIBUTION,
+} from "./task-progress.js";
 
 export type { ActionContext, ActionDef } from "./context.js";
 
@@ -11,4 +16,8 @@ export const ACTIONS: ReadonlyMap<string, ActionDef> = new Map([
   ["CreateTaskFileUrl", CREATE_TASK_FILE_URL],
   ["DescribeFirmwareTasks", DESCRIBE_FIRMWARE_TASKS],
   ["DescribeFirmwareTask", DESCRIBE_FIRMWARE_TASK],
+  ["DescribeFirmwareTaskDistribution", DESCRIBE_FIRMWARE_TASK_DISTRIBUTION],
+  ["DescribeFirmwareTaskDevices", DESCRIBE_FIRMWARE_TASK_DEVICES],
+  ["DescribeFirmware", DESCRIBE_FIRMWARE],
+  ["GetAllFirmwareVersion", GET_ALL_FIRMWARE_VERSION],
 ]);
