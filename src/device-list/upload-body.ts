@@ -1,6 +1,6 @@
 import type { Hash } from "node:crypto";
 import { stat } from "node:fs/promises";
-import { ActionError } from "../errors.js";
+import { ActionError, TransportError } from "../errors.js";
 import { LineProblem, shownPath } from "./errors.js";
 import { ListNormalizer } from "./normalize.js";
 import { CHUNK_BYTES, chunkBuffer, openList, readChunks } from "./read-file.js";
@@ -17,16 +17,26 @@ export class ListChangedError extends ActionError {
 }
 
 /**
+ * Bytes handed to undici at a time, cut from the 1 MiB reads. undici asks for the next piece once
+ * the socket has taken this one, and upload.ts counts each ask as progress: at 64 KiB a link as
+ * slow as 64 KB/s shows progress every second, where a whole 1 MiB read would take 16.
+ */
+export const PIECE_BYTES = 64 * 1024;
+
+/**
  * The bytes to upload, read from the file again: as they are, or normalized by the code that
- * scanned them. Every byte is counted and fed to `md5`; the last piece is held back until the
- * count matches the scan and the file is unchanged since (size, mtime, inode), so a file edited
- * in between is never stored whole. Normalized files are checked line by line again, too.
+ * scanned them, in pieces of at most PIECE_BYTES. Every byte is counted and fed to `md5`; the last
+ * read is held back until the count matches the scan and the file is unchanged since (size,
+ * mtime, inode), so a file edited in between is never stored whole. Normalized files are checked
+ * line by line again, too.
  *
- * Pieces live in a few reused buffers, so memory stays flat however big the file (fresh 1 MiB
- * buffers would pile up as garbage, ~60 MiB of it, before the collector runs). Reuse is safe
- * because every piece but the last fills a whole buffer, and undici, given an async iterable,
- * waits for the socket's 'drain' after any write it could not pass on at once (client-h1.js,
- * writeIterable): when it asks for a piece, the ones before have left the process.
+ * Reads go into a few reused 1 MiB buffers, so memory stays flat however big the file (fresh
+ * buffers would pile up as garbage, ~60 MiB of it, before the collector runs). Given an async
+ * iterable, undici (client-h1.js, writeIterable) asks for the next piece only when the socket
+ * holds less than its highWaterMark (16 KiB in Node 20, 64 KiB from 22) still unsent: a write
+ * that leaves more waits for 'drain'. So once undici has asked for the piece after a whole buffer
+ * of later bytes (1 MiB, far above any highWaterMark), the buffer before them has left the
+ * process and may be filled again; bufferPool's counts keep to that.
  */
 export async function* uploadBody(list: ScannedList, md5: Hash): AsyncGenerator<Buffer> {
   let sent = 0;
@@ -36,7 +46,7 @@ export async function* uploadBody(list: ScannedList, md5: Hash): AsyncGenerator<
     sent += piece.length;
     if (sent > list.size) throw new ListChangedError(list, `more than ${list.size} bytes`);
     md5.update(piece);
-    if (held !== undefined) yield held;
+    if (held !== undefined) yield* slices(held);
     held = piece;
   }
   if (sent !== list.size) throw new ListChangedError(list, `${sent} bytes instead of ${list.size}`);
@@ -45,14 +55,22 @@ export async function* uploadBody(list: ScannedList, md5: Hash): AsyncGenerator<
   if (now.size !== version.size || now.mtimeMs !== version.mtimeMs || now.ino !== version.ino) {
     throw new ListChangedError(list, "it was modified");
   }
-  if (held !== undefined) yield held;
+  if (held !== undefined) yield* slices(held);
+}
+
+function* slices(buffer: Buffer): Generator<Buffer> {
+  for (let at = 0; at < buffer.length; at += PIECE_BYTES) {
+    yield buffer.subarray(at, at + PIECE_BYTES);
+  }
 }
 
 /**
- * `count` buffers handed out in turn. A buffer may be filled again once undici has asked for the
- * piece after it (the 'drain' above). As they are, pieces need two: one held back by uploadBody,
- * one being read. Normalized, one being filled may complete two more within one chunk (a
- * chunk's output is at most a chunk and a carried line): four. Each path gets one spare.
+ * `count` buffers handed out in turn. A buffer may be filled again once the bytes of the buffer
+ * after it have all been asked for (above). As they are, reads need three: the one whose last
+ * bytes may still be queued on the socket, the one held back by uploadBody, the one being read.
+ * Normalized: the one queued, the one held back, and the one being filled, which may complete
+ * two more within one chunk (a chunk's output is at most a chunk and a carried line): five.
+ * Each path gets one spare.
  */
 function bufferPool(count: number): () => Buffer {
   const buffers = Array.from({ length: count }, chunkBuffer);
@@ -63,7 +81,7 @@ function bufferPool(count: number): () => Buffer {
 async function* filePieces(path: string): AsyncGenerator<Buffer> {
   const file = await openList(path);
   try {
-    for await (const { buffer, length } of readChunks(file, path, bufferPool(3))) {
+    for await (const { buffer, length } of readChunks(file, path, bufferPool(4))) {
       yield buffer.subarray(0, length);
     }
   } finally {
@@ -72,7 +90,7 @@ async function* filePieces(path: string): AsyncGenerator<Buffer> {
 }
 
 async function* normalizedPieces(list: ScannedList): AsyncGenerator<Buffer> {
-  const pool = bufferPool(5);
+  const pool = bufferPool(6);
   let filling = pool();
   let filled = 0;
   const full: Buffer[] = [];
@@ -109,4 +127,77 @@ async function* normalizedPieces(list: ScannedList): AsyncGenerator<Buffer> {
   } finally {
     await file.close();
   }
+}
+
+/**
+ * The upload's clock (upload.ts turns undici's timers off). While sending, a stall timer that
+ * every piece the connection takes restarts; from the last piece taken, or from an answer that
+ * came first, one fixed deadline for the whole answer. Either aborts `signal` with a
+ * TransportError that says which.
+ */
+export class UploadWatch {
+  private readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  /** Bytes the connection has taken. */
+  taken = 0;
+  /** Bytes taken when an answer came before the last of them; undefined while none did. */
+  takenAtAnswer: number | undefined;
+  private sent = false;
+  private answering = false;
+  private timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly step: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => this.abort("no progress for"), timeoutMs);
+  }
+
+  /** The connection took `bytes` more (0: it is ready for the first). */
+  took(bytes: number): void {
+    this.taken += bytes;
+    if (!this.answering) this.timer.refresh();
+  }
+
+  /** The connection took the last byte. */
+  finished(): void {
+    this.sent = true;
+    this.awaitAnswer();
+  }
+
+  /** The answer's headers arrived. */
+  answered(): void {
+    if (!this.sent) this.takenAtAnswer = this.taken;
+    this.awaitAnswer();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private awaitAnswer(): void {
+    if (this.answering) return;
+    this.answering = true;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.abort("no complete answer within"), this.timeoutMs);
+  }
+
+  private abort(what: string): void {
+    const detail = `${what} ${this.timeoutMs / 1000} s (request-timeout)`;
+    this.controller.abort(new TransportError(this.step, "unknown", detail));
+  }
+}
+
+/** `pieces` as undici pulls them, telling `watch` what the connection took and when it had all. */
+export async function* watched(
+  pieces: AsyncIterable<Buffer>,
+  watch: UploadWatch,
+): AsyncGenerator<Buffer> {
+  // undici asks for the first piece once connected, and for each next once the socket took the last.
+  watch.took(0);
+  for await (const piece of pieces) {
+    yield piece;
+    watch.took(piece.length);
+  }
+  watch.finished();
 }

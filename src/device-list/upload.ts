@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import { request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { ActionError, snippet, TransportError } from "../errors.js";
+import { oneLine } from "../outside-text.js";
+import { MAX_ANSWER_BYTES } from "../tencent/client.js";
 import { transportError } from "../tencent/http.js";
 import type { ScannedList } from "./scan.js";
-import { uploadBody } from "./upload-body.js";
+import { uploadBody, UploadWatch, watched } from "./upload-body.js";
 
 /** How upload failures are named in messages. */
 export const UPLOAD_STEP = "device-list upload";
@@ -14,76 +16,158 @@ export const UPLOAD_STEP = "device-list upload";
  * ours to choose, and the file is plain UTF-8 text. We say so, for whoever reads the object.
  */
 const CONTENT_TYPE = "text/plain; charset=utf-8";
+/**
+ * ASSUMPTION: an ETag of 32 hex digits (quoted or not) is the MD5 of the object, as COS and S3
+ * send for a single PUT. Others (a multipart "…-3", a weak W/"…") are not compared.
+ */
+const MD5_ETAG = /^"?([0-9a-fA-F]{32})"?$/;
 const MAX_ERROR_BODY = 4096;
+const MAX_CODE = 80;
+const MAX_MESSAGE = 300;
+const MAX_LOCATION = 200;
 
 export interface UploadOptions {
   dispatcher: Dispatcher;
   /**
-   * Longest wait without progress: for the connection to take the next piece (1 MiB), and after
-   * the last one for the answer (while the OS sends what it still buffers). Not a limit on the
-   * whole upload, which for 150 MiB over a slow link can rightly take minutes: at the default
-   * 30 s, anything faster than 35 KB/s gets there.
+   * Longest wait without progress while sending (for the connection to take the next 64 KiB
+   * piece), then for the whole answer, headers and body, once the last piece was taken (while
+   * the OS sends what it still buffers). Not a limit on the whole upload, which for 150 MiB over
+   * a slow link can rightly take minutes: at the default 30 s, anything faster than about 2 KB/s
+   * gets there.
    */
   timeoutMs: number;
 }
 
 /**
  * PUTs the scanned list's bytes to a pre-signed URL, streaming them from the file. Throws
- * TransportError for network failures and error answers (status and the store's Code/Message),
- * or ListChangedError when the file changed since the scan. Returns the hex MD5 of the bytes sent.
+ * TransportError for network failures, error answers (status and the store's Code/Message), a
+ * 2xx that came before the last byte was sent, or an MD5 ETag that is not the MD5 of what was
+ * sent; ListChangedError when the file changed since the scan. Returns the hex MD5 of the bytes sent.
  */
 export async function uploadDeviceList(
   list: ScannedList,
   url: string,
   options: UploadOptions,
 ): Promise<string> {
-  const { dispatcher, timeoutMs } = options;
   const md5 = createHash("md5");
-  let response: Dispatcher.ResponseData;
+  const watch = new UploadWatch(UPLOAD_STEP, options.timeoutMs);
+  const body = watched(uploadBody(list, md5), watch);
+  let response: Dispatcher.ResponseData | undefined;
   try {
-    response = await request(url, {
-      method: "PUT",
-      dispatcher,
-      headers: { "content-type": CONTENT_TYPE, "content-length": String(list.size) },
-      // An async iterable, not a stream: upload-body.ts relies on how undici writes those.
-      body: uploadBody(list, md5) as unknown as Readable,
-      // undici's headers timer only fires on a socket that is waiting to drain or done sending,
-      // and restarts with every write that must wait: it measures a stall, not the whole upload.
-      // The body timer covers an answer that stops halfway.
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-  } catch (error) {
-    throw failure(error, timeoutMs);
+    response = await send(url, list.size, body, watch, options);
+    const { statusCode } = response;
+    if (statusCode < 200 || statusCode > 299) throw await refusal(response);
+    if (watch.takenAtAnswer !== undefined) {
+      const taken = `${watch.takenAtAnswer} of ${list.size} bytes`;
+      const detail = `HTTP ${statusCode} came when only ${taken} had been sent, so the store cannot have read the whole list`;
+      throw new TransportError(UPLOAD_STEP, "no", detail, statusCode);
+    }
+    const sent = md5.digest("hex");
+    checkEtag(response.headers["etag"], sent, statusCode);
+    await readToEnd(response.body, options.timeoutMs);
+    return sent;
+  } finally {
+    watch.stop();
+    response?.body.on("error", () => undefined).destroy();
+    // Closes the file when undici stopped pulling early (an answer, an abort).
+    await body.return(undefined).catch(() => undefined);
   }
-  if (response.statusCode >= 200 && response.statusCode <= 299) {
-    await response.body.dump();
-    return md5.digest("hex");
-  }
-  const text = await readSome(response.body);
-  // An object store refuses (4xx) before storing anything; past a gateway's 5xx, who knows.
-  const delivery = response.statusCode < 500 ? "no" : "unknown";
-  throw new TransportError(
-    UPLOAD_STEP,
-    delivery,
-    `HTTP ${response.statusCode}: ${storeError(text)}`,
-    response.statusCode,
-  );
 }
 
-const INACTIVITY_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+/**
+ * Starts the PUT; resolves when the answer's headers arrive. The callback form tells the watch
+ * at that very moment, so a body that finishes a few microtasks later cannot pass for sent.
+ */
+function send(
+  url: string,
+  size: number,
+  body: AsyncIterable<Buffer>,
+  watch: UploadWatch,
+  options: UploadOptions,
+): Promise<Dispatcher.ResponseData> {
+  const { origin, pathname, search } = new URL(url);
+  return new Promise((resolve, reject) => {
+    options.dispatcher.request(
+      {
+        origin,
+        path: `${pathname}${search}`,
+        method: "PUT",
+        headers: { "content-type": CONTENT_TYPE, "content-length": String(size) },
+        // An async iterable, not a stream: upload-body.ts relies on how undici writes those.
+        body: body as unknown as Readable,
+        // The watch keeps time. undici's headers timer runs only while a write waits to drain
+        // (a 1 MiB write at 64 KB/s looked stalled), and both its timers would otherwise take the
+        // dispatcher's defaults (300 s) and cut a request-timeout of up to 600 s.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        signal: watch.signal,
+      },
+      (error, response) => {
+        if (error !== null) return reject(failure(error, options.timeoutMs));
+        watch.answered();
+        resolve(response);
+      },
+    );
+  });
+}
 
 function failure(error: unknown, timeoutMs: number): ActionError {
-  // ListChangedError, or a DeviceListError from reading the file again.
+  // The watch's own error, ListChangedError, or a DeviceListError from reading the file again.
   if (error instanceof ActionError) return error;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && INACTIVITY_CODES.has(code)) {
-    const detail = `no progress for ${timeoutMs / 1000} s (request-timeout)`;
-    return new TransportError(UPLOAD_STEP, "unknown", detail);
-  }
   return transportError(UPLOAD_STEP, error, timeoutMs);
 }
 
+/** An error answer as a TransportError: its status and the store's Code/Message, or a redirect's Location. */
+async function refusal(response: Dispatcher.ResponseData): Promise<TransportError> {
+  const { statusCode, headers } = response;
+  if (statusCode >= 300 && statusCode <= 399) {
+    // Never followed: the URL is the one CreateTaskFileUrl signed, and nothing else is.
+    const location = [headers["location"] ?? []].flat()[0];
+    const where = location === undefined ? "no Location" : oneLine(location, MAX_LOCATION);
+    const detail = `HTTP ${statusCode} redirect to ${where}; redirects are not followed`;
+    return new TransportError(UPLOAD_STEP, "no", detail, statusCode);
+  }
+  const text = await readSome(response.body);
+  // An object store refuses (4xx) before storing anything; past a gateway's 5xx, who knows.
+  const delivery = statusCode < 500 ? "no" : "unknown";
+  return new TransportError(
+    UPLOAD_STEP,
+    delivery,
+    `HTTP ${statusCode}: ${storeError(text)}`,
+    statusCode,
+  );
+}
+
+/**
+ * Reads a success answer to its end, keeping nothing: only a whole answer counts. The watch
+ * aborts one that does not come in time; one longer than an API answer may be is no store's.
+ */
+async function readToEnd(body: Dispatcher.ResponseData["body"], timeoutMs: number): Promise<void> {
+  let length = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      length += chunk.length;
+      if (length > MAX_ANSWER_BYTES) {
+        const detail = `the answer was longer than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`;
+        throw new TransportError(UPLOAD_STEP, "unknown", detail);
+      }
+    }
+  } catch (error) {
+    throw failure(error, timeoutMs);
+  }
+}
+
+/** Refuses a 2xx whose ETag is an MD5 other than the one of the bytes sent. */
+function checkEtag(etag: string | string[] | undefined, sent: string, status: number): void {
+  for (const value of [etag ?? []].flat()) {
+    const stored = MD5_ETAG.exec(value.trim())?.[1]?.toLowerCase();
+    if (stored === undefined || stored === sent) continue;
+    const detail = `the store's ETag ${oneLine(value, MAX_CODE)} is not the MD5 of the bytes sent (${sent}), so it did not store them as sent`;
+    throw new TransportError(UPLOAD_STEP, "no", detail, status);
+  }
+}
+
+/** Up to MAX_ERROR_BODY bytes of an answer; what came before it broke off or ran out of time. */
 async function readSome(body: Dispatcher.ResponseData["body"]): Promise<string> {
   const chunks: Buffer[] = [];
   let length = 0;
@@ -99,12 +183,13 @@ async function readSome(body: Dispatcher.ResponseData["body"]): Promise<string> 
   return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY).toString("utf8");
 }
 
-/** `Code: Message` from an object store's XML error, else the start of the body. */
+/** `Code: Message` from an object store's XML error, else the start of the body; one line, redacted. */
 export function storeError(text: string): string {
   const field = (name: string) =>
     new RegExp(`<${name}>([^<]{0,200})</${name}>`).exec(text)?.[1]?.trim();
   const code = field("Code");
   const message = field("Message");
-  if (code !== undefined) return message ? `${code}: ${message}` : code;
-  return snippet(text);
+  if (code === undefined) return snippet(text);
+  const shown = oneLine(code, MAX_CODE);
+  return message ? `${shown}: ${oneLine(message, MAX_MESSAGE)}` : shown;
 }

@@ -199,11 +199,11 @@ describe("uploadDeviceList", () => {
     expect(received[0]?.complete).toBe(false);
   });
 
-  it("gives up when the store stops answering, after request-timeout without progress", async () => {
+  it("gives up when the store stops answering, request-timeout after the last byte", async () => {
     const error = await uploadError(await list("a.txt", 10), "/silent", 300);
     expect(error).toBeInstanceOf(TransportError);
     expect(error.message).toBe(
-      "device-list upload failed: no progress for 0.3 s (request-timeout)",
+      "device-list upload failed: no complete answer within 0.3 s (request-timeout)",
     );
   });
 });
