@@ -6,8 +6,11 @@ import type { UploadedList } from "./rollout-request.js";
 import type { TencentClient } from "./tencent/client.js";
 import type { Dispatchers } from "./tencent/http.js";
 import { TransportError } from "./errors.js";
+import { oneLine } from "./outside-text.js";
 import { createTaskFileUrl } from "./tencent/iotvideo.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "./tencent/retry.js";
+
+const MAX_FILE_NAME = 200;
 
 /** Reads and checks the device-list file, and logs what will be uploaded. Sends nothing. */
 export async function scanList(target: Extract<Target, { kind: "file" }>): Promise<ScannedList> {
@@ -68,8 +71,9 @@ export async function uploadList(
   );
   // The one line a reader matches against the repository's file (md5sum, wc -c, wc -l).
   const path = inputs.target.kind === "file" ? inputs.target.path : list.path;
+  // The FileName is the server's: shown escaped, but sent on to BatchUpdateFirmware as it came.
   core.info(
-    `Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${form(list)}); uploaded as ${fileName}.`,
+    `Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${form(list)}); uploaded as ${oneLine(fileName, MAX_FILE_NAME)}.`,
   );
   core.setOutput("device-count", String(list.deviceCount));
   core.setOutput("device-list-md5", md5);
