@@ -1,0 +1,176 @@
+import { writeFile } from "node:fs/promises";
+import { Agent } from "undici";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { scanDeviceList, type ScannedList } from "../../src/device-list/scan.js";
+import { uploadDeviceList } from "../../src/device-list/upload.js";
+import { TransportError } from "../../src/errors.js";
+import { tempDir, writeList } from "../device-list/files.js";
+import { runAction } from "../support/run-action.js";
+import {
+  startApiStandIn,
+  startUploadTarget,
+  type StandIn,
+  type TargetBehaviour,
+} from "../support/hostile/upload-stand-ins.js";
+
+// "Never a hang": request-timeout bounds a stall while sending, and the whole answer (headers
+// and body) once the last byte went out, however slowly the store drips it.
+
+const TIMEOUT_MS = 1_000;
+// Time for what the test itself does around the bound: scanning, connecting, closing.
+const SLACK_MS = 700;
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+const dispatcher = new Agent({ connectTimeout: 5_000 });
+const standIns: StandIn[] = [];
+
+beforeAll(async () => {
+  dir = await tempDir();
+});
+afterEach(async () => {
+  for (const standIn of standIns.splice(0)) await standIn.close();
+});
+afterAll(async () => {
+  await dispatcher.close();
+  await dir.remove();
+});
+
+async function list(name: string, count: number): Promise<ScannedList> {
+  const names = Array.from({ length: count }, (_, i) => `cam-${String(i).padStart(8, "0")}`);
+  return scanDeviceList(await writeList(dir.path(name), `${names.join("\n")}\n`));
+}
+
+/** Uploads `scanned` to a target behaving so; returns the error and how long it took to come. */
+async function failedUpload(scanned: ScannedList, behaviour: TargetBehaviour) {
+  const store = await startUploadTarget(behaviour);
+  standIns.push(store);
+  const started = Date.now();
+  const error: unknown = await uploadDeviceList(scanned, `${store.url}/obj`, {
+    dispatcher,
+    timeoutMs: TIMEOUT_MS,
+  }).then(
+    () => new Error("expected the upload to fail"),
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(TransportError);
+  return { error: error as TransportError, ms: Date.now() - started, store };
+}
+
+describe("an answer that trickles in", () => {
+  it("is given up on request-timeout after the last byte: a 200 whose body drips", async () => {
+    const { error, ms, store } = await failedUpload(await list("a.txt", 1000), {
+      kind: "trickle",
+      status: 200,
+    });
+    expect(store.received[0]?.complete).toBe(true);
+    expect(error.message).toBe(
+      "device-list upload failed: no complete answer within 1 s (request-timeout)",
+    );
+    expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+  });
+
+  it("is given up on likewise when the status line and headers drip", async () => {
+    const { error, ms } = await failedUpload(await list("a.txt", 1000), {
+      kind: "trickle",
+      status: 200,
+      head: true,
+    });
+    expect(error.message).toBe(
+      "device-list upload failed: no complete answer within 1 s (request-timeout)",
+    );
+    expect(ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+  });
+
+  it("shows what came of an error answer that drips, within the same bound", async () => {
+    const { error, ms } = await failedUpload(await list("a.txt", 1000), {
+      kind: "trickle",
+      status: 403,
+    });
+    expect(error.status).toBe(403);
+    // One byte a second: what came within request-timeout is all there is to show.
+    expect(error.message).toMatch(/^device-list upload failed: HTTP 403: <E?$/);
+    expect(ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+  });
+});
+
+describe("an answer that does not end", () => {
+  it("is cut off past 4 MiB, as any answer is", async () => {
+    const { error, store } = await failedUpload(await list("a.txt", 10), {
+      kind: "answer",
+      body: "x".repeat(5 * 1024 * 1024),
+    });
+    expect(store.received[0]?.complete).toBe(true);
+    expect(error.message).toBe("device-list upload failed: the answer was longer than 4 MiB");
+  });
+});
+
+describe("a store that stops reading", () => {
+  it("fails the upload about request-timeout after it stopped taking bytes", async () => {
+    // More than loopback's socket buffers (~4 MB) hold, so the sender really stalls.
+    const { error, ms, store } = await failedUpload(await list("big.txt", 700_000), {
+      kind: "stall",
+      afterBytes: 256 * 1024,
+    });
+    expect(error.message).toBe("device-list upload failed: no progress for 1 s (request-timeout)");
+    expect(store.received[0]?.complete).toBe(false);
+    expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+  });
+});
+
+describe("the dispatcher's own limits", () => {
+  it("do not cut an upload whose request-timeout is longer than they are", async () => {
+    // undici's 300 s defaults scaled down a thousand times, against a longer request-timeout
+    // (upload-long-timeouts.test.ts has the full-size case on a faked clock).
+    const short = new Agent({ headersTimeout: 300, bodyTimeout: 300 });
+    const store = await startUploadTarget({
+      kind: "answer",
+      delayMs: 700,
+      bodyDelayMs: 700,
+      body: "ok",
+    });
+    standIns.push(store);
+    const scanned = await list("a.txt", 1000);
+    try {
+      const md5 = await uploadDeviceList(scanned, `${store.url}/obj`, {
+        dispatcher: short,
+        timeoutMs: 3 * TIMEOUT_MS,
+      });
+      expect(store.received).toEqual([{ bytes: scanned.size, md5, complete: true }]);
+    } finally {
+      await short.close();
+    }
+  });
+});
+
+describe("through the bundled action", () => {
+  it("fails within its bounds, creating no task, when the store's answer drips", async () => {
+    const store = await startUploadTarget({ kind: "trickle", status: 200 });
+    const api = await startApiStandIn(`${store.url}/obj?sign=x`);
+    standIns.push(store, api);
+    await writeFile(dir.path("fleet.txt"), "cam-1\ncam-2\n");
+    const started = Date.now();
+    const run = await runAction({
+      cwd: dir.path(""),
+      timeoutMs: 30_000,
+      inputs: {
+        "product-id": "PRODUCT1",
+        "firmware-version": "2.0.0",
+        "secret-id": "AKIDtest",
+        "secret-key": "keytest123456",
+        endpoint: api.url,
+        "device-list": "fleet.txt",
+        "request-timeout": "1",
+        "max-attempts": "2",
+      },
+    });
+    // Two attempts of 1 s each and a backoff of at most 1 s, against a 60 s trickle.
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(run.code).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain("no complete answer within 1 s (request-timeout)");
+    expect(store.received).toHaveLength(2);
+    expect(api.actions).not.toContain("BatchUpdateFirmware");
+  });
+});

@@ -1,0 +1,142 @@
+import { writeFile } from "node:fs/promises";
+import { Agent } from "undici";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { scanDeviceList, type ScannedList } from "../../src/device-list/scan.js";
+import { uploadDeviceList } from "../../src/device-list/upload.js";
+import { TransportError } from "../../src/errors.js";
+import { classify } from "../../src/tencent/retry.js";
+import { md5Of, tempDir, writeList } from "../device-list/files.js";
+import { runAction } from "../support/run-action.js";
+import {
+  startApiStandIn,
+  startUploadTarget,
+  type StandIn,
+  type TargetBehaviour,
+  type UploadTarget,
+} from "../support/hostile/upload-stand-ins.js";
+
+// "Never a task for the wrong bytes": a 2xx counts only when every byte went out before it came,
+// and an ETag that is an MD5 must be the MD5 of what was sent.
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+const dispatcher = new Agent({ connectTimeout: 5_000 });
+const standIns: StandIn[] = [];
+
+beforeAll(async () => {
+  dir = await tempDir();
+});
+afterEach(async () => {
+  for (const standIn of standIns.splice(0)) await standIn.close();
+});
+afterAll(async () => {
+  await dispatcher.close();
+  await dir.remove();
+});
+
+async function target(behaviour: TargetBehaviour): Promise<UploadTarget> {
+  const started = await startUploadTarget(behaviour);
+  standIns.push(started);
+  return started;
+}
+
+/** `count` names of 40 characters: 400,000 of them (16 MB) outgrow loopback's socket buffers. */
+async function list(name: string, count: number): Promise<ScannedList> {
+  const names = Array.from({ length: count }, (_, i) => `camera-${String(i).padStart(33, "0")}`);
+  return scanDeviceList(await writeList(dir.path(name), `${names.join("\n")}\n`));
+}
+
+async function uploadError(scanned: ScannedList, url: string): Promise<TransportError> {
+  const error: unknown = await uploadDeviceList(scanned, url, {
+    dispatcher,
+    timeoutMs: 5_000,
+  }).then(
+    () => new Error("expected the upload to be refused"),
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(TransportError);
+  return error as TransportError;
+}
+
+describe("a 2xx that came before the whole body was sent", () => {
+  it.each([200, 201, 204])("is refused, and may be retried: HTTP %i", async (status) => {
+    const scanned = await list("big.txt", 400_000);
+    const store = await target({ kind: "early", status });
+    const error = await uploadError(scanned, `${store.url}/obj`);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^device-list upload failed: HTTP ${status} came when only \\d+ of ${scanned.size} bytes had been sent, so the store cannot have read the whole list$`,
+      ),
+    );
+    expect(classify(error)).toBe("retry");
+    expect(store.received[0]?.complete).not.toBe(true);
+  });
+});
+
+describe("an ETag that is an MD5", () => {
+  it("is refused when it is not the MD5 of the bytes sent, naming both", async () => {
+    const scanned = await list("small.txt", 1000);
+    const sent = md5Of(
+      `${Array.from({ length: 1000 }, (_, i) => `camera-${String(i).padStart(33, "0")}`).join("\n")}\n`,
+    );
+    const other = "0123456789abcdef0123456789abcdef";
+    const store = await target({ kind: "answer", etag: `"${other}"` });
+    const error = await uploadError(scanned, `${store.url}/obj`);
+    expect(error.message).toBe(
+      `device-list upload failed: the store's ETag "${other}" is not the MD5 of the bytes sent (${sent}), so it did not store them as sent`,
+    );
+    expect(classify(error)).toBe("retry");
+  });
+
+  it.each([
+    { name: "the MD5, quoted", etag: (md5: string) => `"${md5}"` },
+    { name: "the MD5, bare and in capitals", etag: (md5: string) => md5.toUpperCase() },
+    { name: "a multipart ETag (not compared)", etag: () => '"0123456789abcdef0123456789abcdef-3"' },
+    { name: "a weak ETag (not compared)", etag: () => 'W/"0123456789abcdef0123456789abcdef"' },
+    { name: "an opaque ETag (not compared)", etag: () => '"v1"' },
+  ])("is accepted: $name", async ({ etag }) => {
+    const text = "cam-1\ncam-2\n";
+    const scanned = await scanDeviceList(await writeList(dir.path("two.txt"), text));
+    const store = await target({ kind: "answer", etag: etag(md5Of(text)) });
+    const md5 = await uploadDeviceList(scanned, `${store.url}/obj`, {
+      dispatcher,
+      timeoutMs: 5_000,
+    });
+    expect(md5).toBe(md5Of(text));
+  });
+});
+
+describe("through the bundled action", () => {
+  it("creates no task when the store says 200 before it has the list", async () => {
+    const store = await target({ kind: "early", status: 200 });
+    const api = await startApiStandIn(`${store.url}/obj?sign=x`);
+    standIns.push(api);
+    const cwd = dir.path("");
+    const names = Array.from(
+      { length: 400_000 },
+      (_, i) => `camera-${String(i).padStart(33, "0")}`,
+    );
+    await writeFile(dir.path("fleet.txt"), `${names.join("\n")}\n`);
+    const started = Date.now();
+    const run = await runAction({
+      cwd,
+      timeoutMs: 30_000,
+      inputs: {
+        "product-id": "PRODUCT1",
+        "firmware-version": "2.0.0",
+        "secret-id": "AKIDtest",
+        "secret-key": "keytest123456",
+        endpoint: api.url,
+        "device-list": "fleet.txt",
+        "request-timeout": "5",
+        "max-attempts": "2",
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/HTTP 200 came when only \d+ of 16400000 bytes had been sent/);
+    expect(api.actions).not.toContain("BatchUpdateFirmware");
+    expect(api.actions.filter((action) => action === "CreateTaskFileUrl")).toHaveLength(2);
+    expect(run.stdout).not.toContain("Created upgrade task");
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
