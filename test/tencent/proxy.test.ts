@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { proxyFor, type ProxyEnv } from "../../src/tencent/proxy.js";
+import { InputError } from "../../src/errors.js";
+import { redact } from "../../src/outside-text.js";
+import {
+  parseProxy,
+  proxyFor,
+  withoutPassword,
+  type ProxyEnv,
+  type ProxyServer,
+} from "../../src/tencent/proxy.js";
 
 const P = "http://proxy.internal:3128";
 const Q = "http://other.internal:8080";
@@ -109,6 +117,99 @@ describe("proxyFor", () => {
       expected: undefined,
     },
   ])("$name", ({ url, env, expected }) => {
-    expect(proxyFor(new URL(url), env)).toBe(expected);
+    expect(proxyFor(new URL(url), env)?.value).toBe(expected);
+  });
+});
+
+describe("parseProxy", () => {
+  it.each<{ value: string; expected: Omit<ProxyServer, "variable"> }>([
+    {
+      value: "http://proxy.internal:3128",
+      expected: {
+        protocol: "http:",
+        hostname: "proxy.internal",
+        port: 3128,
+        shown: "http://proxy.internal:3128",
+      },
+    },
+    {
+      value: "proxy.internal:3128",
+      expected: {
+        protocol: "http:",
+        hostname: "proxy.internal",
+        port: 3128,
+        shown: "http://proxy.internal:3128",
+      },
+    },
+    {
+      value: "https://proxy.internal",
+      expected: {
+        protocol: "https:",
+        hostname: "proxy.internal",
+        port: 443,
+        shown: "https://proxy.internal",
+      },
+    },
+    {
+      value: "http://[::1]:8080/",
+      expected: { protocol: "http:", hostname: "::1", port: 8080, shown: "http://[::1]:8080" },
+    },
+    {
+      value: "http://ci%40corp:p%3Ass@proxy.internal:3128",
+      expected: {
+        protocol: "http:",
+        hostname: "proxy.internal",
+        port: 3128,
+        shown: "http://proxy.internal:3128",
+        authorization: `Basic ${Buffer.from("ci@corp:p:ss").toString("base64")}`,
+      },
+    },
+  ])("$value", ({ value, expected }) => {
+    expect(parseProxy({ name: "HTTPS_PROXY", value })).toEqual({
+      variable: "HTTPS_PROXY",
+      ...expected,
+    });
+  });
+
+  it.each<{ value: string; shown: string }>([
+    { value: "http://[bad", shown: "http://[bad" },
+    { value: "proxy:port:x", shown: "proxy:port:x" },
+    { value: "socks5://proxy:1080", shown: "socks5://proxy:1080" },
+    { value: "http://", shown: "http://" },
+    { value: "http://proxy:99999", shown: "http://proxy:99999" },
+    { value: "http://user:pa%zz-secret@proxy:3128", shown: "http://user:***@proxy:3128" },
+    { value: "http://user:my-password@[bad", shown: "http://user:***@[bad" },
+  ])("refuses $value, naming the variable", ({ value, shown }) => {
+    const error = (() => {
+      try {
+        parseProxy({ name: "HTTP_PROXY", value });
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ input: "HTTP_PROXY", value: shown });
+    expect((error as Error).message).toMatch(
+      /^Invalid input 'HTTP_PROXY': '.*'\. Expected a proxy URL/,
+    );
+  });
+
+  it("keeps the password out of later messages", () => {
+    parseProxy({ name: "HTTPS_PROXY", value: "http://ci:Proxy-Secret-42@proxy.internal:3128" });
+    expect(redact("407 for ci:Proxy-Secret-42")).toBe("407 for ci:***");
+  });
+});
+
+describe("withoutPassword", () => {
+  it.each([
+    { value: "http://proxy:3128", expected: "http://proxy:3128" },
+    { value: "http://user:secret@proxy:3128", expected: "http://user:***@proxy:3128" },
+    { value: "http://token@proxy:3128", expected: "http://***@proxy:3128" },
+    { value: "user:secret@proxy:3128", expected: "user:***@proxy:3128" },
+    { value: "http://user:se/cr@et@[bad", expected: "http://user:***@[bad" },
+    { value: "proxy:port:x", expected: "proxy:port:x" },
+  ])("$value", ({ value, expected }) => {
+    expect(withoutPassword(value)).toBe(expected);
   });
 });
