@@ -1,4 +1,11 @@
-import { createServer, request as httpRequest, type Server } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { connect, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 
@@ -12,12 +19,15 @@ export interface LoopbackProxy {
   close(): Promise<void>;
 }
 
-/** Starts an HTTP proxy that supports CONNECT tunnels and absolute-form requests. */
-export async function startProxy(): Promise<LoopbackProxy> {
+/**
+ * Starts an HTTP proxy that supports CONNECT tunnels and absolute-form requests; an https://
+ * one (TLS to the proxy itself) when given a key and certificate.
+ */
+export async function startProxy(tls?: { key: string; cert: string }): Promise<LoopbackProxy> {
   const targets: string[] = [];
   const chunks: Buffer[] = [];
   const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     targets.push(req.url ?? "");
     const upstream = httpRequest(
       req.url ?? "",
@@ -29,7 +39,8 @@ export async function startProxy(): Promise<LoopbackProxy> {
     );
     upstream.on("error", () => res.destroy());
     req.pipe(upstream);
-  });
+  };
+  const server: Server = tls === undefined ? createServer(handle) : createHttpsServer(tls, handle);
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -51,7 +62,7 @@ export async function startProxy(): Promise<LoopbackProxy> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls === undefined ? "http" : "https"}://127.0.0.1:${port}`,
     targets,
     tunnelled: () => Buffer.concat(chunks).toString("latin1"),
     close: async () => {
