@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { runAction } from "../support/run-action.js";
-import { answer, startStandIn, type StandIn } from "../support/hostile/api-stand-in.js";
+import { answer, startStandIn } from "../support/hostile/api-stand-in.js";
 
 // The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then SIGKILL. Whatever the
 // step was doing, the log must say whether a task may exist, before the process is gone.
