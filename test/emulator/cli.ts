@@ -1,22 +1,15 @@
-// `npm run emulator -- [--port N] [--skew SECONDS]`: the emulator in the foreground, for trying
-// the action by hand. Logs one line per request; never headers (they carry the Authorization).
-import { parseArgs } from "node:util";
+// `npm run emulator -- [--port N] [--skew SECONDS] [--step-ms MS] [--faults FILE] [--fault T=F]
+// [--devices FILE] [--device NAME=OUTCOME]`: the emulator in the foreground, for trying the
+// action by hand (see USAGE in cli-options.ts). Logs one line per request; never headers (they
+// carry the Authorization).
 import {
   SAMPLE_PRODUCT_ID,
   startEmulator,
   TEST_CREDENTIALS,
   type RecordedRequest,
 } from "./index.js";
+import { describeScripted, parseCli, UsageError, type CliConfig } from "./cli-options.js";
 import { defaultProducts } from "./seed.js";
-
-function integerOption(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^-?\d+$/.test(value)) {
-    console.error(`--${name} must be an integer, not '${value}'.`);
-    process.exit(2);
-  }
-  return Number(value);
-}
 
 function logLine(r: RecordedRequest): string {
   const what = r.kind === "api" ? (r.action ?? "(no action)") : `${r.method} ${r.path}`;
@@ -25,7 +18,7 @@ function logLine(r: RecordedRequest): string {
   return `${new Date().toISOString()} ${r.kind.padEnd(6)} ${what} ${status} ${extras}`.trimEnd();
 }
 
-function describe(url: string, skew: number): string {
+function describe(url: string, config: CliConfig): string {
   const product = defaultProducts()[SAMPLE_PRODUCT_ID];
   const devices = Object.entries(product?.devices ?? {}).map(([name, d]) => `${name}@${d.version}`);
   return [
@@ -35,22 +28,50 @@ function describe(url: string, skew: number): string {
     `  Product:   ${SAMPLE_PRODUCT_ID}`,
     `  Firmware:  ${product?.firmwareVersions.join(", ")}`,
     `  Devices:   ${devices.join(", ")}`,
-    ...(skew === 0 ? [] : [`  Clock skew: ${skew} s`]),
+    ...(config.skew === 0 ? [] : [`  Clock skew: ${config.skew} s`]),
+    ...describeScripted(config),
     "Ctrl-C to stop.",
   ].join("\n");
 }
 
-const { values } = parseArgs({
-  options: { port: { type: "string" }, skew: { type: "string" } },
-});
-const port = integerOption(values.port, "port", 0);
-const skew = integerOption(values.skew, "skew", 0);
+/** One line for a server that could not listen: no stack trace for an expected failure. */
+function listenFailure(error: NodeJS.ErrnoException, port: number): string {
+  const where = `127.0.0.1:${port}`;
+  if (error.code === "EADDRINUSE") {
+    return `emulator: ${where} is already in use; pick another port with --port N (0 picks a free one).`;
+  }
+  if (error.code === "EACCES")
+    return `emulator: not allowed to listen on ${where}; try a port above 1023.`;
+  return `emulator: cannot listen on ${where}: ${error.message}`;
+}
+
+function fail(message: string, code: number): never {
+  console.error(message);
+  process.exit(code);
+}
+
+let config: CliConfig;
+try {
+  config = parseCli(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  fail(`emulator: ${error.message}`, 2);
+}
+
 const emulator = await startEmulator({
-  port,
-  clockSkewSeconds: skew,
+  port: config.port,
+  clockSkewSeconds: config.skew,
+  faults: config.faults,
+  devicePlans: config.plans,
+  ...(config.stepMs === undefined ? {} : { deviceStepMs: config.stepMs }),
   onRequest: (r) => console.log(logLine(r)),
+}).catch((error: unknown) => {
+  const errno = error as NodeJS.ErrnoException;
+  // Listening failed (a system error with a code), or what was scripted cannot apply.
+  if (typeof errno.code === "string") fail(listenFailure(errno, config.port), 1);
+  fail(error instanceof Error ? error.message : String(error), 2);
 });
-console.log(describe(emulator.url, skew));
+console.log(describe(emulator.url, config));
 
 const stop = () => {
   emulator.close().then(

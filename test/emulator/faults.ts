@@ -29,7 +29,10 @@ export class FaultQueue {
 
   /** Queues faults; throws when a fault cannot apply to the target (a mistake in the test). */
   add(target: string, faults: Fault[], knownTargets: ReadonlySet<string>): void {
-    if (!knownTargets.has(target)) throw new Error(`emulator: no action or target named ${target}`);
+    if (!knownTargets.has(target)) {
+      const known = [...knownTargets].join(", ");
+      throw new Error(`emulator: no action or target named ${target} (known: ${known})`);
+    }
     for (const fault of faults) {
       const misplaced = target === UPLOAD_TARGET ? API_ONLY : UPLOAD_ONLY;
       if (misplaced.has(fault.type)) {
@@ -43,4 +46,49 @@ export class FaultQueue {
   take(target: string): Fault | undefined {
     return this.queues.get(target)?.shift();
   }
+}
+
+type FieldType = "string" | "integer" | "boolean";
+
+/** The fields each fault type takes besides `type`; `true` marks a required one. */
+const FAULT_FIELDS: Readonly<Record<Fault["type"], Record<string, [FieldType, boolean]>>> = {
+  "rate-limit": { code: ["string", false] },
+  error: { code: ["string", true], message: ["string", false], process: ["boolean", false] },
+  "reset-before": {},
+  status: { status: ["integer", true], body: ["string", false], process: ["boolean", false] },
+  truncated: { process: ["boolean", false] },
+  "non-json": { process: ["boolean", false] },
+  slow: { delayMs: ["integer", true], process: ["boolean", false] },
+  "lost-after-process": {},
+  expired: {},
+  drop: {},
+};
+
+function hasFieldType(value: unknown, type: FieldType): boolean {
+  if (type === "integer") return Number.isSafeInteger(value) && (value as number) >= 0;
+  return typeof value === type;
+}
+
+/** A fault read from outside (a JSON file), checked field by field; throws an Error saying what is wrong. */
+export function checkFault(value: unknown): Fault {
+  const shown = JSON.stringify(value) ?? String(value);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error(`emulator: a fault must be an object with a "type", not ${shown}`);
+  }
+  const { type, ...fields } = value as Record<string, unknown>;
+  if (typeof type !== "string" || !Object.hasOwn(FAULT_FIELDS, type)) {
+    const types = Object.keys(FAULT_FIELDS).join(", ");
+    throw new Error(`emulator: fault ${shown} has no known "type"; one of ${types}`);
+  }
+  const spec = FAULT_FIELDS[type as Fault["type"]];
+  for (const [name, [fieldType, required]] of Object.entries(spec)) {
+    const present = Object.hasOwn(fields, name);
+    if ((required && !present) || (present && !hasFieldType(fields[name], fieldType))) {
+      const what = fieldType === "integer" ? "a whole number" : `a ${fieldType}`;
+      throw new Error(`emulator: fault ${shown} needs "${name}" as ${what}`);
+    }
+  }
+  const stray = Object.keys(fields).find((name) => !Object.hasOwn(spec, name));
+  if (stray !== undefined) throw new Error(`emulator: fault ${shown} has no field "${stray}"`);
+  return value as Fault;
 }

@@ -31,7 +31,10 @@ export interface CallResult {
   response?: Record<string, unknown> & { Error?: { Code: string; Message: string } };
 }
 
-function signedHeaders(emu: Emulator, action: string, body: string, o: CallOptions) {
+/** What a call needs of an emulator; a CLI-started one is described by its URL and the test keys. */
+export type Target = Pick<Emulator, "url" | "credentials">;
+
+function signedHeaders(emu: Target, action: string, body: string, o: CallOptions) {
   const timestamp = o.timestamp ?? Math.floor(Date.now() / 1000);
   const contentType = o.contentType ?? "application/json";
   const authorization = authorizationFor({
@@ -60,7 +63,7 @@ function signedHeaders(emu: Emulator, action: string, body: string, o: CallOptio
 
 /** One signed POST to the emulator. */
 export async function callApi(
-  emu: Emulator,
+  emu: Target,
   action: string,
   params: unknown,
   options: CallOptions = {},
