@@ -6,7 +6,7 @@ import { oneLine } from "../outside-text.js";
 import { MAX_ANSWER_BYTES } from "../tencent/client.js";
 import { transportError } from "../tencent/http.js";
 import type { ScannedList } from "./scan.js";
-import { uploadBody, UploadWatch, watched } from "./upload-body.js";
+import { pieceBytes, uploadBody, UploadWatch, watched } from "./upload-body.js";
 
 /** How upload failures are named in messages. */
 export const UPLOAD_STEP = "device-list upload";
@@ -29,11 +29,11 @@ const MAX_LOCATION = 200;
 export interface UploadOptions {
   dispatcher: Dispatcher;
   /**
-   * Longest wait without progress while sending (for the connection to take the next 64 KiB
-   * piece), then for the whole answer, headers and body, once the last piece was taken (while
-   * the OS sends what it still buffers). Not a limit on the whole upload, which for 150 MiB over
-   * a slow link can rightly take minutes: at the default 30 s, anything faster than about 2 KB/s
-   * gets there.
+   * Longest wait without progress while sending (for the connection to take the next piece, of
+   * pieceBytes()), then for the whole answer, headers and body, once the last piece was taken
+   * (while the OS sends what it still buffers). Not a limit on the whole upload, which for
+   * 150 MiB over a slow link can rightly take minutes: at the default 30 s, anything faster than
+   * about 9 KB/s gets there.
    */
   timeoutMs: number;
 }
@@ -51,7 +51,7 @@ export async function uploadDeviceList(
 ): Promise<string> {
   const md5 = createHash("md5");
   const watch = new UploadWatch(UPLOAD_STEP, options.timeoutMs);
-  const body = watched(uploadBody(list, md5), watch);
+  const body = watched(uploadBody(list, md5, pieceBytes(options.timeoutMs)), watch);
   let response: Dispatcher.ResponseData | undefined;
   try {
     response = await send(url, list.size, body, watch, options);

@@ -6,7 +6,7 @@ import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TransportError } from "../../src/errors.js";
 import { scanDeviceList, type ScannedList } from "../../src/device-list/scan.js";
-import { ListChangedError } from "../../src/device-list/upload-body.js";
+import { ListChangedError, pieceBytes } from "../../src/device-list/upload-body.js";
 import { uploadDeviceList } from "../../src/device-list/upload.js";
 import { md5Of, normalizedText, tempDir, writeList } from "./files.js";
 
@@ -237,5 +237,22 @@ describe("uploadDeviceList when the file changed after the scan", () => {
     const error = await uploadError(scanned, "/ok");
     expect(error).toBeInstanceOf(ListChangedError);
     expect(error.message).toContain("line 1001");
+  });
+});
+
+describe("pieceBytes", () => {
+  // A link of 64 KB/s sends a piece within a quarter of request-timeout, or the piece is 64 KiB.
+  it.each([
+    { timeoutS: 1, expected: 64 * 1024 },
+    { timeoutS: 8, expected: 64 * 1024 },
+    { timeoutS: 10, expected: 128 * 1024 },
+    { timeoutS: 30, expected: 256 * 1024 },
+    { timeoutS: 60, expected: 512 * 1024 },
+    { timeoutS: 66, expected: 1024 * 1024 },
+    { timeoutS: 600, expected: 1024 * 1024 },
+  ])("is $expected bytes for request-timeout $timeoutS s", ({ timeoutS, expected }) => {
+    const piece = pieceBytes(timeoutS * 1000);
+    expect(piece).toBe(expected);
+    expect(piece === 64 * 1024 || piece / 64_000 <= timeoutS / 4).toBe(true);
   });
 });
