@@ -1,6 +1,6 @@
 import type { Hash } from "node:crypto";
 import { stat } from "node:fs/promises";
-import { ActionError, TransportError } from "../errors.js";
+import { ActionError, TransportError, type Delivery } from "../errors.js";
 import { LineProblem, shownPath } from "./errors.js";
 import { ListNormalizer } from "./normalize.js";
 import { CHUNK_BYTES, chunkBuffer, openList, readChunks } from "./read-file.js";
@@ -160,6 +160,7 @@ export class UploadWatch {
   taken = 0;
   /** Bytes taken when an answer came before the last of them; undefined while none did. */
   takenAtAnswer: number | undefined;
+  private connected = false;
   private sent = false;
   private answering = false;
   private timer: NodeJS.Timeout;
@@ -168,11 +169,19 @@ export class UploadWatch {
     private readonly step: string,
     private readonly timeoutMs: number,
   ) {
-    this.timer = setTimeout(() => this.abort("no progress for"), timeoutMs);
+    // Before the connection asks for the first piece, not a byte of the request has gone out.
+    this.timer = setTimeout(
+      () =>
+        this.connected
+          ? this.abort("no progress for", "unknown")
+          : this.abort("no connection within", "no"),
+      timeoutMs,
+    );
   }
 
   /** The connection took `bytes` more (0: it is ready for the first). */
   took(bytes: number): void {
+    this.connected = true;
     this.taken += bytes;
     if (!this.answering) this.timer.refresh();
   }
@@ -197,12 +206,13 @@ export class UploadWatch {
     if (this.answering) return;
     this.answering = true;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.abort("no complete answer within"), this.timeoutMs);
+    const abort = () => this.abort("no complete answer within", "unknown");
+    this.timer = setTimeout(abort, this.timeoutMs);
   }
 
-  private abort(what: string): void {
+  private abort(what: string, delivery: Delivery): void {
     const detail = `${what} ${this.timeoutMs / 1000} s (request-timeout)`;
-    this.controller.abort(new TransportError(this.step, "unknown", detail));
+    this.controller.abort(new TransportError(this.step, delivery, detail));
   }
 }
 

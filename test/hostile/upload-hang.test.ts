@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { scanDeviceList, type ScannedList } from "../../src/device-list/scan.js";
@@ -116,6 +117,38 @@ describe("a store that stops reading", () => {
     expect(store.received[0]?.complete).toBe(false);
     expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
     expect(ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+  });
+});
+
+describe("a connection that is slow to open", () => {
+  it("counts against request-timeout, and then nothing was sent", async () => {
+    // undici learns of the signal only once connected: the connector (its own timeout, 10 s in
+    // the action) bounds the wait, and the watch's error says what request-timeout saw.
+    const late = new Agent({
+      connect: (options, callback) => {
+        setTimeout(() => {
+          const socket = connect(Number(options.port), options.hostname);
+          socket.once("connect", () => callback(null, socket));
+          socket.once("error", (error) => callback(error, null));
+        }, 2 * TIMEOUT_MS);
+      },
+    });
+    const store = await startUploadTarget({ kind: "answer" });
+    standIns.push(store);
+    try {
+      const error: unknown = await uploadDeviceList(await list("a.txt", 10), `${store.url}/obj`, {
+        dispatcher: late,
+        timeoutMs: TIMEOUT_MS,
+      }).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(TransportError);
+      expect(error).toMatchObject({
+        delivery: "no",
+        message: "device-list upload failed: no connection within 1 s (request-timeout)",
+      });
+      expect(store.received).toEqual([]);
+    } finally {
+      await late.close();
+    }
   });
 });
 
