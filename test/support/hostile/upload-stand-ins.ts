@@ -163,12 +163,16 @@ export interface ApiStandIn extends StandIn {
 }
 
 /**
- * A Tencent API that checks no signature: every answer is an HTTP 200 envelope. No tasks exist;
- * CreateTaskFileUrl hands out `uploadUrl` and `fileName`; BatchUpdateFirmware creates task 1.
+ * A Tencent API that checks no signature: every answer is an HTTP 200 envelope. Every firmware
+ * version is registered and has no tasks; CreateTaskFileUrl hands out `uploadUrl` and `fileName`;
+ * BatchUpdateFirmware creates task 1; any other action is refused (UnsupportedOperation).
  */
 export async function startApiStandIn(uploadUrl: string, fileName = "f1"): Promise<ApiStandIn> {
   const actions: string[] = [];
   const answers: Record<string, object> = {
+    // Whatever version is asked for is registered, and has no tasks yet.
+    DescribeFirmware: { Version: "", Md5sum: "", Name: "" },
+    GetAllFirmwareVersion: { Version: [] },
     DescribeFirmwareTasks: { TaskInfos: [], Total: 0 },
     CreateTaskFileUrl: { Url: uploadUrl, FileName: fileName },
     BatchUpdateFirmware: { TaskId: 1 },
