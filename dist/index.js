@@ -1,6 +1,849 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 9659:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
+exports.getProxyUrl = getProxyUrl;
+exports.isHttps = isHttps;
+const http = __importStar(__nccwpck_require__(8611));
+const https = __importStar(__nccwpck_require__(5692));
+const pm = __importStar(__nccwpck_require__(3335));
+const tunnel = __importStar(__nccwpck_require__(770));
+const undici_1 = __nccwpck_require__(6752);
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (exports.Headers = Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+exports.HttpClientError = HttpClientError;
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+exports.HttpClientResponse = HttpClientResponse;
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+exports.HttpClient = HttpClient;
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 3335:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.getProxyUrl = getProxyUrl;
+exports.checkBypass = checkBypass;
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -12,7 +855,6 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -276,7 +1118,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +1126,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -312,29 +1153,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-module.exports.g6 = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +1229,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +1244,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-module.exports.Em = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28374,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2535);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(513);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2535:
+/***/ 513:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29307,7 +30148,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -31385,6 +32226,5068 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(9659);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+function getAuthString(token, options) {
+    if (!token && !options.auth) {
+        throw new Error('Parameter token or opts.auth is required');
+    }
+    else if (token && options.auth) {
+        throw new Error('Parameters token and opts.auth may not both be specified');
+    }
+    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
+        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    });
+    return proxyFetch;
+}
+function getApiBaseUrl() {
+    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+    var _a;
+    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
+    if (orchId) {
+        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+        const tag = `actions_orchestration_id/${sanitizedId}`;
+        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+            return baseUserAgent;
+        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        return `${ua}${tag}`;
+    }
+    return baseUserAgent;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+
+  if (typeof process === "object" && process.version !== undefined) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
+      process.arch
+    })`;
+  }
+
+  return "<environment undetectable>";
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+// @ts-check
+
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+
+  if (!options) {
+    options = {};
+  }
+
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name) => {
+      return register.bind(null, state, name, callback, options);
+    }, method)();
+  }
+
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+
+    return state.registry[name].reduce((method, registered) => {
+      return registered.hook.bind(null, method, options);
+    }, method)();
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+// @ts-check
+
+function addHook(state, kind, name, hook) {
+  const orig = hook;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+
+  if (kind === "before") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(orig.bind(null, options))
+        .then(method.bind(null, options));
+    };
+  }
+
+  if (kind === "after") {
+    hook = (method, options) => {
+      let result;
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .then((result_) => {
+          result = result_;
+          return orig(result, options);
+        })
+        .then(() => {
+          return result;
+        });
+    };
+  }
+
+  if (kind === "error") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .catch((error) => {
+          return orig(error, options);
+        });
+    };
+  }
+
+  state.registry[name].push({
+    hook: hook,
+    orig: orig,
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+// @ts-check
+
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+
+  const index = state.registry[name]
+    .map((registered) => {
+      return registered.orig;
+    })
+    .indexOf(method);
+
+  if (index === -1) {
+    return;
+  }
+
+  state.registry[name].splice(index, 1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+// @ts-check
+
+
+
+
+
+// bind with array of arguments: https://stackoverflow.com/a/21792913
+const bind = Function.bind;
+const bindable = bind.bind(bind);
+
+function bindApi(hook, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook.api = { remove: removeHookRef };
+  hook.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+
+function Singular() {
+  const singularHookName = Symbol("Singular");
+  const singularHookState = {
+    registry: {},
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+
+function Collection() {
+  const state = {
+    registry: {},
+  };
+
+  const hook = register.bind(null, state);
+  bindApi(hook, state);
+
+  return hook;
+}
+
+/* harmony default export */ const before_after_hook = ({ Singular, Collection });
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var VERSION = "0.0.0-development";
+
+// pkg/dist-src/defaults.js
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+
+// pkg/dist-src/util/lowercase-keys.js
+function dist_bundle_lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+
+// pkg/dist-src/util/is-plain-object.js
+function isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/util/merge-deep.js
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+
+// pkg/dist-src/util/remove-undefined-properties.js
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+// pkg/dist-src/merge.js
+function merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = dist_bundle_lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+
+// pkg/dist-src/util/add-query-parameters.js
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+
+// pkg/dist-src/util/extract-url-variable-names.js
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+
+// pkg/dist-src/util/omit.js
+function omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+
+// pkg/dist-src/util/url-template.js
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+
+// pkg/dist-src/parse.js
+function parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+
+// pkg/dist-src/endpoint-with-defaults.js
+function endpointWithDefaults(defaults, route, options) {
+  return parse(merge(defaults, route, options));
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
+    parse
+  });
+}
+
+// pkg/dist-src/index.js
+var endpoint = withDefaults(null, DEFAULTS);
+
+
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const COMMA_FLAG = 8;
+const TOKEN_FLAG = 16;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize HTTP field values while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Validate a type string against RFC 9110.
+ */
+function isTypeValid(type, start = 0, end = type.length) {
+    let hasSlash = false;
+    for (let index = start; index < end; index++) {
+        const code = type.charCodeAt(index);
+        if (code === 47 /* / */) {
+            if (hasSlash || index === start || index >= end - 1)
+                return false;
+            hasSlash = true;
+        }
+        else if (!isTokenCode(code)) {
+            return false;
+        }
+    }
+    return hasSlash;
+}
+/**
+ * Validate a token against RFC 9110.
+ */
+function isTokenValid(token, start = 0, end = token.length) {
+    if (start >= end)
+        return false;
+    for (let index = start; index < end; index++) {
+        if (!isTokenCode(token.charCodeAt(index)))
+            return false;
+    }
+    return true;
+}
+/**
+ * Check whether a character code belongs to the token production in RFC 9110.
+ */
+function isTokenCode(code) {
+    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
+}
+/**
+ * Serialize a parameter value.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && isTokenCode(str.charCodeAt(index)))
+        index++;
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
+            throw new TypeError(`Invalid parameter value: ${str}`);
+        }
+        if (code === 34 /* " */ || code === 92 /* \\ */) {
+            result += `${str.slice(start, index)}\\`;
+            start = index;
+        }
+        index++;
+    }
+    return `${result}${str.slice(start)}"`;
+}
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !isTypeValid(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!isTokenValid(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${parameterValue(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function dist_parse(header, options) {
+    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+    const len = header.length;
+    let valueStart = options?.start ?? 0;
+    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+        valueStart++;
+    }
+    let index = valueStart;
+    let typeFlags = 0;
+    let whitespace = -1;
+    let stop = options?.parameters === false ? COMMA_FLAG : 0;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & stopFlags) !== 0) {
+            stop |= flags & COMMA_FLAG;
+            break;
+        }
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const valueEnd = whitespace === -1 ? index : whitespace;
+    const value = header.slice(valueStart, valueEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+    if (index === len || stop !== 0) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopFlags);
+}
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopFlags) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over ;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & stopFlags) !== 0) {
+                if ((flags & COMMA_FLAG) !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const value = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let escaped = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined) {
+                                parameters[key] = escaped
+                                    ? unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            let stop = 0;
+                            // Discard characters between quote and delimiter.
+                            while (index < len) {
+                                const code = header.charCodeAt(index);
+                                const flags = CHAR_MAP[code];
+                                if ((flags & stopFlags) !== 0) {
+                                    stop = flags & COMMA_FLAG;
+                                    break;
+                                }
+                                index++;
+                            }
+                            if (stop !== 0)
+                                break parameter;
+                            continue parameter;
+                        }
+                        if (code === BSLASH && index + 1 < len) {
+                            escaped = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                let stop = 0;
+                let valueWhitespace = -1;
+                while (index < len) {
+                    const code = header.charCodeAt(index);
+                    const flags = CHAR_MAP[code];
+                    if ((flags & stopFlags) !== 0) {
+                        stop = flags & COMMA_FLAG;
+                        break;
+                    }
+                    if ((flags & OWS) !== 0) {
+                        if (valueWhitespace === -1)
+                            valueWhitespace = index;
+                    }
+                    else {
+                        valueWhitespace = -1;
+                    }
+                    index++;
+                }
+                if (parameters[key] === undefined) {
+                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                if (stop !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string body.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = "";
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+const intRegex = /^-?\d+$/;
+const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
+const originalStringify = JSON.stringify;
+const originalParse = JSON.parse;
+const customFormat = /^-?\d+n$/;
+
+const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+
+/**
+ * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
+ * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
+ */
+
+/**
+ * Checks if a value is unstringifiable according to native JSON.stringify rules.
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is undefined, a function, or a symbol.
+ */
+const isUnstringifiable = (val) =>
+  val === undefined || typeof val === "function" || typeof val === "symbol";
+
+/**
+ * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is a RawJSON instance.
+ */
+const isRawJSON = (val) =>
+  val !== null &&
+  typeof val === "object" &&
+  val.constructor &&
+  val.constructor.name === "RawJSON";
+
+/**
+ * Iteratively converts a JS value to a JSON string.
+ * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
+ * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
+ *
+ * @param {any} rootValue The value to stringify.
+ * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
+ * @param {string | number} [spaceParam] Indentation for pretty-printing.
+ * @returns {string | undefined} The generated JSON string.
+ */
+const stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer)
+    ? new Set(replacer.map(String))
+    : null;
+
+  /**
+   * Prepares a value for stringification by resolving toJSON, handling BigInts,
+   * applying custom replacers, and unwrapping primitive objects.
+   *
+   * @param {object|Array} parent The parent object or array holding the value.
+   * @param {string} key The key associated with the value.
+   * @param {any} val The raw value to process.
+   * @returns {any} The processed value ready for stringification.
+   */
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+
+    if (isNoise) return val + "n";
+
+    const isBigInt = typeof val === "bigint";
+
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+
+      return val.toString() + "n";
+    }
+
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+
+    const isPostReplacerObject = val !== null && typeof val === "object";
+
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper =
+        val instanceof Number ||
+        val instanceof String ||
+        val instanceof Boolean;
+
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+
+    return val;
+  };
+
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+
+  if (isUnstringifiable(rootProcessed)) {
+    return undefined;
+  }
+
+  const isRootPrimitive =
+    rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+
+  const chunks = [];
+  let level = 0;
+
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true,
+    },
+  ];
+
+  const visited = new WeakSet([rootProcessed]);
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+
+    let isDone = false;
+
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+
+        if (space) chunks.push("\n" + space.repeat(level));
+
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject =
+            childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+
+            visited.add(childVal);
+
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true,
+            });
+
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+
+        if (isFilteredOutByArray) continue;
+
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+
+        if (isUnstringifiable(childVal)) continue;
+
+        if (!node.first) chunks.push(",");
+
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+
+        const isComplexObject =
+          childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+
+          visited.add(childVal);
+
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true,
+          });
+
+          node.first = false;
+
+          break; // Stop current loop level to process the newly pushed stack node
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+
+      const isNodeFullyProcessed =
+        node.index >= node.keys.length && stack[stack.length - 1] === node;
+
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+
+    if (isDone) {
+      level--;
+
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+
+  return chunks.join("");
+};
+
+/**
+ * Converts a JavaScript value to a JSON string.
+ *
+ * Supports serialization of BigInt values using two strategies:
+ * 1. Custom format "123n" → "123" (universal fallback)
+ * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
+ *
+ * All other values are serialized exactly like native JSON.stringify().
+ *
+ * @param {*} value The value to convert to a JSON string.
+ * @param {Replacer | Array<string | number> | null} [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of strings/numbers to indicate properties to exclude.
+ * @param {string | number} [space]
+ * A string or number to specify indentation or pretty-printing.
+ * @returns {string} The JSON string representation.
+ */
+const JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+
+          const hasFunctionReplacer = typeof replacer === "function";
+
+          if (hasFunctionReplacer) return replacer(key, val);
+
+          const isKeyInArrayReplacer =
+            Array.isArray(replacer) && replacer.includes(key);
+
+          if (isKeyInArrayReplacer) return val;
+
+          return val;
+        },
+        space,
+      );
+    }
+
+    if (!value) return originalStringify(value, replacer, space);
+
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+
+        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+        if (typeof val === "bigint") return val.toString() + "n";
+
+        const hasFunctionReplacer = typeof replacer === "function";
+
+        if (hasFunctionReplacer) return replacer(key, val);
+
+        const isKeyInArrayReplacer =
+          Array.isArray(replacer) && replacer.includes(key);
+
+        if (isKeyInArrayReplacer) return val;
+
+        return val;
+      },
+      space,
+    );
+
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3",
+    ); // Delete one "n" off the end of every BigInt value
+
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
+
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+
+      if (convertedJSON === undefined) return undefined;
+
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return convertedJSON;
+
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+
+    throw error;
+  }
+};
+
+const featureCache = new Map();
+
+/**
+ * Detects if the current JSON.parse implementation supports the context.source feature.
+ *
+ * Uses toString() fingerprinting to cache results and automatically detect runtime
+ * replacements of JSON.parse (polyfills, mocks, etc.).
+ *
+ * @returns {boolean} true if context.source is supported, false otherwise.
+ */
+const isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1",
+    );
+    featureCache.set(parseFingerprint, result);
+
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+
+    return false;
+  }
+};
+
+/**
+ * Reviver function that converts custom-format BigInt strings back to BigInt values.
+ * Also handles "noise" strings that accidentally match the BigInt format.
+ *
+ * @param {string | number | undefined} key The object key.
+ * @param {*} value The value being parsed.
+ * @param {object} [context] Parse context (if supported by JSON.parse).
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The transformed value.
+ */
+const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt =
+    typeof value === "string" && customFormat.test(value);
+
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+
+  const hasUserReviver = typeof userReviver === "function";
+
+  if (!hasUserReviver) return value;
+
+  return userReviver(key, value, context);
+};
+
+/**
+ * Fast JSON.parse implementation (~2x faster than classic fallback).
+ * Uses JSON.parse's context.source feature to detect integers and convert
+ * large numbers directly to BigInt without string manipulation.
+ *
+ * Does not support legacy custom format from v1 of this library.
+ *
+ * @param {string} text JSON string to parse.
+ * @param {Reviver} [reviver] Transform function to apply to each value.
+ * @returns {any} Parsed JavaScript value.
+ */
+const JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds =
+      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+
+    if (isBigInt) return BigInt(context.source);
+
+    const hasCustomReviver = typeof reviver === "function";
+
+    if (!hasCustomReviver) return value;
+
+    return reviver(key, value, context);
+  });
+};
+
+const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+const MAX_DIGITS = MAX_INT.length;
+const stringsOrLargeNumbers =
+  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
+
+/**
+ * Iteratively traverses the parsed object bottom-up (post-order),
+ * emulating the native JSON.parse reviver behavior.
+ * This avoids Call Stack overflows (RangeError) on deeply nested structures.
+ *
+ * @param {any} parsed The natively parsed JSON object.
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The fully processed object.
+ */
+const applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (!node.visited) {
+      node.visited = true;
+
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+
+      const hasUserReviver = typeof userReviver === "function";
+
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+
+      const isDeleted = value === undefined;
+
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+
+      stack.pop();
+    }
+  }
+
+  return rootHolder[""];
+};
+
+/**
+ * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
+ *
+ * @param {string} text The raw JSON string.
+ * @returns {string} The serialized string with marked BigInts.
+ */
+const serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+      const hasFractionalOrExponential = fractional || exponential;
+
+      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
+      const isLessThanMaxSafeInt =
+        digits &&
+        (digits.length < MAX_DIGITS ||
+          (digits.length === MAX_DIGITS && digits <= MAX_INT));
+
+      const isStandardValue =
+        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+
+      if (isStandardValue) return match;
+
+      return '"' + match + 'n"';
+    },
+  );
+};
+
+/**
+ * Converts a JSON string into a JavaScript value.
+ *
+ * Supports parsing of large integers using two strategies:
+ * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
+ * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
+ *
+ * All other JSON values are parsed exactly like native JSON.parse().
+ *
+ * @param {string} text A valid JSON string.
+ * @param {Reviver} [reviver]
+ * A function that transforms the results. This function is called for each member
+ * of the object. If a member contains nested objects, the nested objects are
+ * transformed before the parent object is.
+ * @returns {any} The parsed JavaScript value.
+ * @throws {SyntaxError} If text is not valid JSON.
+ */
+const JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
+
+    // Find and mark big numbers with "n"
+    const serializedData = serializeBigInts(text);
+
+    return originalParse(serializedData, (key, value, context) =>
+      convertMarkedBigIntsReviver(key, value, context, reviver),
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+
+      return applyReviverIteratively(parsed, reviver);
+    }
+
+    throw error;
+  }
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var dist_bundle_VERSION = "10.0.16";
+
+// pkg/dist-src/defaults.js
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
+  }
+};
+
+// pkg/dist-src/fetch-wrapper.js
+
+
+
+// pkg/dist-src/is-plain-object.js
+function dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/fetch-wrapper.js
+
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = dist_parse(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+
+// pkg/dist-src/with-defaults.js
+function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+  });
+}
+
+// pkg/dist-src/index.js
+var request = dist_bundle_withDefaults(endpoint, defaults_default);
+
+/* v8 ignore next -- @preserve */
+/* v8 ignore else -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+
+// pkg/dist-src/version.js
+var graphql_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/with-defaults.js
+
+
+// pkg/dist-src/graphql.js
+
+
+// pkg/dist-src/error.js
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+
+// pkg/dist-src/graphql.js
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+
+// pkg/dist-src/with-defaults.js
+function graphql_dist_bundle_withDefaults(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+
+// pkg/dist-src/index.js
+var graphql2 = graphql_dist_bundle_withDefaults(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return graphql_dist_bundle_withDefaults(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+/* v8 ignore if -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+// pkg/dist-src/is-jwt.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+
+// pkg/dist-src/auth.js
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+
+// pkg/dist-src/with-authorization-prefix.js
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+
+// pkg/dist-src/hook.js
+async function hook(token, request, route, parameters) {
+  const endpoint = request.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint.headers.authorization = withAuthorizationPrefix(token);
+  return request(endpoint);
+}
+
+// pkg/dist-src/index.js
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+const version_VERSION = "7.0.8";
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+
+
+
+
+
+
+const dist_src_noop = () => {
+};
+const consoleWarn = console.warn.bind(console);
+const consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = dist_src_noop;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = dist_src_noop;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
+class Octokit {
+  static VERSION = version_VERSION;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook = new before_after_hook.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth = createTokenAuth(options.auth);
+        hook.wrap("request", auth.hook);
+        this.auth = auth;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook.wrap("request", auth.hook);
+      this.auth = auth;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+const dist_src_version_VERSION = "17.0.0";
+
+//# sourceMappingURL=version.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+const Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+//# sourceMappingURL=endpoints.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+
+const endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+const handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+//# sourceMappingURL=endpoints-to-methods.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+
+
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = dist_src_version_VERSION;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/normalize-paginated-list-response.js
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+
+// pkg/dist-src/iterator.js
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+
+// pkg/dist-src/paginate.js
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+
+// pkg/dist-src/compose-paginate.js
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+
+// pkg/dist-src/generated/paginating-endpoints.js
+var paginatingEndpoints = (/* unused pure expression or super */ null && ([
+  "GET /advisories",
+  "GET /app/hook/deliveries",
+  "GET /app/installation-requests",
+  "GET /app/installations",
+  "GET /assignments/{assignment_id}/accepted_assignments",
+  "GET /classrooms",
+  "GET /classrooms/{classroom_id}/assignments",
+  "GET /enterprises/{enterprise}/code-security/configurations",
+  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
+  "GET /enterprises/{enterprise}/dependabot/alerts",
+  "GET /enterprises/{enterprise}/teams",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
+  "GET /events",
+  "GET /gists",
+  "GET /gists/public",
+  "GET /gists/starred",
+  "GET /gists/{gist_id}/comments",
+  "GET /gists/{gist_id}/commits",
+  "GET /gists/{gist_id}/forks",
+  "GET /installation/repositories",
+  "GET /issues",
+  "GET /licenses",
+  "GET /marketplace_listing/plans",
+  "GET /marketplace_listing/plans/{plan_id}/accounts",
+  "GET /marketplace_listing/stubbed/plans",
+  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
+  "GET /networks/{owner}/{repo}/events",
+  "GET /notifications",
+  "GET /organizations",
+  "GET /organizations/{org}/dependabot/repository-access",
+  "GET /orgs/{org}/actions/cache/usage-by-repository",
+  "GET /orgs/{org}/actions/hosted-runners",
+  "GET /orgs/{org}/actions/permissions/repositories",
+  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
+  "GET /orgs/{org}/actions/runner-groups",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
+  "GET /orgs/{org}/actions/runners",
+  "GET /orgs/{org}/actions/secrets",
+  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/actions/variables",
+  "GET /orgs/{org}/actions/variables/{name}/repositories",
+  "GET /orgs/{org}/attestations/repositories",
+  "GET /orgs/{org}/attestations/{subject_digest}",
+  "GET /orgs/{org}/blocks",
+  "GET /orgs/{org}/campaigns",
+  "GET /orgs/{org}/code-scanning/alerts",
+  "GET /orgs/{org}/code-security/configurations",
+  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
+  "GET /orgs/{org}/codespaces",
+  "GET /orgs/{org}/codespaces/secrets",
+  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/copilot/billing/seats",
+  "GET /orgs/{org}/copilot/metrics",
+  "GET /orgs/{org}/dependabot/alerts",
+  "GET /orgs/{org}/dependabot/secrets",
+  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/events",
+  "GET /orgs/{org}/failed_invitations",
+  "GET /orgs/{org}/hooks",
+  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
+  "GET /orgs/{org}/insights/api/subject-stats",
+  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
+  "GET /orgs/{org}/installations",
+  "GET /orgs/{org}/invitations",
+  "GET /orgs/{org}/invitations/{invitation_id}/teams",
+  "GET /orgs/{org}/issues",
+  "GET /orgs/{org}/members",
+  "GET /orgs/{org}/members/{username}/codespaces",
+  "GET /orgs/{org}/migrations",
+  "GET /orgs/{org}/migrations/{migration_id}/repositories",
+  "GET /orgs/{org}/organization-roles/{role_id}/teams",
+  "GET /orgs/{org}/organization-roles/{role_id}/users",
+  "GET /orgs/{org}/outside_collaborators",
+  "GET /orgs/{org}/packages",
+  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+  "GET /orgs/{org}/personal-access-token-requests",
+  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+  "GET /orgs/{org}/personal-access-tokens",
+  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
+  "GET /orgs/{org}/private-registries",
+  "GET /orgs/{org}/projects",
+  "GET /orgs/{org}/projectsV2",
+  "GET /orgs/{org}/projectsV2/{project_number}/fields",
+  "GET /orgs/{org}/projectsV2/{project_number}/items",
+  "GET /orgs/{org}/properties/values",
+  "GET /orgs/{org}/public_members",
+  "GET /orgs/{org}/repos",
+  "GET /orgs/{org}/rulesets",
+  "GET /orgs/{org}/rulesets/rule-suites",
+  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
+  "GET /orgs/{org}/secret-scanning/alerts",
+  "GET /orgs/{org}/security-advisories",
+  "GET /orgs/{org}/settings/immutable-releases/repositories",
+  "GET /orgs/{org}/settings/network-configurations",
+  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
+  "GET /orgs/{org}/teams",
+  "GET /orgs/{org}/teams/{team_slug}/discussions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/invitations",
+  "GET /orgs/{org}/teams/{team_slug}/members",
+  "GET /orgs/{org}/teams/{team_slug}/projects",
+  "GET /orgs/{org}/teams/{team_slug}/repos",
+  "GET /orgs/{org}/teams/{team_slug}/teams",
+  "GET /projects/{project_id}/collaborators",
+  "GET /repos/{owner}/{repo}/actions/artifacts",
+  "GET /repos/{owner}/{repo}/actions/caches",
+  "GET /repos/{owner}/{repo}/actions/organization-secrets",
+  "GET /repos/{owner}/{repo}/actions/organization-variables",
+  "GET /repos/{owner}/{repo}/actions/runners",
+  "GET /repos/{owner}/{repo}/actions/runs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/actions/secrets",
+  "GET /repos/{owner}/{repo}/actions/variables",
+  "GET /repos/{owner}/{repo}/actions/workflows",
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+  "GET /repos/{owner}/{repo}/activity",
+  "GET /repos/{owner}/{repo}/assignees",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
+  "GET /repos/{owner}/{repo}/branches",
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+  "GET /repos/{owner}/{repo}/code-scanning/analyses",
+  "GET /repos/{owner}/{repo}/codespaces",
+  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
+  "GET /repos/{owner}/{repo}/codespaces/secrets",
+  "GET /repos/{owner}/{repo}/collaborators",
+  "GET /repos/{owner}/{repo}/comments",
+  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/commits",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "GET /repos/{owner}/{repo}/compare/{basehead}",
+  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
+  "GET /repos/{owner}/{repo}/contributors",
+  "GET /repos/{owner}/{repo}/dependabot/alerts",
+  "GET /repos/{owner}/{repo}/dependabot/secrets",
+  "GET /repos/{owner}/{repo}/deployments",
+  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  "GET /repos/{owner}/{repo}/environments",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
+  "GET /repos/{owner}/{repo}/events",
+  "GET /repos/{owner}/{repo}/forks",
+  "GET /repos/{owner}/{repo}/hooks",
+  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+  "GET /repos/{owner}/{repo}/invitations",
+  "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/comments",
+  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/issues/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+  "GET /repos/{owner}/{repo}/keys",
+  "GET /repos/{owner}/{repo}/labels",
+  "GET /repos/{owner}/{repo}/milestones",
+  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
+  "GET /repos/{owner}/{repo}/notifications",
+  "GET /repos/{owner}/{repo}/pages/builds",
+  "GET /repos/{owner}/{repo}/projects",
+  "GET /repos/{owner}/{repo}/pulls",
+  "GET /repos/{owner}/{repo}/pulls/comments",
+  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
+  "GET /repos/{owner}/{repo}/releases",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
+  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+  "GET /repos/{owner}/{repo}/rulesets",
+  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
+  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
+  "GET /repos/{owner}/{repo}/security-advisories",
+  "GET /repos/{owner}/{repo}/stargazers",
+  "GET /repos/{owner}/{repo}/subscribers",
+  "GET /repos/{owner}/{repo}/tags",
+  "GET /repos/{owner}/{repo}/teams",
+  "GET /repos/{owner}/{repo}/topics",
+  "GET /repositories",
+  "GET /search/code",
+  "GET /search/commits",
+  "GET /search/issues",
+  "GET /search/labels",
+  "GET /search/repositories",
+  "GET /search/topics",
+  "GET /search/users",
+  "GET /teams/{team_id}/discussions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
+  "GET /teams/{team_id}/invitations",
+  "GET /teams/{team_id}/members",
+  "GET /teams/{team_id}/projects",
+  "GET /teams/{team_id}/repos",
+  "GET /teams/{team_id}/teams",
+  "GET /user/blocks",
+  "GET /user/codespaces",
+  "GET /user/codespaces/secrets",
+  "GET /user/emails",
+  "GET /user/followers",
+  "GET /user/following",
+  "GET /user/gpg_keys",
+  "GET /user/installations",
+  "GET /user/installations/{installation_id}/repositories",
+  "GET /user/issues",
+  "GET /user/keys",
+  "GET /user/marketplace_purchases",
+  "GET /user/marketplace_purchases/stubbed",
+  "GET /user/memberships/orgs",
+  "GET /user/migrations",
+  "GET /user/migrations/{migration_id}/repositories",
+  "GET /user/orgs",
+  "GET /user/packages",
+  "GET /user/packages/{package_type}/{package_name}/versions",
+  "GET /user/public_emails",
+  "GET /user/repos",
+  "GET /user/repository_invitations",
+  "GET /user/social_accounts",
+  "GET /user/ssh_signing_keys",
+  "GET /user/starred",
+  "GET /user/subscriptions",
+  "GET /user/teams",
+  "GET /users",
+  "GET /users/{username}/attestations/{subject_digest}",
+  "GET /users/{username}/events",
+  "GET /users/{username}/events/orgs/{org}",
+  "GET /users/{username}/events/public",
+  "GET /users/{username}/followers",
+  "GET /users/{username}/following",
+  "GET /users/{username}/gists",
+  "GET /users/{username}/gpg_keys",
+  "GET /users/{username}/keys",
+  "GET /users/{username}/orgs",
+  "GET /users/{username}/packages",
+  "GET /users/{username}/projects",
+  "GET /users/{username}/projectsV2",
+  "GET /users/{username}/projectsV2/{project_number}/fields",
+  "GET /users/{username}/projectsV2/{project_number}/items",
+  "GET /users/{username}/received_events",
+  "GET /users/{username}/received_events/public",
+  "GET /users/{username}/repos",
+  "GET /users/{username}/social_accounts",
+  "GET /users/{username}/ssh_signing_keys",
+  "GET /users/{username}/starred",
+  "GET /users/{username}/subscriptions"
+]));
+
+// pkg/dist-src/paginating-endpoints.js
+function isPaginatingEndpoint(arg) {
+  if (typeof arg === "string") {
+    return paginatingEndpoints.includes(arg);
+  } else {
+    return false;
+  }
+}
+
+// pkg/dist-src/index.js
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+
+
+// octokit + plugins
+
+
+
+const context = new Context();
+const baseUrl = getApiBaseUrl();
+const defaults = {
+    baseUrl,
+    request: {
+        agent: getProxyAgent(baseUrl),
+        fetch: getProxyFetch(baseUrl)
+    }
+};
+const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+
+/**
+ * Convience function to correctly format Octokit Options to pass into the constructor.
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function utils_getOctokitOptions(token, options) {
+    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
+    // Auth
+    const auth = Utils.getAuthString(token, opts);
+    if (auth) {
+        opts.auth = auth;
+    }
+    // Orchestration ID
+    const userAgent = Utils.getUserAgentWithOrchestrationId(opts.userAgent);
+    if (userAgent) {
+        opts.userAgent = userAgent;
+    }
+    return opts;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+
+
+const github_context = new Context();
+/**
+ * Returns a hydrated octokit ready to use for GitHub Actions
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokit(token, options, ...additionalPlugins) {
+    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+    return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+//# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/cancel.ts
+/**
+ * What a cancelled step leaves in the log. The runner cancels a step with SIGINT, then SIGTERM
+ * 7.5 s later, then SIGKILL: the first signal says what the run was doing and whether a task may
+ * exist, and no new attempt starts after it. While BatchUpdateFirmware is in flight the run
+ * goes on until its answer (so the task can still be named), and while it follows a task it
+ * stops waiting and writes its summary; SIGTERM ends the process in every case.
+ */
+/** Pure: the line a cancellation at this stage logs. */
+function cancelledLine(stage, signal) {
+    const head = `The step was cancelled (${signal})`;
+    switch (stage.step) {
+        case "preparing":
+            return `${head} before BatchUpdateFirmware was sent: no task was created.`;
+        case "uploading":
+            return `${head} while the device list was uploading, before BatchUpdateFirmware was sent: no task was created.`;
+        case "creating":
+            return `${head} while BatchUpdateFirmware was in flight: a task of firmware ${stage.firmwareVersion} for ${stage.target} may exist. Check the firmware's tasks in the console before running the job again.`;
+        case "created":
+            return `${head} after upgrade task ${stage.taskId} was created; the task goes on upgrading devices.`;
+        case "waiting":
+            return `${head} while following upgrade task ${stage.taskId}: the wait stops, the task goes on upgrading devices on Tencent's side.`;
+    }
+}
+/** Watches for the runner's cancel signals during one run. */
+class CancelWatch {
+    sinks;
+    stage = { step: "preparing" };
+    signalled = false;
+    abort = new AbortController();
+    /** Aborted at the first cancel signal: sleeps listen to it. */
+    signal = this.abort.signal;
+    onInterrupt = () => this.handle("SIGINT", false);
+    onTerminate = () => this.handle("SIGTERM", true);
+    constructor(sinks) {
+        this.sinks = sinks;
+    }
+    install() {
+        process.on("SIGINT", this.onInterrupt);
+        process.on("SIGTERM", this.onTerminate);
+        return this;
+    }
+    dispose() {
+        process.off("SIGINT", this.onInterrupt);
+        process.off("SIGTERM", this.onTerminate);
+    }
+    /** Records what the run is doing now. */
+    at(stage) {
+        this.stage = stage;
+    }
+    /** Whether a cancel signal came: no new attempt may start. */
+    cancelled = () => this.signalled;
+    handle(signal, final) {
+        this.signalled = true;
+        this.sinks.error(cancelledLine(this.stage, signal));
+        this.abort.abort();
+        // A create in flight is worth waiting for (its answer names the task), and a wait ends by
+        // itself once woken, writing its summary; anything else ends now.
+        const winding = this.stage.step === "creating" || this.stage.step === "waiting";
+        if (final || !winding)
+            this.sinks.exit(1);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/outside-text.ts
 /**
  * Text that came from outside (an answer body, a header, an error message, a file name, a
@@ -31481,13 +37384,16 @@ class ApiError extends ActionError {
 class TransportError extends ActionError {
     action;
     delivery;
-    status;
     name = "TransportError";
-    constructor(action, delivery, detail, status) {
+    status;
+    retryAfterMs;
+    constructor(action, delivery, detail, statusOrDetail) {
         super(`${action} failed: ${detail}`);
         this.action = action;
         this.delivery = delivery;
-        this.status = status;
+        const extra = typeof statusOrDetail === "number" ? { status: statusOrDetail } : statusOrDetail;
+        this.status = extra?.status;
+        this.retryAfterMs = extra?.retryAfterMs;
     }
 }
 const MAX_QUOTED = 80;
@@ -31513,253 +37419,6 @@ function messageOf(error) {
 function snippet(text) {
     const flat = text.replace(/\s+/g, " ").trim();
     return flat === "" ? "(empty body)" : oneLine(flat, MAX_SNIPPET);
-}
-
-;// CONCATENATED MODULE: ./src/tencent/iotvideo.ts
-
-/** Starts a firmware upgrade task. */
-async function batchUpdateFirmware(client, request) {
-    const result = await client.call("BatchUpdateFirmware", request);
-    return {
-        taskId: integerField(result, "BatchUpdateFirmware", "TaskId"),
-        requestId: result.requestId,
-    };
-}
-/** A pre-signed upload URL for a device-list file and the FileName to pass on. */
-async function createTaskFileUrl(client, productId) {
-    // The API spells the parameter ProductId here, unlike ProductID everywhere else.
-    const result = await client.call("CreateTaskFileUrl", { ProductId: productId });
-    return {
-        url: stringField(result, "CreateTaskFileUrl", "Url"),
-        fileName: stringField(result, "CreateTaskFileUrl", "FileName"),
-        requestId: result.requestId,
-    };
-}
-/** One page of a firmware version's tasks. */
-async function describeFirmwareTasks(client, productId, firmwareVersion, offset, limit) {
-    const action = "DescribeFirmwareTasks";
-    const result = await client.call(action, {
-        ProductID: productId,
-        FirmwareVersion: firmwareVersion,
-        Offset: offset,
-        Limit: limit,
-    });
-    const infos = Array.isArray(result.data["TaskInfos"]) ? result.data["TaskInfos"] : [];
-    const tasks = infos.map((info) => {
-        const entry = { data: info, requestId: result.requestId };
-        return {
-            taskId: integerField(entry, action, "TaskId"),
-        };
-    });
-    return {
-        tasks,
-        total: Number(result.data["Total"] ?? tasks.length),
-        requestId: result.requestId,
-    };
-}
-/** How one task targets its devices. */
-async function describeFirmwareTask(client, productId, firmwareVersion, taskId) {
-    const result = await client.call("DescribeFirmwareTask", {
-        ProductID: productId,
-        FirmwareVersion: firmwareVersion,
-        TaskId: taskId,
-    });
-    const { UpgradeMode: mode, OriginalVersion: original } = result.data;
-    return {
-        ...(typeof mode === "string" && mode !== "" ? { upgradeMode: mode } : {}),
-        ...(typeof original === "string" && original !== "" ? { originalVersion: original } : {}),
-    };
-}
-function integerField(result, action, field) {
-    const value = result.data[field];
-    if (typeof value === "number" && Number.isInteger(value))
-        return value;
-    throw new ActionError(`${action} answered without an integer ${field} (RequestId: ${result.requestId})`);
-}
-function stringField(result, action, field) {
-    const value = result.data[field];
-    if (typeof value === "string" && value !== "")
-        return value;
-    throw new ActionError(`${action} answered without ${field} (RequestId: ${result.requestId})`);
-}
-
-;// CONCATENATED MODULE: ./src/tencent/retry.ts
-
-const RETRY_CODES = /^RequestLimitExceeded(\.|$)/;
-const UNKNOWN_OUTCOME_CODES = /^(InternalError|ServiceUnavailable)(\.|$)/;
-/** Sorts a failure into the three classes the README's "Failure handling" section lists. */
-function classify(error) {
-    if (error instanceof ApiError) {
-        if (RETRY_CODES.test(error.code))
-            return "retry";
-        if (UNKNOWN_OUTCOME_CODES.test(error.code))
-            return "reconcile";
-        return "fail";
-    }
-    if (error instanceof TransportError) {
-        const status = error.status ?? 0;
-        // A 4xx from the endpoint or a proxy is a refusal, not a lost answer; 429 asks us to wait.
-        if (status >= 400 && status < 500)
-            return status === 429 ? "retry" : "fail";
-        return error.delivery === "no" ? "retry" : "reconcile";
-    }
-    return "fail";
-}
-const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 };
-/** How long after its start a run may still begin a retry: every call and lookup shares it. */
-const RETRY_DEADLINE_MS = 10 * 60_000;
-/** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
-function backoffDelay(attempt, policy) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
-}
-/** For calls that are safe to repeat: definite errors end them, anything else is retried. */
-async function retryUnlessDefinite(error, kind) {
-    if (kind === "fail")
-        throw error;
-    return undefined;
-}
-/**
- * Runs `attempt` until it succeeds or the bounds run out. After each failure `recover` decides:
- * throw to stop, return `{ value }` to finish with that value, or undefined to try again.
- */
-async function withRetries(what, policy, attempt, recover) {
-    for (let n = 1;; n++) {
-        try {
-            return await attempt(n);
-        }
-        catch (error) {
-            const kind = classify(error);
-            const wait = backoffDelay(n, policy);
-            const last = n >= policy.maxAttempts || policy.now() + wait > policy.deadline;
-            const failed = `${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}`;
-            const seconds = (wait / 1000).toFixed(1);
-            // A request whose outcome is unknown may still be settling on the server: look after the
-            // wait, not at once, and retry straight after looking.
-            if (kind === "reconcile") {
-                policy.logger.warning(`${failed}; retrying in ${seconds} s if it did not take effect.`);
-                await policy.sleep(wait);
-            }
-            const recovered = await recover(error, kind);
-            if (recovered !== undefined)
-                return recovered.value;
-            if (last) {
-                const bound = n >= policy.maxAttempts ? "max-attempts" : "the run's retry deadline";
-                throw new GaveUpError(error, what, n, bound);
-            }
-            if (kind === "reconcile")
-                continue;
-            policy.logger.warning(`${failed}; retrying in ${seconds} s.`);
-            await policy.sleep(wait);
-        }
-    }
-}
-/** A call that kept failing in ways worth retrying until the bounds ran out. */
-class GaveUpError extends ActionError {
-    last;
-    name = "GaveUpError";
-    constructor(last, what, attempts, bound) {
-        super(`${messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`);
-        this.last = last;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/create-task.ts
-
-
-
-const PAGE_SIZE = 100;
-const MAX_PAGES = 20;
-/**
- * Creates the upgrade task exactly once. BatchUpdateFirmware has no idempotency token, so before
- * repeating a call whose outcome is unknown we look for a task it may have created: one of this
- * product and version that was not there before the first attempt and targets devices the way
- * this run asked (DescribeFirmwareTask). Task ids, not timestamps, tell old from new, so a skewed
- * clock cannot hide a task.
- */
-async function createTaskOnce(client, request, policy) {
-    const before = await listTasks(client, request, policy).catch(explainDenied);
-    return withRetries("BatchUpdateFirmware", policy, async () => ({ task: await batchUpdateFirmware(client, request), origin: "created" }), async (error, kind) => {
-        if (kind !== "reconcile")
-            return retryUnlessDefinite(error, kind);
-        const found = await findNewTask(client, request, before, policy, error);
-        if (found === undefined) {
-            policy.logger.info(`No task of this run appeared after that failure; it is safe to send BatchUpdateFirmware again.`);
-            return undefined;
-        }
-        policy.logger.warning(`The answer to BatchUpdateFirmware was lost, but task ${found.task.taskId} was created by it ` +
-            `(found with DescribeFirmwareTasks, RequestId ${found.task.requestId}); using that task.`);
-        return { value: found };
-    });
-}
-async function findNewTask(client, request, before, policy, cause) {
-    policy.logger.info(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}); looking for the task before trying again.`);
-    let ours;
-    try {
-        const after = await listTasks(client, request, policy);
-        const fresh = [...after].filter(([taskId]) => !before.has(taskId));
-        ours = [];
-        for (const entry of fresh)
-            if (await targetsLike(client, request, entry[0], policy))
-                ours.push(entry);
-    }
-    catch (error) {
-        throw new OutcomeUnknownError(cause, error);
-    }
-    if (ours.length === 0)
-        return undefined;
-    if (ours.length > 1) {
-        throw new ActionError(`BatchUpdateFirmware's answer was lost and ${ours.length} matching new tasks of firmware ${request.FirmwareVersion} appeared meanwhile (${ours.map(([id]) => id).join(", ")}); another rollout may be running. Not retrying; check them in the console.`);
-    }
-    const [taskId, requestId] = ours[0];
-    return { task: { taskId, requestId }, origin: "found" };
-}
-/** Whether a task targets devices the way `request` does, as far as DescribeFirmwareTask tells. */
-async function targetsLike(client, request, taskId, policy) {
-    const detail = await withRetries("DescribeFirmwareTask", policy, () => describeFirmwareTask(client, request.ProductID, request.FirmwareVersion, taskId), retryUnlessDefinite);
-    return matchesRequest(detail, request);
-}
-/** Pure: can a task with this detail be the one `request` created? Unknown fields never rule out. */
-function matchesRequest(detail, request) {
-    const { upgradeMode: mode, originalVersion } = detail;
-    if (mode === undefined)
-        return true;
-    if (request.FileName !== undefined)
-        return mode === "filename";
-    if (request.FirmwareOriVersion !== undefined) {
-        // With names as well, Tencent does not document which mode it reports: either is ours.
-        if (mode === "devicenames")
-            return request.DeviceNames !== undefined;
-        return (mode === "originalVersion" &&
-            (originalVersion === undefined || originalVersion === request.FirmwareOriVersion));
-    }
-    return mode === "devicenames";
-}
-/** Every task id of the version (up to MAX_PAGES pages), with the RequestId of the page that listed it. */
-async function listTasks(client, request, policy) {
-    const tasks = new Map();
-    for (let page = 0; page < MAX_PAGES; page++) {
-        const result = await withRetries("DescribeFirmwareTasks", policy, () => describeFirmwareTasks(client, request.ProductID, request.FirmwareVersion, page * PAGE_SIZE, PAGE_SIZE), retryUnlessDefinite);
-        for (const task of result.tasks)
-            tasks.set(task.taskId, result.requestId);
-        if (result.tasks.length < PAGE_SIZE || (page + 1) * PAGE_SIZE >= result.total)
-            break;
-    }
-    return tasks;
-}
-/** The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint. */
-function explainDenied(error) {
-    if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
-        throw new ActionError(`${error.message}. The action lists the version's tasks before creating one, to never create two; allow iotvideo:DescribeFirmwareTasks in the CAM policy.`);
-    }
-    throw error;
-}
-/** The one ambiguous case: the create call's outcome is unknown and the lookup failed too. */
-class OutcomeUnknownError extends ActionError {
-    name = "OutcomeUnknownError";
-    constructor(cause, lookup) {
-        super(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}) and DescribeFirmwareTasks failed too (${messageOf(lookup)}): a task may or may not exist. Check the firmware's tasks in the console before running again.`);
-    }
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -31873,13 +37532,137 @@ function parseDeviceNames(value) {
     for (const name of names) {
         const problem = deviceNameProblem(name);
         if (problem !== undefined) {
-            throw new InputError("device-names", name, `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.`);
+            // "cam-1 cam-2" is two names to its writer: say how to separate them.
+            const hint = /\S\s+\S/.test(name)
+                ? " Separate names with newlines or commas, not spaces."
+                : "";
+            throw new InputError("device-names", name, `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.${hint}`);
         }
     }
     return [...new Set(names)];
 }
 
+;// CONCATENATED MODULE: ./src/input-values.ts
+
+/** Pure parsers of single input values; each throws InputError naming the input. */
+const IDENTIFIER = /^[A-Za-z0-9._+-]{1,64}$/;
+const REGION = /^[a-z]+(-[a-z0-9]+)+$/;
+const UPGRADE_METHODS = { silent: 0, "0": 0, confirm: 1, "1": 1 };
+const TRUE_WORDS = new Set(["true", "yes", "on", "1"]);
+const FALSE_WORDS = new Set(["false", "no", "off", "0", ""]);
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A product id or version: 1-64 letters, digits, '.', '_', '+' or '-'. */
+function identifier(name, value, example) {
+    if (value === "")
+        throw new InputError(name, value, `Expected ${example}; this input is required.`);
+    if (!IDENTIFIER.test(value)) {
+        throw new InputError(name, value, `Expected ${example}: 1-64 letters, digits, '.', '_', '+' or '-'.`);
+    }
+    return value;
+}
+/** A region such as ap-guangzhou, or undefined when empty. */
+function input_values_region(name, value) {
+    if (value === "")
+        return undefined;
+    if (!REGION.test(value))
+        throw new InputError(name, value, "Expected a region such as ap-guangzhou.");
+    return value;
+}
+function upgradeMethod(value) {
+    const method = UPGRADE_METHODS[(value || "silent").toLowerCase()];
+    if (method === undefined) {
+        throw new InputError("upgrade-method", value, "Expected silent or confirm (or 0 or 1).");
+    }
+    return method;
+}
+/** true/false (yes/no, on/off, 1/0 too); empty is false. */
+function flag(name, value) {
+    const word = value.toLowerCase();
+    if (TRUE_WORDS.has(word))
+        return true;
+    if (FALSE_WORDS.has(word))
+        return false;
+    throw new InputError(name, value, "Expected true or false.");
+}
+function numberInRange(name, value, min, max, integer) {
+    const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(parsed >= min && parsed <= max) || (integer && !Number.isInteger(parsed))) {
+        const kind = integer ? "a whole number" : "a number of seconds";
+        throw new InputError(name, value, `Expected ${kind} from ${min} to ${max}.`);
+    }
+    return parsed;
+}
+/**
+ * A duration such as 90s, 30m, 2h (or a bare number of seconds) in whole milliseconds, from
+ * `minMs` to `maxMs`.
+ */
+function duration(name, value, minMs, maxMs) {
+    const match = DURATION.exec(value);
+    const ms = match ? Math.round(Number(match[1]) * UNIT_MS[(match[2] ?? "s").toLowerCase()]) : NaN;
+    if (!(ms >= minMs && ms <= maxMs)) {
+        throw new InputError(name, value, `Expected a duration from ${spoken(minMs)} to ${spoken(maxMs)}, such as 90s, 30m or 2h (a bare number is seconds).`);
+    }
+    return ms;
+}
+function failureThreshold(name, value) {
+    const share = /^(\d+(?:\.\d+)?)\s*%$/.exec(value);
+    if (share !== null) {
+        const percent = Number(share[1]);
+        if (percent <= 100)
+            return { percent };
+    }
+    else if (/^\d+$/.test(value)) {
+        return { count: Number(value) };
+    }
+    throw new InputError(name, value, "Expected a number of devices (0, 3) or a share such as 5%.");
+}
+/**
+ * The firmware version a tag names: the tag with one leading v or V dropped when a digit
+ * follows (v1.4.0 → 1.4.0). Undefined when the ref is not a tag.
+ */
+function versionFromRef(ref) {
+    const tag = /^refs\/tags\/(.+)$/.exec(ref ?? "")?.[1];
+    if (tag === undefined)
+        return undefined;
+    return /^[vV]\d/.test(tag) ? tag.slice(1) : tag;
+}
+/** A host name, host:port, or an http(s) URL with nothing after the host. */
+function input_values_endpoint(value) {
+    const expected = "Expected a host name such as iotvideo.tencentcloudapi.com or an http(s)://host[:port] URL.";
+    const shown = withoutUserinfo(value);
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
+    let url;
+    try {
+        url = new URL(withScheme);
+    }
+    catch {
+        throw new InputError("endpoint", shown, expected);
+    }
+    if (url.username !== "" || url.password !== "") {
+        throw new InputError("endpoint", shown, "Expected no user name or password in the URL: Tencent Cloud APIs authenticate by signature, with secret-id and secret-key.");
+    }
+    const extra = url.search || url.hash || url.pathname !== "/";
+    if ((url.protocol !== "https:" && url.protocol !== "http:") || extra || url.hostname === "") {
+        throw new InputError("endpoint", shown, expected);
+    }
+    return url;
+}
+/** A URL with anything before an "@" hidden: it may be a password, never to be repeated. */
+function withoutUserinfo(value) {
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, "$1***@");
+}
+function spoken(ms) {
+    if (ms % 3_600_000 === 0)
+        return `${ms / 3_600_000}h`;
+    if (ms % 60_000 === 0)
+        return `${ms / 60_000}m`;
+    return `${ms / 1000}s`;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
 
 
 
@@ -31890,6 +37673,7 @@ const INPUT_NAMES = [
     "product-id",
     "firmware-version",
     "firmware-original-version",
+    "firmware-file",
     "upgrade-method",
     "device-names",
     "device-list",
@@ -31900,11 +37684,15 @@ const INPUT_NAMES = [
     "endpoint",
     "request-timeout",
     "max-attempts",
+    "wait",
+    "wait-timeout",
+    "poll-interval",
+    "max-failed-devices",
+    "dry-run",
 ];
 const DEFAULT_ENDPOINT = "https://iotvideo.tencentcloudapi.com";
-const UPGRADE_METHODS = { silent: 0, "0": 0, confirm: 1, "1": 1 };
-const IDENTIFIER = /^[A-Za-z0-9._+-]{1,64}$/;
-const REGION = /^[a-z]+(-[a-z0-9]+)+$/;
+const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
+const POLL_INTERVAL_MIN_MS = 5000;
 // Tab, CR and LF are only allowed where an input is a list.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const LINE_BREAK = /[\t\r\n]/;
@@ -31927,12 +37715,22 @@ function parseInputs(raw, env) {
     for (const name of INPUT_NAMES)
         rejectControlCharacters(name, raw[name]);
     const value = (name) => raw[name].trim();
-    const region = parseRegion(value("region") || (env.TENCENTCLOUD_REGION?.trim() ?? ""), "region", REGION);
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const region = input_values_region("region", value("region") || (env.TENCENTCLOUD_REGION?.trim() ?? ""));
+    const version = firmwareVersion(value("firmware-version"), env.GITHUB_REF);
+    const target = parseTarget(raw, workspace);
+    if ("originalVersion" in target && target.originalVersion === version.firmwareVersion) {
+        throw new InputError("firmware-original-version", target.originalVersion, `Expected a version other than firmware-version (${version.firmwareVersion}): devices already on it need no rollout.`);
+    }
+    const firmwareFile = value("firmware-file");
     return {
         productId: identifier("product-id", value("product-id"), "a product ID such as ABCDE12345"),
-        firmwareVersion: identifier("firmware-version", value("firmware-version"), "a version such as 2.0.0"),
+        ...version,
         upgradeMethod: upgradeMethod(value("upgrade-method")),
-        target: parseTarget(raw, env.GITHUB_WORKSPACE || process.cwd()),
+        target,
+        ...(firmwareFile === ""
+            ? {}
+            : { firmwareFile: { path: firmwareFile, absolutePath: (0,external_node_path_namespaceObject.resolve)(workspace, firmwareFile) } }),
         credentials: resolveCredentials({
             secretId: value("secret-id"),
             secretKey: value("secret-key"),
@@ -31940,11 +37738,40 @@ function parseInputs(raw, env) {
             env,
         }),
         ...(region === undefined ? {} : { region }),
-        endpoint: parseEndpoint(value("endpoint") || DEFAULT_ENDPOINT),
+        endpoint: input_values_endpoint(value("endpoint") || DEFAULT_ENDPOINT),
         // Whole milliseconds: AbortSignal.timeout() refuses 16100.000000000002.
-        requestTimeoutMs: Math.round(1000 * numberInRange("request-timeout", value("request-timeout") || "30", 1, 600, false)),
+        requestTimeoutMs: Math.round(1000 *
+            numberInRange("request-timeout", value("request-timeout") || "30", 1, 600, false)),
         maxAttempts: numberInRange("max-attempts", value("max-attempts") || "5", 1, 10, true),
+        ...waitSettings(raw),
+        dryRun: flag("dry-run", value("dry-run")),
     };
+}
+function firmwareVersion(given, ref) {
+    const example = "a version such as 2.0.0";
+    if (given !== "") {
+        return {
+            firmwareVersion: identifier("firmware-version", given, example),
+            versionSource: "input",
+        };
+    }
+    const fromTag = versionFromRef(ref);
+    if (fromTag === undefined) {
+        throw new InputError("firmware-version", "", `Expected ${example}; it is required unless the run was triggered by a tag (refs/tags/v2.0.0 gives 2.0.0), and this run's ref is ${ref ? `'${ref}'` : "not set"}.`);
+    }
+    return {
+        firmwareVersion: identifier("firmware-version", fromTag, `${example} (taken from the tag ${ref})`),
+        versionSource: "tag",
+    };
+}
+function waitSettings(raw) {
+    const value = (name) => raw[name].trim();
+    const settings = {
+        timeoutMs: duration("wait-timeout", value("wait-timeout") || "30m", 1000, WAIT_TIMEOUT_MAX_MS),
+        pollIntervalMs: duration("poll-interval", value("poll-interval") || "15s", POLL_INTERVAL_MIN_MS, WAIT_TIMEOUT_MAX_MS),
+        maxFailed: failureThreshold("max-failed-devices", value("max-failed-devices") || "0"),
+    };
+    return flag("wait", value("wait")) ? { wait: settings } : {};
 }
 function parseTarget(raw, workspace) {
     const original = raw["firmware-original-version"].trim();
@@ -31973,585 +37800,62 @@ function parseTarget(raw, workspace) {
     }
     if (originalVersion !== undefined)
         return { kind: "original-version", originalVersion };
-    throw new InputError("device-names", "", "Expected a target: device-names, device-list, or firmware-original-version (upgrade every device on that version).");
+    throw new NoTargetError();
 }
-function identifier(name, value, example) {
-    if (value === "")
-        throw new InputError(name, value, `Expected ${example}; this input is required.`);
-    if (!IDENTIFIER.test(value)) {
-        throw new InputError(name, value, `Expected ${example}: 1-64 letters, digits, '.', '_', '+' or '-'.`);
+/** None of the three target inputs was given (perhaps one was misspelled). */
+class NoTargetError extends ActionError {
+    name = "NoTargetError";
+    constructor() {
+        super("No devices to upgrade: expected one of the inputs 'device-names', 'device-list' or 'firmware-original-version' (an input with another name, such as 'device-name', is ignored by the runner: check the spelling).");
     }
-    return value;
-}
-function parseRegion(value, name, shape) {
-    if (value === "")
-        return undefined;
-    if (!shape.test(value))
-        throw new InputError(name, value, "Expected a region such as ap-guangzhou.");
-    return value;
-}
-function upgradeMethod(value) {
-    const method = UPGRADE_METHODS[(value || "silent").toLowerCase()];
-    if (method === undefined) {
-        throw new InputError("upgrade-method", value, "Expected silent or confirm (or 0 or 1).");
-    }
-    return method;
-}
-function numberInRange(name, value, min, max, integer) {
-    const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-    if (!(parsed >= min && parsed <= max) || (integer && !Number.isInteger(parsed))) {
-        const kind = integer ? "a whole number" : "a number of seconds";
-        throw new InputError(name, value, `Expected ${kind} from ${min} to ${max}.`);
-    }
-    return parsed;
-}
-/** A host name, host:port, or an http(s) URL with nothing after the host. */
-function parseEndpoint(value) {
-    const expected = "Expected a host name such as iotvideo.tencentcloudapi.com or an http(s)://host[:port] URL.";
-    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
-    let url;
-    try {
-        url = new URL(withScheme);
-    }
-    catch {
-        throw new InputError("endpoint", value, expected);
-    }
-    const extra = url.username || url.password || url.search || url.hash || url.pathname !== "/";
-    if ((url.protocol !== "https:" && url.protocol !== "http:") || extra || url.hostname === "") {
-        throw new InputError("endpoint", value, expected);
-    }
-    return url;
 }
 function rejectControlCharacters(name, value) {
     const bad = CONTROL.test(value) || (!LIST_INPUTS.has(name) && LINE_BREAK.test(value.trim()));
     if (bad) {
-        const shown = SECRET_INPUTS.has(name) ? "***" : value;
+        const shown = SECRET_INPUTS.has(name)
+            ? "***"
+            : name === "endpoint"
+                ? withoutUserinfo(value)
+                : value;
         throw new InputError(name, shown, "Expected no control characters or line breaks.");
     }
 }
 function maskSecret(value) {
-    const trimmed = value.trim();
-    if (trimmed !== "")
-        setSecret(trimmed);
-    if (trimmed !== value && value !== "")
-        setSecret(value);
-}
-
-;// CONCATENATED MODULE: ./src/rollout-request.ts
-/** The BatchUpdateFirmware parameters for these inputs (and the uploaded list, for a file target). */
-function rolloutRequest(inputs, list) {
-    const base = {
-        ProductID: inputs.productId,
-        FirmwareVersion: inputs.firmwareVersion,
-        UpgradeMethod: inputs.upgradeMethod,
-    };
-    const { target } = inputs;
-    switch (target.kind) {
-        case "devices":
-            return {
-                ...base,
-                ...(target.originalVersion === undefined
-                    ? {}
-                    : { FirmwareOriVersion: target.originalVersion }),
-                DeviceNames: target.deviceNames,
-            };
-        case "original-version":
-            return { ...base, FirmwareOriVersion: target.originalVersion };
-        case "file":
-            if (list === undefined)
-                throw new Error("a device-list rollout needs its uploaded file");
-            return { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
-    }
-}
-/** One line for the log saying which devices this rollout targets. */
-function describeTarget(inputs, listedDevices) {
-    const { target } = inputs;
-    switch (target.kind) {
-        case "devices": {
-            const count = `${target.deviceNames.length} device${target.deviceNames.length === 1 ? "" : "s"}`;
-            return target.originalVersion === undefined
-                ? count
-                : `${count} now on ${target.originalVersion}`;
-        }
-        case "original-version":
-            return `every device now on ${target.originalVersion}`;
-        case "file":
-            return `${listedDevices ?? "the"} devices listed in ${target.path}`;
+    for (const form of new Set([value.trim(), value])) {
+        if (form === "")
+            continue;
+        setSecret(form);
+        registerSecret(form);
     }
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
-
-/** Writes the job summary when the runner provides one (GITHUB_STEP_SUMMARY). */
-async function writeSummary(report) {
-    if (!process.env["GITHUB_STEP_SUMMARY"])
-        return;
-    const { inputs, task } = report;
-    await summary
-        .addHeading("Firmware rollout", 3)
-        .addTable([
-        [
-            { data: "Product", header: true },
-            { data: "Firmware", header: true },
-            { data: "Devices", header: true },
-            { data: "Upgrade", header: true },
-            { data: "Task", header: true },
-            { data: "RequestId", header: true },
-        ],
-        [
-            inputs.productId,
-            inputs.firmwareVersion,
-            report.target,
-            inputs.upgradeMethod === 0 ? "silent" : "confirm",
-            `${task.taskId}${report.origin === "found" ? " (found after an unclear answer)" : ""}`,
-            task.requestId,
-        ].map(escapeHtml),
-    ])
-        .write();
-}
-// core.summary puts cell text into HTML as it is; a device-list path is the user's to choose.
-function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-;// CONCATENATED MODULE: ./src/tencent/proxy.ts
-/**
- * The proxy URL a request to `url` should go through, or undefined to connect directly.
- * Lower-case names win over upper-case ones, as in curl; an https URL falls back to HTTP_PROXY.
- */
-function proxyFor(url, env) {
-    const https = url.protocol === "https:";
-    const proxy = https
-        ? first(env.https_proxy, env.HTTPS_PROXY, env.http_proxy, env.HTTP_PROXY)
-        : first(env.http_proxy, env.HTTP_PROXY);
-    if (proxy === undefined || bypasses(url, first(env.no_proxy, env.NO_PROXY) ?? ""))
-        return undefined;
-    return proxy;
-}
-/** Whether NO_PROXY exempts the URL: "*", a host, a domain suffix (".example.com" or "example.com"), optionally with ":port". */
-function bypasses(url, noProxy) {
-    const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-    const port = url.port || (url.protocol === "https:" ? "443" : "80");
-    return noProxy
-        .split(/[\s,]+/)
-        .filter((entry) => entry !== "")
-        .some((entry) => {
-        if (entry === "*")
-            return true;
-        const [name, entryPort] = splitHostPort(entry.toLowerCase());
-        if (entryPort !== undefined && entryPort !== port)
-            return false;
-        const bare = name.replace(/^\*?\./, "");
-        return bare !== "" && (host === bare || host.endsWith(`.${bare}`));
-    });
-}
-function splitHostPort(entry) {
-    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-    if (bracketed !== null)
-        return [bracketed[1] ?? "", bracketed[2]];
-    const hostPort = /^([^:]+):(\d+)$/.exec(entry);
-    return hostPort === null ? [entry, undefined] : [hostPort[1] ?? "", hostPort[2]];
-}
-function first(...values) {
-    return values.find((value) => value !== undefined && value.trim() !== "")?.trim();
-}
-
-;// CONCATENATED MODULE: ./src/tencent/http.ts
-
+;// CONCATENATED MODULE: ./src/outputs.ts
 
 
 /**
- * The connections of one run: direct, or through the proxy that HTTPS_PROXY / HTTP_PROXY /
- * NO_PROXY (or their lower-case forms) name for a URL, as self-hosted runners behind a proxy need.
+ * Sets step outputs. Once a task exists nothing may fail the step (a re-run would roll out
+ * again), so a write that fails (GITHUB_OUTPUT on a full disk) is a warning naming the task.
  */
-class Dispatchers {
-    connectTimeoutMs;
-    env;
-    direct;
-    proxies = new Map();
-    constructor(connectTimeoutMs, env = process.env) {
-        this.connectTimeoutMs = connectTimeoutMs;
-        this.env = env;
-        this.direct = new undici/* Agent */.g6({ connectTimeout: connectTimeoutMs });
-    }
-    /** The dispatcher for requests to `url`. */
-    for(url) {
-        const proxy = proxyFor(new URL(url), this.env);
-        if (proxy === undefined)
-            return this.direct;
-        let agent = this.proxies.get(proxy);
-        if (agent === undefined) {
-            agent = new undici/* ProxyAgent */.kT({ uri: proxy, connectTimeout: this.connectTimeoutMs });
-            this.proxies.set(proxy, agent);
+function setOutputs(outputs, taskId) {
+    for (const [name, value] of Object.entries(outputs)) {
+        try {
+            setOutput(name, value);
         }
-        return agent;
-    }
-    async close() {
-        await Promise.all([this.direct, ...this.proxies.values()].map((agent) => agent.close()));
-    }
-}
-// Failures that can only happen before a byte of the request left: name resolution, the
-// connect timeout, and certificate checks (made in the handshake, before any request is sent).
-const NOT_SENT_CODES = new Set([
-    "ENOTFOUND",
-    "EAI_AGAIN",
-    "UND_ERR_CONNECT_TIMEOUT",
-    "CERT_HAS_EXPIRED",
-    "DEPTH_ZERO_SELF_SIGNED_CERT",
-    "SELF_SIGNED_CERT_IN_CHAIN",
-    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-    "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
-// These mean "not sent" only when connect() itself failed: on a reused connection the
-// request may already have been written.
-const CONNECT_CODES = new Set(["ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ECONNRESET"]);
-/** Turns an error thrown by undici into a TransportError that says whether the server may have acted. */
-function transportError(step, error, timeoutMs) {
-    if (isTimeout(error)) {
-        const detail = `no answer within ${timeoutMs / 1000} s (request-timeout)`;
-        return new TransportError(step, "unknown", detail);
-    }
-    const { code, syscall } = systemError(error);
-    const notSent = NOT_SENT_CODES.has(code) || (CONNECT_CODES.has(code) && syscall === "connect");
-    return new TransportError(step, notSent ? "no" : "unknown", describe(error, code));
-}
-function isTimeout(error) {
-    const name = error instanceof Error ? error.name : "";
-    return (name === "TimeoutError" ||
-        name === "AbortError" ||
-        (errorCode(error).endsWith("_TIMEOUT") && errorCode(error) !== "UND_ERR_CONNECT_TIMEOUT"));
-}
-function errorCode(error) {
-    return systemError(error).code;
-}
-/** The first code (and its syscall) in the cause chain: undici wraps socket errors. */
-function systemError(error) {
-    const seen = new Set();
-    let current = error;
-    while (current instanceof Error && !seen.has(current)) {
-        seen.add(current);
-        const { code, syscall } = current;
-        if (typeof code === "string" && code !== "") {
-            return { code, syscall: typeof syscall === "string" ? syscall : "" };
+        catch (error) {
+            const task = taskId === undefined ? "" : `; the task is ${taskId}`;
+            warning(`Could not set the output ${name} (${messageOf(error)})${task}.`);
         }
-        current = current.cause;
     }
-    return { code: "", syscall: "" };
-}
-function describe(error, code) {
-    const message = error instanceof Error ? error.message : String(error);
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    return code !== "" && !message.includes(code)
-        ? `${code} ${message}${cause}`
-        : `${message}${cause}`;
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/tencent/sign.ts
-
-/** The only algorithm Tencent Cloud API 3.0 accepts for signed calls. */
-const ALGORITHM = "TC3-HMAC-SHA256";
-/** Hex SHA-256 of a string (UTF-8) or bytes. */
-function sha256Hex(data) {
-    return (0,external_node_crypto_.createHash)("sha256").update(data).digest("hex");
-}
-/** Raw HMAC-SHA256 of `data` under `key`. */
-function hmacSha256(key, data) {
-    return (0,external_node_crypto_.createHmac)("sha256", key).update(data).digest();
-}
-/** UTC calendar date (YYYY-MM-DD) of a unix timestamp in seconds. */
-function utcDate(timestamp) {
-    return new Date(timestamp * 1000).toISOString().slice(0, 10);
-}
-/** `<date>/<service>/tc3_request` */
-function credentialScope(date, service) {
-    return `${date}/${service}/tc3_request`;
-}
-/** Header names lower-cased and sorted, joined by ";" as the SignedHeaders field wants. */
-function signedHeaderNames(headers) {
-    return sortedNames(headers).join(";");
-}
-/** Step 1: the canonical request for a POST to "/" with no query string. */
-function canonicalRequest(headers, hashedPayload) {
-    // Tencent lower-cases and trims values as well as names before signing.
-    const canonicalHeaders = sortedNames(headers)
-        .map((name) => `${name}:${(headers[name] ?? "").trim().toLowerCase()}\n`)
-        .join("");
-    return ["POST", "/", "", canonicalHeaders, signedHeaderNames(headers), hashedPayload].join("\n");
-}
-/** Step 2: the string to sign. */
-function stringToSign(timestamp, scope, canonical) {
-    return [ALGORITHM, String(timestamp), scope, sha256Hex(canonical)].join("\n");
-}
-/** Step 3: the derived key, HMAC chain over date, service and "tc3_request". */
-function signingKey(secretKey, date, service) {
-    const kDate = hmacSha256(`TC3${secretKey}`, date);
-    const kService = hmacSha256(kDate, service);
-    return hmacSha256(kService, "tc3_request");
-}
-/** Step 4: hex signature of the string to sign. */
-function signature(key, toSign) {
-    return (0,external_node_crypto_.createHmac)("sha256", key).update(toSign).digest("hex");
-}
-/** Step 5: the Authorization header value. */
-function authorization(secretId, scope, signedHeaders, sig) {
-    return `${ALGORITHM} Credential=${secretId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${sig}`;
-}
-/** All five steps: the Authorization header for one request. */
-function sign(request) {
-    const date = utcDate(request.timestamp);
-    const scope = credentialScope(date, request.service);
-    const canonical = canonicalRequest(request.headers, sha256Hex(request.payload));
-    const toSign = stringToSign(request.timestamp, scope, canonical);
-    const key = signingKey(request.secretKey, date, request.service);
-    return authorization(request.secretId, scope, signedHeaderNames(request.headers), signature(key, toSign));
-}
-function sortedNames(headers) {
-    return Object.keys(headers).sort();
-}
-
-;// CONCATENATED MODULE: ./src/tencent/client.ts
-
-
-
-
-const CONTENT_TYPE = "application/json; charset=utf-8";
-const MAX_SKEW_NOTE_MS = 1000;
-/** One Tencent Cloud API 3.0 endpoint, signing every request with TC3-HMAC-SHA256. */
-class TencentClient {
-    options;
-    clockOffsetMs = 0;
-    now;
-    constructor(options) {
-        this.options = options;
-        this.now = options.now ?? Date.now;
-    }
-    /** The server's clock as best known: the local clock plus any skew learned from its answers. */
-    serverNow() {
-        return this.now() + this.clockOffsetMs;
-    }
-    /**
-     * Sends one action and returns its Response, or throws ApiError / TransportError.
-     * A SignatureExpire answer is retried once, signed with the server's clock.
-     */
-    async call(action, params) {
-        const body = JSON.stringify(params);
-        const answer = await this.send(action, body);
-        try {
-            return parseEnvelope(action, answer);
-        }
-        catch (error) {
-            if (!(error instanceof ApiError) || error.code !== "AuthFailure.SignatureExpire")
-                throw error;
-            if (!this.adoptServerClock(answer.date))
-                throw error;
-            return parseEnvelope(action, await this.send(action, body));
-        }
-    }
-    adoptServerClock(date) {
-        const server = date === undefined ? NaN : Date.parse(date);
-        if (Number.isNaN(server))
-            return false;
-        const offset = server - this.now();
-        if (Math.abs(offset - this.clockOffsetMs) < MAX_SKEW_NOTE_MS)
-            return false;
-        this.clockOffsetMs = offset;
-        this.options.logger.warning(`The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${date}); signing again with the server's time.`);
-        return true;
-    }
-    async send(action, body) {
-        const { endpoint, credentials, timeoutMs, logger } = this.options;
-        const timestamp = Math.floor(this.serverNow() / 1000);
-        const signed = {
-            "content-type": CONTENT_TYPE,
-            host: endpoint.host,
-            "x-tc-action": action.toLowerCase(),
-        };
-        const authorization = sign({
-            ...credentials,
-            service: this.options.service,
-            headers: signed,
-            payload: body,
-            timestamp,
-        });
-        logger.debug(`POST ${endpoint.origin}/ ${action} (${Buffer.byteLength(body)} bytes, X-TC-Timestamp ${timestamp})`);
-        try {
-            const response = await (0,undici/* request */.Em)(endpoint, {
-                method: "POST",
-                dispatcher: this.options.dispatcher,
-                signal: AbortSignal.timeout(timeoutMs),
-                headers: this.headers(action, timestamp, authorization),
-                body,
-            });
-            const text = await response.body.text();
-            logger.debug(`${action} answered HTTP ${response.statusCode} (${text.length} characters)`);
-            const date = response.headers["date"];
-            return { status: response.statusCode, text, date: Array.isArray(date) ? date[0] : date };
-        }
-        catch (error) {
-            throw transportError(action, error, timeoutMs);
-        }
-    }
-    headers(action, timestamp, authorization) {
-        const { credentials, region, version } = this.options;
-        return {
-            "Content-Type": CONTENT_TYPE,
-            "X-TC-Action": action,
-            "X-TC-Version": version,
-            "X-TC-Timestamp": String(timestamp),
-            "X-TC-Language": "en-US",
-            ...(region === undefined ? {} : { "X-TC-Region": region }),
-            ...(credentials.token === undefined ? {} : { "X-TC-Token": credentials.token }),
-            Authorization: authorization,
-        };
-    }
-}
-/** Reads Tencent's envelope: success, error, or an answer that is not the envelope at all. */
-function parseEnvelope(action, answer) {
-    if (answer.status < 200 || answer.status > 299) {
-        const delivery = answer.status === 429 ? "no" : "unknown";
-        throw new TransportError(action, delivery, `HTTP ${answer.status}: ${snippet(answer.text)}`, answer.status);
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(answer.text);
-    }
-    catch {
-        throw new TransportError(action, "unknown", `the answer is not JSON: ${snippet(answer.text)}`, answer.status);
-    }
-    const response = isObject(parsed) ? parsed["Response"] : undefined;
-    if (!isObject(response)) {
-        throw new TransportError(action, "unknown", `the answer has no Response object: ${snippet(answer.text)}`, answer.status);
-    }
-    const { RequestId, Error: error, ...data } = response;
-    const requestId = typeof RequestId === "string" ? RequestId : "";
-    if (isObject(error)) {
-        throw new ApiError(action, String(error["Code"] ?? "UnknownError"), String(error["Message"] ?? ""), requestId);
-    }
-    return { data, requestId };
-}
-function isObject(value) {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./src/device-list/duplicates.ts
-/**
- * Names checked at most. Each takes a 32-bit fingerprint and its first line in an 8 MiB table
- * kept half empty, so a lookup costs one or two probes. Past this many names the check stops:
- * the action must run in 120 MiB, of which it needs ~80 before reading a byte of the list, and
- * no structure that fits what is left tells 8 million names apart reliably (under one false
- * report needs ~26 bits a name): a guess would report devices that are not repeated.
- */
-const MAX_CHECKED_NAMES = 1 << 19;
-const SLOTS = MAX_CHECKED_NAMES * 2;
-const MAX_EXAMPLES = 5;
-// Names are hashed as they come and looked up in batches: lookups in a row can wait on memory
-// together, where one lookup per line would wait alone (~100 ns each on a cloud VM).
-const BATCH = 4096;
-const LAST_BYTES = [0, 0xff, 0xffff, 0xffffff];
-/**
- * Finds repeated names by a hash of each: 20 bits pick the slot, 32 more are kept to compare.
- * Two different names are taken for one with a chance of about 1 in 3000 over a full table
- * (half a million names), 1 in 40000 over 100000 names.
- */
-class DuplicateFinder {
-    // Slot i is table[2i] (fingerprint; 0 when free) and table[2i + 1] (first line, negated once
-    // the name has been seen again).
-    table;
-    batch = new Int32Array(BATCH * 5);
-    batched = 0;
-    bytes;
-    view;
-    stored = 0;
-    found = {
-        count: 0,
-        names: 0,
-        examples: [],
-    };
-    complete = true;
-    add(bytes, start, length, line) {
-        if (this.stored + this.batched >= MAX_CHECKED_NAMES) {
-            this.complete = false;
-            return false;
-        }
-        if (bytes !== this.bytes) {
-            this.flush();
-            this.bytes = bytes;
-            this.view = new DataView(bytes.buffer, bytes.byteOffset);
-        }
-        const at = this.batched++ * 5;
-        hashName(this.view, start, length, this.batch, at);
-        this.batch[at + 2] = line;
-        this.batch[at + 3] = start;
-        this.batch[at + 4] = length;
-        if (this.batched === BATCH)
-            this.flush();
-        return true;
-    }
-    flush() {
-        const table = (this.table ??= new Int32Array(SLOTS * 2));
-        const { batch } = this;
-        for (let at = 0; at < this.batched * 5; at += 5) {
-            let slot = batch[at] * 2;
-            const fingerprint = batch[at + 1];
-            while (table[slot] !== 0 && table[slot] !== fingerprint)
-                slot = (slot + 2) & (SLOTS * 2 - 1);
-            if (table[slot] === 0) {
-                table[slot] = fingerprint;
-                table[slot + 1] = batch[at + 2];
-                this.stored++;
-            }
-            else {
-                this.repeat(slot + 1, at);
-            }
-        }
-        this.batched = 0;
-    }
-    /** The report; the table's memory is let go. */
-    report() {
-        this.flush();
-        this.table = this.bytes = this.view = undefined;
-        const checked = this.stored + this.found.count;
-        return { ...this.found, checked, complete: this.complete };
-    }
-    repeat(firstLineAt, at) {
-        const table = this.table;
-        const first = table[firstLineAt];
-        this.found.count++;
-        if (first > 0) {
-            this.found.names++;
-            table[firstLineAt] = -first;
-        }
-        if (this.found.examples.length === MAX_EXAMPLES)
-            return;
-        const start = this.batch[at + 3];
-        const name = this.bytes.toString("utf8", start, start + this.batch[at + 4]);
-        this.found.examples.push({ name, lines: [Math.abs(first), this.batch[at + 2]] });
-    }
-}
-/**
- * Hashes four bytes at a time in two independent lanes (murmur-style mixing) into out[at] (slot)
- * and out[at + 1] (fingerprint, never 0). The last word is masked to the name's own bytes.
- */
-function hashName(view, start, length, out, at) {
-    let a = length;
-    let b = Math.imul(length, 0x9e3779b1);
-    const end = start + length;
-    for (let i = start; i < end; i += 4) {
-        const word = view.getInt32(i, true) & (end - i >= 4 ? -1 : LAST_BYTES[end - i]);
-        a = Math.imul(a ^ word, 0x5bd1e995);
-        a ^= a >>> 15;
-        b = Math.imul(b + word, 0xcc9e2d51);
-        b = (b << 13) | (b >>> 19);
-    }
-    a = Math.imul(a ^ (a >>> 16), 0x85ebca6b);
-    out[at] = (a ^ (a >>> 13)) & (SLOTS - 1);
-    b = Math.imul(b ^ (b >>> 16), 0xc2b2ae35);
-    out[at + 1] = b ^ (b >>> 16) || 1;
-}
-
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/device-list/errors.ts
 
 
@@ -32899,8 +38203,6 @@ class ListNormalizer {
 // Chosen once, so the loop has one path; a check per word costs more than it looks.
 const look = WORD_TRICK_APPLIES ? lookAt : () => 0x80808080 | 0;
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/device-list/read-file.ts
 
 
@@ -32921,14 +38223,14 @@ function chunkBuffer() {
 async function openList(path) {
     try {
         // Looked at before opening: opening a named pipe would wait for a writer, maybe forever.
-        const stats = await (0,promises_namespaceObject.stat)(path);
+        const stats = await (0,external_node_fs_promises_namespaceObject.stat)(path);
         if (stats.isDirectory())
             throw new DeviceListError(path, "This is a directory, not a file");
         if (!stats.isFile())
             throw new DeviceListError(path, "This is not a regular file");
         if (stats.size === 0)
             throw new DeviceListError(path, "The file is empty");
-        return await (0,promises_namespaceObject.open)(path, "r");
+        return await (0,external_node_fs_promises_namespaceObject.open)(path, "r");
     }
     catch (error) {
         throw error instanceof DeviceListError ? error : new DeviceListError(path, openProblem(error));
@@ -32947,7 +38249,7 @@ async function* readChunks(file, path, next) {
             ({ bytesRead: length } = await file.read(buffer, 0, CHUNK_BYTES, position));
         }
         catch (error) {
-            throw new DeviceListError(path, `The file could not be read (${read_file_describe(error)})`);
+            throw new DeviceListError(path, `The file could not be read (${describe(error)})`);
         }
         if (length === 0)
             return;
@@ -32968,13 +38270,1979 @@ function openProblem(error) {
         case "ENOTDIR":
             return "A part of the path is not a directory";
         default:
-            return `The file cannot be opened (${read_file_describe(error)})`;
+            return `The file cannot be opened (${describe(error)})`;
     }
 }
-function read_file_describe(error) {
+function describe(error) {
     const code = error.code;
     const message = error instanceof Error ? error.message : String(error);
     return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+;// CONCATENATED MODULE: ./src/tencent/firmware.ts
+
+/** The registered firmware, or undefined when the product has no such version. */
+async function describeFirmware(client, productId, firmwareVersion) {
+    try {
+        const { data } = await client.call("DescribeFirmware", {
+            ProductID: productId,
+            FirmwareVersion: firmwareVersion,
+        });
+        const text = (field) => {
+            const value = data[field];
+            return typeof value === "string" && value !== "" ? value : undefined;
+        };
+        const md5 = text("Md5sum");
+        const name = text("Name");
+        return {
+            version: text("Version") ?? firmwareVersion,
+            ...(md5 === undefined ? {} : { md5 }),
+            ...(name === undefined ? {} : { name }),
+        };
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.code === "ResourceNotFound.FirmwareNotExist") {
+            return undefined;
+        }
+        throw error;
+    }
+}
+/** Every firmware version registered for the product. */
+async function getAllFirmwareVersion(client, productId) {
+    const { data } = await client.call("GetAllFirmwareVersion", { ProductID: productId });
+    const versions = data["Version"];
+    return Array.isArray(versions) ? versions.filter((v) => typeof v === "string") : [];
+}
+
+;// CONCATENATED MODULE: ./src/tencent/retry.ts
+
+const RETRY_CODES = /^RequestLimitExceeded(\.|$)/;
+const UNKNOWN_OUTCOME_CODES = /^(InternalError|ServiceUnavailable)(\.|$)/;
+/** Sorts a failure into the three classes the README's "Failure handling" section lists. */
+function classify(error) {
+    if (error instanceof ApiError) {
+        if (RETRY_CODES.test(error.code))
+            return "retry";
+        if (UNKNOWN_OUTCOME_CODES.test(error.code))
+            return "reconcile";
+        return "fail";
+    }
+    if (error instanceof TransportError) {
+        const status = error.status ?? 0;
+        // A redirect or a 4xx from the endpoint or a proxy is a refusal, not a lost answer; 429 asks us to wait.
+        if (status >= 300 && status < 500)
+            return status === 429 ? "retry" : "fail";
+        return error.delivery === "no" ? "retry" : "reconcile";
+    }
+    return "fail";
+}
+const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 };
+/** How long after its start a run may still begin an attempt: every call and lookup shares it. */
+const RETRY_DEADLINE_MS = 10 * 60_000;
+/** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
+function backoffDelay(attempt, policy) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
+}
+/** For calls that are safe to repeat: definite errors end them, anything else is retried. */
+async function retryUnlessDefinite(error, kind) {
+    if (kind === "fail")
+        throw error;
+    return undefined;
+}
+/**
+ * Runs `attempt` until it succeeds or the bounds run out. No attempt starts past the deadline
+ * or after a cancellation. After each failure `recover` decides: throw to stop, return
+ * `{ value }` to finish with that value, or ask for another attempt. The wait before it is the
+ * backoff, or longer when the server asked for more (Retry-After); a wait that would end past
+ * the deadline is not begun, and nothing is waited for or announced after the last attempt.
+ */
+async function withRetries(what, policy, attempt, recover) {
+    for (let n = 1;; n++) {
+        if (policy.cancelled?.())
+            throw new CancelledError(what);
+        if (policy.now() >= policy.deadline)
+            throw new DeadlineError(what);
+        let failedAt;
+        let error;
+        try {
+            return await attempt(n);
+        }
+        catch (caught) {
+            error = caught;
+            failedAt = policy.now();
+        }
+        const kind = classify(error);
+        const last = n >= policy.maxAttempts;
+        const recovered = await recover(error, kind, last);
+        if (recovered !== undefined && recovered !== "now")
+            return recovered.value;
+        if (last)
+            throw new GaveUpError(error, what, n, "max-attempts");
+        const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
+        const minimum = recovered === "now" ? asked : Math.max(backoffDelay(n, policy), asked);
+        const wait = Math.max(0, failedAt + minimum - policy.now());
+        if (policy.now() + wait >= policy.deadline) {
+            const reason = asked > 0 ? `Retry-After asked for ${seconds(asked)} s` : "the backoff";
+            throw new GaveUpError(error, what, n, `the run's retry deadline (${reason})`);
+        }
+        if (wait > 0) {
+            policy.logger.warning(`${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${seconds(wait)} s${asked > 0 ? " (Retry-After)" : ""}.`);
+            await policy.sleep(wait);
+        }
+    }
+}
+function seconds(ms) {
+    return (ms / 1000).toFixed(1);
+}
+/** A call that kept failing in ways worth retrying until the bounds ran out. */
+class GaveUpError extends ActionError {
+    last;
+    what;
+    name = "GaveUpError";
+    constructor(last, what, attempts, bound) {
+        super(`${messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`);
+        this.last = last;
+        this.what = what;
+    }
+}
+/** An attempt that would have started after the run's deadline. */
+class DeadlineError extends ActionError {
+    what;
+    name = "DeadlineError";
+    constructor(what) {
+        super(`${what} was not started: the run's retry deadline (${RETRY_DEADLINE_MS / 60_000} minutes after the step began) has passed.`);
+        this.what = what;
+    }
+}
+/** An attempt that would have started after the step was cancelled. */
+class CancelledError extends ActionError {
+    what;
+    name = "CancelledError";
+    constructor(what) {
+        super(`${what} was not started: the step was cancelled.`);
+        this.what = what;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/check-firmware.ts
+
+
+
+
+
+
+const MAX_LISTED_VERSIONS = 20;
+/**
+ * Before anything is created: the version is registered for the product (else the versions it
+ * has are listed), and when firmware-file is given, the registered MD5 is that file's.
+ */
+async function checkFirmware(client, inputs, policy) {
+    const { productId, firmwareVersion } = inputs;
+    const firmware = await withRetries("DescribeFirmware", policy, () => describeFirmware(client, productId, firmwareVersion), retryUnlessDefinite).catch(explainDenied("DescribeFirmware"));
+    if (firmware === undefined) {
+        const versions = await withRetries("GetAllFirmwareVersion", policy, () => getAllFirmwareVersion(client, productId), retryUnlessDefinite).catch(() => undefined);
+        throw new FirmwareMissingError(productId, firmwareVersion, versions);
+    }
+    if (inputs.firmwareFile === undefined)
+        return firmware.md5 === undefined ? {} : { md5: firmware.md5 };
+    const built = await md5OfFile(inputs.firmwareFile.absolutePath, inputs.firmwareFile.path);
+    if (firmware.md5 === undefined || firmware.md5.toLowerCase() !== built) {
+        throw new ActionError(`firmware-file ${inputs.firmwareFile.path} has MD5 ${built}, but firmware ${firmwareVersion} of product ${productId} is registered with MD5 ${firmware.md5 ?? "(none)"}: the cloud holds a different build under this version. Register the built image under a new version, or roll out the one that matches.`);
+    }
+    return { md5: built };
+}
+/** The registered version does not exist; lists what the product has. */
+class FirmwareMissingError extends ActionError {
+    name = "FirmwareMissingError";
+    constructor(productId, version, versions) {
+        const known = versions === undefined
+            ? "its versions could not be listed (GetAllFirmwareVersion)"
+            : versions.length === 0
+                ? "it has no firmware registered"
+                : `it has ${versions.slice(-MAX_LISTED_VERSIONS).join(", ")}${versions.length > MAX_LISTED_VERSIONS ? ` (the last ${MAX_LISTED_VERSIONS} of ${versions.length})` : ""}`;
+        super(`Firmware ${version} is not registered for product ${productId}; ${known}. Upload and register the firmware (console or UploadFirmware) before rolling it out; no task was created.`);
+    }
+}
+function explainDenied(action) {
+    return (error) => {
+        if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
+            throw new ActionError(`${error.message}. The action checks the firmware before rolling it out; allow iotvideo:${action} in the CAM policy.`);
+        }
+        throw error;
+    };
+}
+async function md5OfFile(absolutePath, shown) {
+    const hash = (0,external_node_crypto_.createHash)("md5");
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(absolutePath))
+            hash.update(chunk);
+    }
+    catch (error) {
+        throw new InputError("firmware-file", shown, `${openProblem(error)}. Expected the built firmware image.`);
+    }
+    return hash.digest("hex");
+}
+
+;// CONCATENATED MODULE: ./src/tencent/iotvideo.ts
+
+
+/** Starts a firmware upgrade task. */
+async function batchUpdateFirmware(client, request) {
+    const result = await client.call("BatchUpdateFirmware", request);
+    const taskId = taskIdOf(result.data["TaskId"]);
+    if (taskId === undefined) {
+        // A success envelope means the server acted: the task exists, its id is what we lack.
+        throw new TransportError("BatchUpdateFirmware", "yes", `the answer's TaskId is not an integer that can be read exactly: ${shownValue(result.data["TaskId"])}${requestIdNote(result.requestId)}`);
+    }
+    return { taskId, requestId: result.requestId };
+}
+/** A pre-signed upload URL for a device-list file and the FileName to pass on. */
+async function createTaskFileUrl(client, productId) {
+    // The API spells the parameter ProductId here, unlike ProductID everywhere else.
+    const result = await client.call("CreateTaskFileUrl", { ProductId: productId });
+    return {
+        url: stringField(result, "CreateTaskFileUrl", "Url"),
+        fileName: stringField(result, "CreateTaskFileUrl", "FileName"),
+        requestId: result.requestId,
+    };
+}
+/** One page of a firmware version's tasks: the ids that could be read exactly, and Total. */
+async function describeFirmwareTasks(client, productId, firmwareVersion, offset, limit) {
+    const result = await client.call("DescribeFirmwareTasks", {
+        ProductID: productId,
+        FirmwareVersion: firmwareVersion,
+        Offset: offset,
+        Limit: limit,
+    });
+    const infos = Array.isArray(result.data["TaskInfos"]) ? result.data["TaskInfos"] : [];
+    const ids = [];
+    for (const info of infos) {
+        const id = taskIdOf(isRecord(info) ? info["TaskId"] : undefined);
+        if (id !== undefined)
+            ids.push(id);
+    }
+    const total = result.data["Total"];
+    return {
+        ids,
+        unreadable: infos.length - ids.length,
+        // A missing or odd Total says nothing; the pages themselves tell when the list ends.
+        total: typeof total === "number" && Number.isSafeInteger(total) ? total : 0,
+        requestId: result.requestId,
+    };
+}
+/** How one task targets its devices. */
+async function describeFirmwareTask(client, productId, firmwareVersion, taskId) {
+    const result = await client.call("DescribeFirmwareTask", {
+        ProductID: productId,
+        FirmwareVersion: firmwareVersion,
+        TaskId: taskId,
+    });
+    const { UpgradeMode: mode, OriginalVersion: original } = result.data;
+    return {
+        ...(typeof mode === "string" && mode !== "" ? { upgradeMode: mode } : {}),
+        ...(typeof original === "string" && original !== "" ? { originalVersion: original } : {}),
+    };
+}
+/** A TaskId as JSON gave it, when it is an integer JSON numbers carry exactly (up to 2^53). */
+function taskIdOf(value) {
+    return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+function shownValue(value) {
+    return value === undefined ? "missing" : oneLine(JSON.stringify(value), 40);
+}
+function isRecord(value) {
+    return typeof value === "object" && value !== null;
+}
+function stringField(result, action, field) {
+    const value = result.data[field];
+    if (typeof value === "string" && value !== "")
+        return value;
+    throw new ActionError(`${action} answered without ${field}${requestIdNote(result.requestId)}`);
+}
+
+;// CONCATENATED MODULE: ./src/list-tasks.ts
+
+
+const PAGE_SIZE = 100;
+/** 10,000 tasks of one version: far past any real fleet's history, and a bounded number of calls. */
+const MAX_PAGES = 100;
+/**
+ * Pure: after the pages so far, is the listing done, and is it whole? Neither Total nor the
+ * pages alone are trusted: a full page asks for the next one whatever Total says (a server
+ * answered Total 0 with tasks), and an empty page before Total is reached means the listing
+ * was cut (a server stopped at 2,000 tasks without saying so).
+ */
+function nextStep(pages, pageSize, maxPages) {
+    const last = pages[pages.length - 1];
+    if (last === undefined)
+        return { done: false };
+    const listed = pages.reduce((sum, page) => sum + page.ids.length + page.unreadable, 0);
+    const unreadable = pages.reduce((sum, page) => sum + page.unreadable, 0);
+    const returned = last.ids.length + last.unreadable;
+    const total = Math.max(...pages.map((page) => page.total));
+    let ended;
+    let cut;
+    if (returned === 0) {
+        ended = true;
+        if (listed < total)
+            cut = `Total says ${total} tasks, but the pages stopped after ${listed}`;
+    }
+    else {
+        ended = returned < pageSize && listed >= total;
+    }
+    if (!ended && pages.length >= maxPages) {
+        ended = true;
+        cut = `more than ${listed} tasks; the action reads at most ${maxPages * pageSize}`;
+    }
+    if (!ended)
+        return { done: false };
+    if (cut === undefined && unreadable > 0) {
+        cut = `${unreadable} TaskId(s) could not be read exactly (beyond 2^53 or not integers)`;
+    }
+    return cut === undefined ? { done: true } : { done: true, cut };
+}
+/** Every task id of the version, paged until nextStep() says the listing is done. */
+async function listTasks(client, request, policy) {
+    const tasks = new Map();
+    const pages = [];
+    for (;;) {
+        const offset = pages.reduce((sum, page) => sum + page.ids.length + page.unreadable, 0);
+        const result = await withRetries("DescribeFirmwareTasks", policy, () => describeFirmwareTasks(client, request.ProductID, request.FirmwareVersion, offset, PAGE_SIZE), retryUnlessDefinite);
+        for (const id of result.ids)
+            tasks.set(id, result.requestId);
+        pages.push(result);
+        const step = nextStep(pages, PAGE_SIZE, MAX_PAGES);
+        if (step.done)
+            return step.cut === undefined
+                ? { tasks, complete: true }
+                : { tasks, complete: false, cut: step.cut };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/create-task.ts
+
+
+
+
+/** How far the task list may lag behind a create. Tencent documents nothing; seconds were seen. */
+const LIST_LAG_MS = 20_000;
+const LOOKS = 4;
+/** The lookup plan for a request timeout. */
+function lookupPlan(requestTimeoutMs) {
+    return { windowMs: requestTimeoutMs + LIST_LAG_MS, looks: LOOKS };
+}
+/**
+ * Pure: when to look for the task after a failure at `failedAt`: once after `firstDelay` (most
+ * lost answers show their task at once), then evenly until the window closes.
+ */
+function lookTimes(failedAt, plan, firstDelay) {
+    const times = [failedAt + Math.min(firstDelay, plan.windowMs)];
+    for (let k = 1; k < plan.looks; k++) {
+        times.push(failedAt + Math.round((plan.windowMs * k) / (plan.looks - 1)));
+    }
+    return times.sort((a, b) => a - b);
+}
+/**
+ * Creates the upgrade task exactly once. BatchUpdateFirmware has no idempotency token, so a
+ * call whose outcome is unknown is sent again only after the task list, read whole, showed no
+ * task of this run at every look over the lookup window. A task "of this run" is one of this
+ * product and version that was not listed before the first attempt and targets devices the way
+ * this run asked (DescribeFirmwareTask). Task ids, not timestamps, tell old from new, so a
+ * skewed clock cannot hide a task. Whatever cannot be proven ends in TaskMayExistError.
+ */
+async function createTaskOnce(client, request, policy, plan, before, events = {}) {
+    if (!before.complete) {
+        policy.logger.warning(`The task list of firmware ${request.FirmwareVersion} could not be read whole (${before.cut}): should BatchUpdateFirmware's answer be lost, the action cannot tell whether it created a task, and will stop rather than send it again.`);
+    }
+    const lookup = new Lookup(client, request, policy, plan, before);
+    return withRetries("BatchUpdateFirmware", policy, async () => {
+        events.sending?.();
+        return { task: await batchUpdateFirmware(client, request), origin: "created" };
+    }, async (error, kind, last) => {
+        if (kind !== "reconcile")
+            return retryUnlessDefinite(error, kind);
+        const found = await lookup.after(error);
+        if (found !== undefined)
+            return { value: found };
+        if (last) {
+            policy.logger.info(`No task of this run appeared within ${lookup.seconds} s of that failure: no task was created.`);
+            return "now";
+        }
+        policy.logger.info(`No task of this run appeared in ${plan.looks} looks over ${lookup.seconds} s after that failure; sending BatchUpdateFirmware again.`);
+        return "now";
+    });
+}
+/** The search for a task that a create call with a lost answer may have made. */
+class Lookup {
+    client;
+    request;
+    policy;
+    plan;
+    before;
+    details = new Map();
+    constructor(client, request, policy, plan, before) {
+        this.client = client;
+        this.request = request;
+        this.policy = policy;
+        this.plan = plan;
+        this.before = before;
+    }
+    get seconds() {
+        return Math.round(this.plan.windowMs / 1000);
+    }
+    /** The task the failed call created, or undefined when every look proved there is none. */
+    async after(cause) {
+        const { policy, plan, request } = this;
+        const failedAt = policy.now();
+        const acted = cause instanceof TransportError && cause.delivery === "yes";
+        policy.logger.warning(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}); looking for the task ${plan.looks} times over ${this.seconds} s before anything is sent again.`);
+        if (!this.before.complete)
+            throw new TaskMayExistError(request, cause, this.before.cut ?? "the task list was cut");
+        let unproven;
+        for (const at of lookTimes(failedAt, plan, backoffDelay(1, policy))) {
+            if (at > policy.deadline) {
+                unproven = "the run's retry deadline came before the lookup window closed";
+                break;
+            }
+            const wait = at - policy.now();
+            if (wait > 0)
+                await policy.sleep(wait);
+            let list;
+            try {
+                list = await listTasks(this.client, request, policy);
+            }
+            catch (error) {
+                throw new TaskMayExistError(request, cause, `looking for it failed: ${messageOf(error)}`);
+            }
+            const found = await this.ours(list, cause);
+            if (found !== undefined)
+                return found;
+            if (!list.complete)
+                unproven = `the task list could not be read whole (${list.cut})`;
+        }
+        if (unproven !== undefined)
+            throw new TaskMayExistError(request, cause, unproven);
+        if (acted) {
+            throw new TaskMayExistError(request, cause, `the server answered success, so it acted, but no task of this run appeared within ${this.seconds} s`);
+        }
+        return undefined;
+    }
+    async ours(list, cause) {
+        const fresh = [...list.tasks].filter(([taskId]) => !this.before.tasks.has(taskId));
+        const ours = [];
+        for (const entry of fresh) {
+            let detail;
+            try {
+                detail = await this.detail(entry[0]);
+            }
+            catch (error) {
+                throw new TaskMayExistError(this.request, cause, `looking for it failed: ${messageOf(error)}`);
+            }
+            if (matchesRequest(detail, this.request))
+                ours.push(entry);
+        }
+        if (ours.length > 1) {
+            throw new ActionError(`BatchUpdateFirmware's answer was lost and ${ours.length} matching new tasks of firmware ${this.request.FirmwareVersion} appeared meanwhile (${ours.map(([id]) => id).join(", ")}); another rollout may be running. Not retrying; check them in the console.`);
+        }
+        if (ours.length === 0)
+            return undefined;
+        const [taskId, requestId] = ours[0];
+        return { task: { taskId, requestId }, origin: "found" };
+    }
+    async detail(taskId) {
+        const known = this.details.get(taskId);
+        if (known !== undefined)
+            return known;
+        const { client, request, policy } = this;
+        const detail = await withRetries("DescribeFirmwareTask", policy, () => describeFirmwareTask(client, request.ProductID, request.FirmwareVersion, taskId), retryUnlessDefinite);
+        this.details.set(taskId, detail);
+        return detail;
+    }
+}
+/** Pure: can a task with this detail be the one `request` created? Unknown fields never rule out. */
+function matchesRequest(detail, request) {
+    const { upgradeMode: mode, originalVersion } = detail;
+    if (mode === undefined)
+        return true;
+    if (request.FileName !== undefined)
+        return mode === "filename";
+    if (request.FirmwareOriVersion !== undefined) {
+        // With names as well, Tencent does not document which mode it reports: either is ours.
+        if (mode === "devicenames")
+            return request.DeviceNames !== undefined;
+        return (mode === "originalVersion" &&
+            (originalVersion === undefined || originalVersion === request.FirmwareOriVersion));
+    }
+    return mode === "devicenames";
+}
+/** The version's tasks before anything is created: what a lost answer is later compared with. */
+async function listTasksBefore(client, request, policy) {
+    return listTasks(client, request, policy).catch(create_task_explainDenied);
+}
+/** The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint. */
+function create_task_explainDenied(error) {
+    if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
+        throw new ActionError(`${error.message}. The action lists the version's tasks before creating one, to never create two; allow iotvideo:DescribeFirmwareTasks in the CAM policy.`);
+    }
+    throw error;
+}
+/** A create call whose outcome is unknown, and no way to prove that it created nothing. */
+class TaskMayExistError extends ActionError {
+    name = "TaskMayExistError";
+    constructor(request, cause, why) {
+        super(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}), and ${why}: a task of firmware ${request.FirmwareVersion} may exist. Not sending it again; check the firmware's tasks in the console before running the job again.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/device-list/upload-body.ts
+
+
+
+
+
+/** The file was edited between the scan and the upload: what was checked is not what would go. */
+class ListChangedError extends ActionError {
+    name = "ListChangedError";
+    constructor(list, detail) {
+        super(`The device list ${shownPath(list.path)} changed after it was checked (${detail}); the upload was stopped before its last byte. Run the job again once the file is final.`);
+    }
+}
+/**
+ * The slowest pace the upload must count as moving. undici asks for the next piece once the
+ * socket has taken this one, and the watch (below) counts each ask as progress, so a piece must
+ * go out well within request-timeout: at this pace, within a quarter of it. A whole 1 MiB read
+ * takes 16 s at 64 KB/s, longer than a request-timeout of 10 s.
+ */
+const SLOW_LINK_BYTES_PER_SECOND = 64_000;
+// Smaller pieces cost a write and an event-loop turn each: 64 KiB ones made the 8M-name
+// benchmark's run 5-15% slower than 256 KiB ones, which cost nothing measurable over 1 MiB.
+const MIN_PIECE_BYTES = 64 * 1024;
+/**
+ * Bytes handed to undici at a time, cut from the 1 MiB reads: the largest power of two (64 KiB
+ * to 1 MiB) that a link of SLOW_LINK_BYTES_PER_SECOND sends in a quarter of `timeoutMs`: 64 KiB
+ * for a request-timeout up to 8 s, 128 KiB for 10 s, 256 KiB for the default 30 s, 1 MiB from 66 s.
+ */
+function pieceBytes(timeoutMs) {
+    const fits = Math.min(CHUNK_BYTES, (SLOW_LINK_BYTES_PER_SECOND * timeoutMs) / 1000 / 4);
+    let piece = MIN_PIECE_BYTES;
+    while (piece * 2 <= fits)
+        piece *= 2;
+    return piece;
+}
+/**
+ * The bytes to upload, read from the file again: as they are, or normalized by the code that
+ * scanned them, in pieces of at most `piece` bytes. Every byte is counted and fed to `md5`; the last
+ * read is held back until the count matches the scan and the file is unchanged since (size,
+ * mtime, inode), so a file edited in between is never stored whole. Normalized files are checked
+ * line by line again, too.
+ *
+ * Reads go into a few reused 1 MiB buffers, so memory stays flat however big the file (fresh
+ * buffers would pile up as garbage, ~60 MiB of it, before the collector runs). Given an async
+ * iterable, undici (client-h1.js, writeIterable) asks for the next piece only when the socket
+ * holds less than its highWaterMark (16 KiB in Node 20, 64 KiB from 22) still unsent: a write
+ * that leaves more waits for 'drain'. So once undici has asked for the piece after a whole buffer
+ * of later bytes (1 MiB, far above any highWaterMark), the buffer before them has left the
+ * process and may be filled again, whatever the piece size; bufferPool's counts keep to that.
+ */
+async function* uploadBody(list, md5, piece = MIN_PIECE_BYTES) {
+    let sent = 0;
+    let held;
+    const pieces = list.normalized ? normalizedPieces(list) : filePieces(list.path);
+    for await (const read of pieces) {
+        sent += read.length;
+        if (sent > list.size)
+            throw new ListChangedError(list, `more than ${list.size} bytes`);
+        md5.update(read);
+        if (held !== undefined)
+            yield* slices(held, piece);
+        held = read;
+    }
+    if (sent !== list.size)
+        throw new ListChangedError(list, `${sent} bytes instead of ${list.size}`);
+    const now = await (0,external_node_fs_promises_namespaceObject.stat)(list.path);
+    const { version } = list;
+    if (now.size !== version.size || now.mtimeMs !== version.mtimeMs || now.ino !== version.ino) {
+        throw new ListChangedError(list, "it was modified");
+    }
+    if (held !== undefined)
+        yield* slices(held, piece);
+}
+function* slices(buffer, piece) {
+    for (let at = 0; at < buffer.length; at += piece)
+        yield buffer.subarray(at, at + piece);
+}
+/**
+ * `count` buffers handed out in turn. A buffer may be filled again once the bytes of the buffer
+ * after it have all been asked for (above). As they are, reads need three: the one whose last
+ * bytes may still be queued on the socket, the one held back by uploadBody, the one being read.
+ * Normalized: the one queued, the one held back, and the one being filled, which may complete
+ * two more within one chunk (a chunk's output is at most a chunk and a carried line): five.
+ * Each path gets one spare.
+ */
+function bufferPool(count) {
+    const buffers = Array.from({ length: count }, chunkBuffer);
+    let next = 0;
+    return () => buffers[next++ % count];
+}
+async function* filePieces(path) {
+    const file = await openList(path);
+    try {
+        for await (const { buffer, length } of readChunks(file, path, bufferPool(4))) {
+            yield buffer.subarray(0, length);
+        }
+    }
+    finally {
+        await file.close();
+    }
+}
+async function* normalizedPieces(list) {
+    const pool = bufferPool(6);
+    let filling = pool();
+    let filled = 0;
+    const full = [];
+    const normalizer = new ListNormalizer(CHUNK_BYTES, (piece) => {
+        for (let at = 0; at < piece.length;) {
+            const copied = piece.copy(filling, filled, at, at + CHUNK_BYTES - filled);
+            at += copied;
+            filled += copied;
+            if (filled < CHUNK_BYTES)
+                continue;
+            full.push(filling.subarray(0, CHUNK_BYTES));
+            filling = pool();
+            filled = 0;
+        }
+    });
+    const file = await openList(list.path);
+    const input = chunkBuffer();
+    try {
+        for await (const { length } of readChunks(file, list.path, () => input)) {
+            normalizer.feed(input, length);
+            yield* full.splice(0);
+        }
+        normalizer.end();
+        if (normalizer.devices !== list.deviceCount) {
+            throw new ListChangedError(list, `${normalizer.devices} devices instead of ${list.deviceCount}`);
+        }
+        yield* full.splice(0);
+        if (filled > 0)
+            yield filling.subarray(0, filled);
+    }
+    catch (error) {
+        if (error instanceof LineProblem)
+            throw new ListChangedError(list, error.message);
+        throw error;
+    }
+    finally {
+        await file.close();
+    }
+}
+/**
+ * The upload's clock (upload.ts turns undici's timers off). While sending, a stall timer that
+ * every piece the connection takes restarts; from the last piece taken, or from an answer that
+ * came first, one fixed deadline for the whole answer. Either aborts `signal` with a
+ * TransportError that says which.
+ */
+class UploadWatch {
+    step;
+    timeoutMs;
+    controller = new AbortController();
+    signal = this.controller.signal;
+    /** Bytes the connection has taken. */
+    taken = 0;
+    /** Bytes taken when an answer came before the last of them; undefined while none did. */
+    takenAtAnswer;
+    connected = false;
+    sent = false;
+    answering = false;
+    timer;
+    constructor(step, timeoutMs) {
+        this.step = step;
+        this.timeoutMs = timeoutMs;
+        // Before the connection asks for the first piece, not a byte of the request has gone out.
+        this.timer = setTimeout(() => this.connected
+            ? this.abort("no progress for", "unknown")
+            : this.abort("no connection within", "no"), timeoutMs);
+    }
+    /** The connection took `bytes` more (0: it is ready for the first). */
+    took(bytes) {
+        this.connected = true;
+        this.taken += bytes;
+        if (!this.answering)
+            this.timer.refresh();
+    }
+    /** The connection took the last byte. */
+    finished() {
+        this.sent = true;
+        this.awaitAnswer();
+    }
+    /** The answer's headers arrived. */
+    answered() {
+        if (!this.sent)
+            this.takenAtAnswer = this.taken;
+        this.awaitAnswer();
+    }
+    stop() {
+        clearTimeout(this.timer);
+    }
+    awaitAnswer() {
+        if (this.answering)
+            return;
+        this.answering = true;
+        clearTimeout(this.timer);
+        const abort = () => this.abort("no complete answer within", "unknown");
+        this.timer = setTimeout(abort, this.timeoutMs);
+    }
+    abort(what, delivery) {
+        const detail = `${what} ${this.timeoutMs / 1000} s (request-timeout)`;
+        this.controller.abort(new TransportError(this.step, delivery, detail));
+    }
+}
+/** `pieces` as undici pulls them, telling `watch` what the connection took and when it had all. */
+async function* watched(pieces, watch) {
+    // undici asks for the first piece once connected, and for each next once the socket took the last.
+    watch.took(0);
+    for await (const piece of pieces) {
+        yield piece;
+        watch.took(piece.length);
+    }
+    watch.finished();
+}
+
+;// CONCATENATED MODULE: ./src/dry-run.ts
+
+
+/** Names shown at most in a dry run's request; the rest are counted. */
+const MAX_SHOWN_NAMES = 20;
+/** The MD5 of exactly the bytes an upload would send, read as the upload reads them; nothing is sent. */
+async function hashList(list) {
+    const md5 = (0,external_node_crypto_.createHash)("md5");
+    for await (const piece of uploadBody(list, md5))
+        void piece;
+    return md5.digest("hex");
+}
+/**
+ * The request as a dry run shows it: a long DeviceNames list shortened, and for a device list
+ * the FileName that only CreateTaskFileUrl can give. It carries no credential: those travel in
+ * headers, which are never shown.
+ */
+function shownRequest(request) {
+    const names = request.DeviceNames;
+    if (names === undefined || names.length <= MAX_SHOWN_NAMES)
+        return { ...request };
+    return {
+        ...request,
+        DeviceNames: [
+            ...names.slice(0, MAX_SHOWN_NAMES),
+            `… and ${names.length - MAX_SHOWN_NAMES} more`,
+        ],
+    };
+}
+/** The FileName stand-in of a dry run: a real run gets one from CreateTaskFileUrl. */
+const DRY_RUN_FILE_NAME = "(given by CreateTaskFileUrl at upload)";
+
+;// CONCATENATED MODULE: ./src/tencent/task-status.ts
+/** The task's devices counted by status. */
+async function describeFirmwareTaskDistribution(client, productId, firmwareVersion, taskId) {
+    const { data } = await client.call("DescribeFirmwareTaskDistribution", {
+        ProductID: productId,
+        FirmwareVersion: firmwareVersion,
+        TaskId: taskId,
+    });
+    const infos = Array.isArray(data["StatusInfos"]) ? data["StatusInfos"] : [];
+    return infos.flatMap((info) => {
+        if (!task_status_isRecord(info))
+            return [];
+        const { Status: status, Total: total } = info;
+        return typeof status === "number" && typeof total === "number" && total > 0
+            ? [{ status, total }]
+            : [];
+    });
+}
+/**
+ * One page of device rows of the product's firmware version, of every task: the API takes no
+ * TaskId, and its Filters keys are undocumented, so callers filter rows by TaskId themselves.
+ */
+async function describeFirmwareTaskDevices(client, productId, firmwareVersion, offset, limit) {
+    const { data } = await client.call("DescribeFirmwareTaskDevices", {
+        ProductID: productId,
+        FirmwareVersion: firmwareVersion,
+        Offset: offset,
+        Limit: limit,
+    });
+    const devices = Array.isArray(data["Devices"]) ? data["Devices"] : [];
+    const rows = devices.flatMap((device) => {
+        if (!task_status_isRecord(device))
+            return [];
+        const { DeviceName, Status, TaskId, ErrMsg, Retcode } = device;
+        if (typeof DeviceName !== "string" || typeof Status !== "number" || typeof TaskId !== "number")
+            return [];
+        return [
+            {
+                deviceName: DeviceName,
+                status: Status,
+                taskId: TaskId,
+                errMsg: typeof ErrMsg === "string" ? ErrMsg : "",
+                ...(typeof Retcode === "number" ? { retcode: Retcode } : {}),
+            },
+        ];
+    });
+    const total = data["Total"];
+    return {
+        rows,
+        returned: devices.length,
+        total: typeof total === "number" && Number.isSafeInteger(total) ? total : 0,
+    };
+}
+function task_status_isRecord(value) {
+    return typeof value === "object" && value !== null;
+}
+
+;// CONCATENATED MODULE: ./src/failed-devices.ts
+
+
+const failed_devices_PAGE_SIZE = 100;
+/** 5,000 rows: naming failures must never turn into a full scan of a huge fleet. */
+const failed_devices_MAX_PAGES = 50;
+const FAILED = 5;
+const TIMED_OUT = 10;
+/** How Tencent reports a device already on the target version (a failed row, status 5). */
+const UP_TO_DATE = /no need (to )?update/i;
+/**
+ * Pages through DescribeFirmwareTaskDevices for the version and keeps the failed rows of this
+ * task. The API takes no TaskId and its Filters keys are undocumented, so rows are filtered here.
+ */
+async function failedDevices(client, task, policy) {
+    const report = { upToDate: 0, failed: [], complete: false };
+    let offset = 0;
+    for (let page = 0; page < failed_devices_MAX_PAGES; page++) {
+        const { rows, returned, total } = await withRetries("DescribeFirmwareTaskDevices", policy, () => describeFirmwareTaskDevices(client, task.productId, task.firmwareVersion, offset, failed_devices_PAGE_SIZE), retryUnlessDefinite);
+        for (const row of rows) {
+            if (row.taskId !== task.taskId)
+                continue;
+            if (row.status === FAILED && UP_TO_DATE.test(row.errMsg))
+                report.upToDate++;
+            else if (row.status === FAILED || row.status === TIMED_OUT) {
+                report.failed.push({
+                    name: row.deviceName,
+                    status: row.status,
+                    message: row.errMsg,
+                    ...(row.retcode === undefined ? {} : { retcode: row.retcode }),
+                });
+            }
+        }
+        offset += returned;
+        // As for the task list, neither Total nor a short page alone ends the listing.
+        if (returned === 0 || (returned < failed_devices_PAGE_SIZE && offset >= total)) {
+            report.complete = offset >= total;
+            break;
+        }
+    }
+    return report;
+}
+
+;// CONCATENATED MODULE: ./src/progress.ts
+const STATE_OF = {
+    0: "offline",
+    1: "pending",
+    2: "pending",
+    3: "downloading",
+    20: "downloading",
+    4: "flashing",
+    7: "flashing",
+    5: "failed",
+    6: "done",
+    8: "awaiting",
+    10: "timedOut",
+};
+/** Pure: counts by state from DescribeFirmwareTaskDistribution's StatusInfos. */
+function tally(infos) {
+    const counts = {
+        pending: 0,
+        downloading: 0,
+        flashing: 0,
+        done: 0,
+        failed: 0,
+        timedOut: 0,
+        offline: 0,
+        awaiting: 0,
+        other: 0,
+        total: 0,
+    };
+    for (const { status, total } of infos) {
+        counts[STATE_OF[status] ?? "other"] += total;
+        counts.total += total;
+    }
+    return counts;
+}
+/** Devices still moving toward a result; offline ones and those awaiting confirmation are not. */
+function active(counts) {
+    return counts.pending + counts.downloading + counts.flashing + counts.other;
+}
+/** Pure: the outcome, counting `upToDate` of the failed devices as succeeded. */
+function outcome(counts, upToDate) {
+    const alreadyThere = Math.min(upToDate, counts.failed);
+    return {
+        total: counts.total,
+        succeeded: counts.done + alreadyThere,
+        failed: counts.failed - alreadyThere + counts.timedOut,
+        pending: active(counts) + counts.offline + counts.awaiting,
+    };
+}
+/** How many failed devices the threshold allows for a task of `total` devices. */
+function allowedFailures(threshold, total) {
+    return "count" in threshold
+        ? threshold.count
+        : Math.floor((threshold.percent * total) / 100 + 1e-9);
+}
+/**
+ * Pure: the wait's decision. Failures over the threshold end it at once, even while devices are
+ * still upgrading; it succeeds once nothing is actively upgrading (offline devices and those
+ * awaiting confirmation do not hold it); it times out when the time is up.
+ */
+function judge(counts, upToDate, threshold, elapsedMs, timeoutMs) {
+    const allowed = allowedFailures(threshold, counts.total);
+    if (outcome(counts, upToDate).failed > allowed)
+        return { kind: "failed", allowed };
+    if (active(counts) === 0)
+        return { kind: "succeeded" };
+    return elapsedMs >= timeoutMs ? { kind: "timed-out" } : { kind: "continue" };
+}
+/** Pure: one progress line for the log. */
+function progressLine(taskId, elapsedMs, counts, upToDate) {
+    const parts = [
+        `${counts.pending} pending`,
+        `${counts.downloading} downloading`,
+        `${counts.flashing} flashing`,
+        `${counts.done} done`,
+        `${counts.failed - Math.min(upToDate, counts.failed)} failed`,
+        `${counts.timedOut} timed out`,
+        `${counts.offline} offline`,
+        `${counts.awaiting} awaiting confirmation`,
+    ];
+    if (upToDate > 0)
+        parts.push(`${upToDate} already up to date`);
+    if (counts.other > 0)
+        parts.push(`${counts.other} in other states`);
+    return `Task ${taskId} after ${clock(elapsedMs)}: ${parts.join(", ")} (of ${counts.total}).`;
+}
+/** 75000 → "1m15s" */
+function clock(ms) {
+    const seconds = Math.round(ms / 1000);
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return h > 0
+        ? `${h}h${String(m).padStart(2, "0")}m`
+        : m > 0
+            ? `${m}m${String(s).padStart(2, "0")}s`
+            : `${s}s`;
+}
+
+;// CONCATENATED MODULE: ./src/follow-task.ts
+
+
+
+
+
+const NO_FAILURES = { upToDate: 0, failed: [], complete: true };
+const POLL_GRACE_MS = 30_000;
+/**
+ * Follows a task until no device is upgrading, failures pass the threshold, or the time is
+ * up: one DescribeFirmwareTaskDistribution per poll, and the device rows only when failures
+ * need a closer look (to tell "already up to date" from a failure) or names.
+ */
+async function followTask(client, task, settings, ctx) {
+    const started = ctx.now();
+    const deadline = started + settings.timeoutMs;
+    // The last poll comes at the deadline itself: its attempts get a little time past it.
+    const policy = ctx.policy(deadline + POLL_GRACE_MS);
+    let failures = NO_FAILURES;
+    let lookedAt = 0;
+    for (;;) {
+        const counts = await poll(client, task, policy);
+        const elapsedMs = ctx.now() - started;
+        let decision = judge(counts, failures.upToDate, settings.maxFailed, elapsedMs, settings.timeoutMs);
+        // Before failing, or when the wait ends with failures, read the rows, once per change.
+        const failedNow = counts.failed + counts.timedOut;
+        if (decision.kind !== "continue" && failedNow > 0 && failedNow !== lookedAt) {
+            failures = await failedDevices(client, task, policy);
+            lookedAt = failedNow;
+            decision = judge(counts, failures.upToDate, settings.maxFailed, elapsedMs, settings.timeoutMs);
+        }
+        ctx.logger.info(progressLine(task.taskId, elapsedMs, counts, failures.upToDate));
+        if (decision.kind !== "continue")
+            return { decision, counts, failures, elapsedMs };
+        await ctx.sleep(Math.max(0, Math.min(settings.pollIntervalMs, deadline - ctx.now())));
+        if (ctx.cancelled()) {
+            return { decision: { kind: "cancelled" }, counts, failures, elapsedMs: ctx.now() - started };
+        }
+    }
+}
+async function poll(client, task, policy) {
+    try {
+        const infos = await withRetries("DescribeFirmwareTaskDistribution", policy, () => describeFirmwareTaskDistribution(client, task.productId, task.firmwareVersion, task.taskId), retryUnlessDefinite);
+        return tally(infos);
+    }
+    catch (error) {
+        throw new ActionError(`Stopped following task ${task.taskId}: ${messageOf(error)}. The task goes on upgrading devices on Tencent's side; see it in the console.`);
+    }
+}
+/** The outputs' view of a result. */
+function resultCounts(result) {
+    return outcome(result.counts, result.failures.upToDate);
+}
+
+;// CONCATENATED MODULE: ./src/rollout-request.ts
+/** The BatchUpdateFirmware parameters for these inputs (and the uploaded list, for a file target). */
+function rolloutRequest(inputs, list) {
+    const base = {
+        ProductID: inputs.productId,
+        FirmwareVersion: inputs.firmwareVersion,
+        UpgradeMethod: inputs.upgradeMethod,
+    };
+    const { target } = inputs;
+    switch (target.kind) {
+        case "devices":
+            return {
+                ...base,
+                ...(target.originalVersion === undefined
+                    ? {}
+                    : { FirmwareOriVersion: target.originalVersion }),
+                DeviceNames: target.deviceNames,
+            };
+        case "original-version":
+            return { ...base, FirmwareOriVersion: target.originalVersion };
+        case "file":
+            if (list === undefined)
+                throw new Error("a device-list rollout needs its uploaded file");
+            return { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
+    }
+}
+/** One line for the log saying which devices this rollout targets. */
+function describeTarget(inputs, listedDevices) {
+    const { target } = inputs;
+    switch (target.kind) {
+        case "devices": {
+            const count = `${target.deviceNames.length} device${target.deviceNames.length === 1 ? "" : "s"}`;
+            return target.originalVersion === undefined
+                ? count
+                : `${count} now on ${target.originalVersion}`;
+        }
+        case "original-version":
+            return `every device now on ${target.originalVersion}`;
+        case "file":
+            return `${listedDevices ?? "the"} devices listed in ${target.path}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/running-tasks.ts
+
+
+
+
+
+
+/** How many of the newest tasks are looked at: a re-run follows a recent task, not an old one. */
+const NEWEST_TASKS = 5;
+/** Task ids of the listing, newest first (Tencent hands out growing ids), at most NEWEST_TASKS. */
+function newestIds(list) {
+    return [...list.tasks.keys()].sort((a, b) => b - a).slice(0, NEWEST_TASKS);
+}
+/** Whether any of the task's devices has not reached a result (offline and awaiting count). */
+async function unfinished(client, request, taskId, policy) {
+    const infos = await withRetries("DescribeFirmwareTaskDistribution", policy, () => describeFirmwareTaskDistribution(client, request.ProductID, request.FirmwareVersion, taskId), retryUnlessDefinite);
+    const counts = tally(infos);
+    return active(counts) + counts.offline + counts.awaiting > 0;
+}
+/**
+ * A re-run's task: an unfinished task of this version that targets devices exactly as this
+ * run asks. Only a rollout by original version alone can be matched: Tencent does not say
+ * which devices a task by names or by file holds.
+ */
+async function findRunningTask(client, request, before, policy) {
+    if (request.FirmwareOriVersion === undefined || request.DeviceNames !== undefined)
+        return undefined;
+    if (request.FileName !== undefined)
+        return undefined;
+    for (const taskId of newestIds(before)) {
+        const detail = await withRetries("DescribeFirmwareTask", policy, () => describeFirmwareTask(client, request.ProductID, request.FirmwareVersion, taskId), retryUnlessDefinite);
+        // Strict here: an unknown mode is no proof the task is this rollout's.
+        if (detail.upgradeMode === undefined || !matchesRequest(detail, request))
+            continue;
+        if (await unfinished(client, request, taskId, policy))
+            return taskId;
+    }
+    return undefined;
+}
+/**
+ * Turns DeviceIsUpdating into a message naming the version's unfinished tasks (of the newest
+ * few), so the user knows which rollout holds the devices.
+ */
+async function explainDeviceIsUpdating(error, client, request, before, policy) {
+    if (!(error instanceof ApiError) || error.code !== "FailedOperation.DeviceIsUpdating")
+        throw error;
+    const running = [];
+    for (const taskId of newestIds(before)) {
+        if (await unfinished(client, request, taskId, policy).catch(() => false))
+            running.push(taskId);
+    }
+    const which = running.length === 0
+        ? `No unfinished task of firmware ${request.FirmwareVersion} was found among its ${NEWEST_TASKS} newest; the devices may be in a task of another version.`
+        : `Unfinished tasks of firmware ${request.FirmwareVersion}: ${running.join(", ")}. Wait for them (wait: true follows a task) or cancel their devices in the console.`;
+    throw new ActionError(`${error.message}. ${which}`);
+}
+
+;// CONCATENATED MODULE: ./src/tencent/connect.ts
+
+
+const MAX_CAUSE = 300;
+/**
+ * A connection attempt that failed, so nothing of the request was written: undici writes only
+ * once its connector has handed over a socket. It carries no `code` on purpose. After a connect
+ * error coded UND_ERR_SOCKET (undici's own "other side closed", which its proxy client reports for
+ * a closed CONNECT) undici keeps the request queued and connects again at once, for ever: that is
+ * how a proxy that closes every CONNECT drew ~2,000 CONNECTs a second. After any other error it
+ * fails the queued requests, so each attempt of ours is exactly one connection attempt.
+ */
+class ConnectFailure extends Error {
+    status;
+    name = "ConnectFailure";
+    constructor(message, cause, 
+    /** The status of a proxy's refusal. */
+    status) {
+        super(message, { cause });
+        this.status = status;
+    }
+}
+/** The first ConnectFailure in an error's cause chain. */
+function connectFailureIn(error) {
+    const seen = new Set();
+    for (let e = error; e instanceof Error && !seen.has(e); e = e.cause) {
+        if (e instanceof ConnectFailure)
+            return e;
+        seen.add(e);
+    }
+    return undefined;
+}
+/** Direct connections (TCP, then TLS for https), bounded by `timeoutMs`, failing as ConnectFailure. */
+function directConnector(timeoutMs, trust) {
+    const connect = (0,undici.buildConnector)({ ...trust, timeout: timeoutMs });
+    return (target, callback) => {
+        connect(target, (...args) => {
+            if (args[0] === null)
+                callback(null, args[1]);
+            else
+                callback(failedAttempt(target, args[0]), null);
+        });
+    };
+}
+/**
+ * "host:port" of a connector's target, IPv6 in brackets: for a CONNECT line and for messages.
+ * The host came through URL parsing, which admits no control characters, spaces or "@/?#%".
+ */
+function authority({ hostname, port, protocol }) {
+    const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+    return `${host}:${port || (protocol === "https:" ? "443" : "80")}`;
+}
+// Errors of reaching the host at all; on an https URL anything else broke the TLS handshake.
+const TCP_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+const TCP_SYSCALLS = new Set(["connect", "getaddrinfo"]);
+// What OpenSSL says when the first bytes of the answer to a ClientHello are not a TLS record,
+// as when a plain-HTTP server answers "HTTP/1.1 400".
+const NOT_TLS_CODES = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG"]);
+const NOT_TLS_HINT = "the server answered plain HTTP or another protocol, not TLS; use http:// in endpoint if that is intended";
+/** A failed attempt to reach `target` (directly, or `via` a proxy's tunnel) and why. */
+function failedAttempt(target, error, via = "") {
+    const { code, syscall } = errorFields(error);
+    const where = via === "" ? authority(target) : `${authority(target)} ${via}`;
+    const tcp = TCP_CODES.has(code) || TCP_SYSCALLS.has(syscall);
+    if (target.protocol !== "https:" || tcp) {
+        return new ConnectFailure(`could not connect to ${where}: ${describeCause(error)}`, error);
+    }
+    const hint = NOT_TLS_CODES.has(code) ? `; ${NOT_TLS_HINT}` : "";
+    return new ConnectFailure(`TLS handshake with ${where} failed: ${describeCause(error)}${hint}`, error);
+}
+/** "CODE what happened" of a system or OpenSSL error, on one line. */
+function describeCause(error) {
+    const { code } = errorFields(error);
+    // OpenSSL's message is "<hex>:error:<hex>:SSL routines:<function>:<reason>:<source file>:<line>:".
+    const reason = error.reason;
+    const message = typeof reason === "string" && reason !== ""
+        ? reason
+        : error instanceof Error
+            ? error.message
+            : String(error);
+    const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
+    return oneLine(text.trim(), MAX_CAUSE);
+}
+function errorFields(error) {
+    const { code, syscall } = (error ?? {});
+    return {
+        code: typeof code === "string" ? code : "",
+        syscall: typeof syscall === "string" ? syscall : "",
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tencent/proxy.ts
+
+
+// Lower-case names win over upper-case ones, as in curl; an https URL falls back to HTTP_PROXY.
+const HTTPS_NAMES = [
+    "https_proxy",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "HTTP_PROXY",
+];
+const HTTP_NAMES = ["http_proxy", "HTTP_PROXY"];
+/** The proxy variable that applies to URLs of `protocol`, before NO_PROXY is considered. */
+function proxyVariable(protocol, env) {
+    for (const name of protocol === "https:" ? HTTPS_NAMES : HTTP_NAMES) {
+        const value = env[name]?.trim();
+        if (value !== undefined && value !== "")
+            return { name, value };
+    }
+    return undefined;
+}
+/** The proxy variable a request to `url` should go through, or undefined to connect directly. */
+function proxyFor(url, env) {
+    const proxy = proxyVariable(url.protocol, env);
+    const noProxy = env.no_proxy?.trim() || env.NO_PROXY?.trim() || "";
+    return proxy === undefined || bypasses(url, noProxy) ? undefined : proxy;
+}
+const EXPECTED = "Expected a proxy URL such as http://proxy.example.com:3128 (http:// or https://, a host, and optionally user:password@ and a port).";
+/**
+ * Reads a proxy variable, or throws an InputError that names it and quotes its value with any
+ * password hidden. A value without a scheme ("proxy:3128") means http://, as curl reads it.
+ */
+function parseProxy({ name, value }) {
+    const invalid = () => new InputError(name, withoutPassword(value), EXPECTED);
+    let url;
+    try {
+        url = new URL(value.includes("://") ? value : `http://${value}`);
+    }
+    catch {
+        throw invalid();
+    }
+    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") {
+        throw invalid();
+    }
+    let user;
+    let password;
+    try {
+        user = decodeURIComponent(url.username);
+        password = decodeURIComponent(url.password);
+    }
+    catch {
+        throw invalid();
+    }
+    // The proxy may echo them back (in a status line, a page): keep them out of every message. A
+    // user alone ("http://token@proxy") is the secret.
+    const secrets = password === "" ? [user, url.username] : [password, url.password];
+    for (const secret of secrets)
+        registerSecret(secret);
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    return {
+        variable: name,
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ""),
+        port,
+        shown: `${url.protocol}//${url.host}`,
+        ...(user === "" && password === ""
+            ? {}
+            : { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` }),
+    };
+}
+/**
+ * A proxy variable's value as it may be shown: whatever sits between the scheme and the last
+ * "@" is userinfo; the user stays, the password becomes "***" (all of it when there is no ":",
+ * since a lone token is the secret). Works on values that do not parse, which is when it is needed.
+ */
+function withoutPassword(value) {
+    const at = value.lastIndexOf("@");
+    if (at === -1)
+        return value;
+    const scheme = value.indexOf("://");
+    const start = scheme === -1 || scheme > at ? 0 : scheme + 3;
+    const colon = value.indexOf(":", start);
+    const user = colon !== -1 && colon < at ? value.slice(start, colon + 1) : "";
+    return `${value.slice(0, start)}${user}***${value.slice(at)}`;
+}
+/** Whether NO_PROXY exempts the URL: "*", a host, a domain suffix (".example.com" or "example.com"), optionally with ":port". */
+function bypasses(url, noProxy) {
+    const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    const port = url.port || (url.protocol === "https:" ? "443" : "80");
+    return noProxy
+        .split(/[\s,]+/)
+        .filter((entry) => entry !== "")
+        .some((entry) => {
+        if (entry === "*")
+            return true;
+        const [name, entryPort] = splitHostPort(entry.toLowerCase());
+        if (entryPort !== undefined && entryPort !== port)
+            return false;
+        const bare = name.replace(/^\*?\./, "");
+        return bare !== "" && (host === bare || host.endsWith(`.${bare}`));
+    });
+}
+function splitHostPort(entry) {
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    if (bracketed !== null)
+        return [bracketed[1] ?? "", bracketed[2]];
+    const hostPort = /^([^:]+):(\d+)$/.exec(entry);
+    return hostPort === null ? [entry, undefined] : [hostPort[1] ?? "", hostPort[2]];
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/tencent/tunnel.ts
+
+
+
+
+// A CONNECT answer's head is a status line and a few headers; more is not a proxy talking.
+const MAX_HEAD = 16 * 1024;
+const MAX_REASON = 100;
+const tunnel_MAX_SNIPPET = 60;
+const KEEP_ALIVE_DELAY_MS = 60_000;
+/**
+ * Connections through an HTTP(S) proxy: one CONNECT per attempt, then TLS over the tunnel for
+ * https. Replaces undici's ProxyAgent, whose connect step reports a closed CONNECT as
+ * UND_ERR_SOCKET (see ConnectFailure) and a refusal as an "AbortError" that reads as a timeout.
+ * The whole attempt (proxy, CONNECT answer, TLS handshake) is bounded by `timeoutMs`.
+ */
+function tunnelConnector(proxy, timeoutMs, trust) {
+    return (target, callback) => {
+        let settled = false;
+        const sockets = [];
+        const settle = () => {
+            const first = !settled;
+            settled = true;
+            clearTimeout(timer);
+            return first;
+        };
+        const fail = (error) => {
+            if (!settle())
+                return;
+            for (const socket of sockets)
+                socket.on("error", () => undefined).destroy();
+            callback(error instanceof ConnectFailure ? error : failedAttempt(target, error), null);
+        };
+        const succeed = (socket) => {
+            if (settle())
+                callback(null, socket);
+        };
+        const timer = setTimeout(() => {
+            const within = `within ${timeoutMs / 1000} s`;
+            const what = `could not connect to ${authority(target)} ${via(proxy)} ${within}`;
+            fail(new ConnectFailure(what, null));
+        }, timeoutMs);
+        openTunnel(proxy, target, trust, (opened) => sockets.push(opened))
+            .then((tunnel) => {
+            if (settled)
+                return;
+            if (target.protocol !== "https:")
+                return succeed(tunnel);
+            const socket = tunnel_secure(tunnel, target, trust, (error) => error === undefined ? succeed(socket) : fail(failedAttempt(target, error, via(proxy))));
+            sockets.push(socket);
+        })
+            .catch(fail);
+    };
+}
+function via(proxy) {
+    return `through the proxy at ${proxy.shown}`;
+}
+/** Starts TLS over an open tunnel, as undici's own connector would over a socket. */
+function tunnel_secure(tunnel, target, trust, done) {
+    const servername = target.servername || target.hostname;
+    const socket = (0,external_node_tls_.connect)({
+        ...trust,
+        socket: tunnel,
+        host: target.hostname,
+        // Node refuses an IP address as the server name (SNI).
+        ...((0,external_node_net_.isIP)(servername) === 0 ? { servername } : {}),
+        ALPNProtocols: ["http/1.1"],
+    });
+    const onError = (error) => done(error);
+    socket.once("error", onError).once("secureConnect", () => {
+        socket.off("error", onError);
+        done();
+    });
+    return socket;
+}
+/**
+ * Connects to the proxy and asks it for a tunnel to the target; resolves with the socket once it
+ * answered 2xx, else rejects with a ConnectFailure that says what the proxy did.
+ */
+function openTunnel(proxy, target, trust, track) {
+    const to = authority(target);
+    return new Promise((resolve, reject) => {
+        const socket = connectTo(proxy, trust);
+        track(socket);
+        let connected = false;
+        let head = Buffer.alloc(0);
+        const stop = (failure) => {
+            socket.off("readable", onReadable).off("error", onError).off("end", onEnd);
+            socket.off("close", onEnd);
+            if (failure === undefined)
+                resolve(socket);
+            else
+                reject(failure);
+        };
+        const onError = (error) => {
+            const at = `the proxy at ${proxy.shown}`;
+            const what = connected
+                ? `${at} broke off the CONNECT for ${to}`
+                : `could not connect to ${at}`;
+            stop(new ConnectFailure(`${what}: ${describeCause(error)}`, error));
+        };
+        const onEnd = () => {
+            const what = `the proxy at ${proxy.shown} closed the tunnel to ${to} without answering the CONNECT`;
+            stop(new ConnectFailure(what, null));
+        };
+        const onReadable = () => {
+            for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) {
+                head = Buffer.concat([head, chunk]);
+            }
+            const end = head.indexOf("\r\n\r\n");
+            if (end === -1 && head.length <= MAX_HEAD)
+                return;
+            stop(answerFailure(proxy, to, head, end));
+        };
+        socket.once(proxy.protocol === "https:" ? "secureConnect" : "connect", () => {
+            connected = true;
+            socket.setNoDelay(true).setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
+            socket.write(connectRequest(to, proxy));
+        });
+        socket.on("readable", onReadable).on("error", onError).on("end", onEnd).on("close", onEnd);
+    });
+}
+function connectTo(proxy, trust) {
+    const { hostname: host, port } = proxy;
+    if (proxy.protocol === "http:")
+        return (0,external_node_net_.connect)({ host, port });
+    const servername = (0,external_node_net_.isIP)(host) === 0 ? { servername: host } : {};
+    return (0,external_node_tls_.connect)({ ...trust, host, port, ...servername, ALPNProtocols: ["http/1.1"] });
+}
+function connectRequest(to, proxy) {
+    const lines = [`CONNECT ${to} HTTP/1.1`, `Host: ${to}`];
+    if (proxy.authorization !== undefined)
+        lines.push(`Proxy-Authorization: ${proxy.authorization}`);
+    return [...lines, "", ""].join("\r\n");
+}
+/** Undefined for a 2xx answer that ends where its head ends; otherwise what went wrong. */
+function answerFailure(proxy, to, head, end) {
+    const at = `the proxy at ${proxy.shown}`;
+    if (end === -1)
+        return new ConnectFailure(`${at} sent a CONNECT answer over 16 KiB`, null);
+    const statusLine = head.subarray(0, end).toString("latin1").split("\r\n")[0] ?? "";
+    const match = /^HTTP\/\d(?:\.\d)? (\d{3})(?: (.*))?$/.exec(statusLine);
+    if (match === null) {
+        const shown = oneLine(statusLine, tunnel_MAX_SNIPPET);
+        return new ConnectFailure(`${at} did not answer the CONNECT for ${to} in HTTP: '${shown}'`, null);
+    }
+    const status = Number(match[1]);
+    if (status < 200 || status > 299) {
+        const reason = oneLine(match[2] ?? "", MAX_REASON);
+        const refused = `${at} refused the tunnel: HTTP ${status}${reason === "" ? "" : ` ${reason}`}`;
+        return new ConnectFailure(`${refused}${authorizationNote(proxy, status)}`, null, status);
+    }
+    // Nobody speaks first through a fresh tunnel but us: bytes already here are not the target's.
+    if (head.length > end + 4) {
+        return new ConnectFailure(`${at} sent data before the tunnel to ${to} was used`, null);
+    }
+    return undefined;
+}
+function authorizationNote(proxy, status) {
+    if (status !== 407)
+        return "";
+    return proxy.authorization === undefined
+        ? ` (${proxy.variable} names no user and password for it)`
+        : ` (it did not accept the user and password in ${proxy.variable})`;
+}
+
+;// CONCATENATED MODULE: ./src/tencent/http.ts
+
+
+
+
+
+
+// undici's Agent cuts every request at 300 s without headers or body data by default, below the
+// longest request-timeout (600 s). Our callers bound requests themselves: the API client with an
+// AbortSignal of request-timeout, the upload with its own headersTimeout/bodyTimeout.
+const NO_OWN_LIMITS = { headersTimeout: 0, bodyTimeout: 0 };
+const MAX_DETAIL = 300;
+/**
+ * The connections of one run: direct, or through the proxy that HTTPS_PROXY / HTTP_PROXY /
+ * NO_PROXY (or their lower-case forms) name for a URL, as self-hosted runners behind a proxy need.
+ * Every connection attempt, direct or tunnelled, is bounded by `connectTimeoutMs` and is one
+ * attempt: a failed one fails the request (see ConnectFailure) instead of being repeated by undici.
+ */
+class Dispatchers {
+    connectTimeoutMs;
+    env;
+    trust;
+    direct;
+    agents = new Map();
+    servers = new Map();
+    problem;
+    constructor(connectTimeoutMs, env = process.env, trust = {}) {
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.env = env;
+        this.trust = trust;
+        this.direct = new undici.Agent({
+            ...NO_OWN_LIMITS,
+            connect: directConnector(connectTimeoutMs, trust),
+        });
+        // Both variables that could apply are read now, so a malformed one fails the first for(),
+        // before anything is sent, whichever URL comes first.
+        try {
+            for (const protocol of ["https:", "http:"]) {
+                const variable = proxyVariable(protocol, env);
+                if (variable !== undefined)
+                    this.servers.set(variable.name, parseProxy(variable));
+            }
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            this.problem = error;
+        }
+    }
+    /** The dispatcher for requests to `url`; throws InputError for a malformed proxy variable. */
+    for(url) {
+        if (this.problem !== undefined)
+            throw this.problem;
+        const variable = proxyFor(new URL(url), this.env);
+        const server = variable === undefined ? undefined : this.servers.get(variable.name);
+        if (server === undefined)
+            return this.direct;
+        let agent = this.agents.get(server.variable);
+        if (agent === undefined) {
+            const connect = tunnelConnector(server, this.connectTimeoutMs, this.trust);
+            agent = new undici.Agent({ ...NO_OWN_LIMITS, connect });
+            this.agents.set(server.variable, agent);
+        }
+        return agent;
+    }
+    async close() {
+        await Promise.all([this.direct, ...this.agents.values()].map((agent) => agent.close()));
+    }
+}
+// Failures that can only happen before a byte of the request left, for errors that did not come
+// through our connectors (which say so themselves): name resolution, the connect timeout, and
+// certificate checks (made in the handshake, before any request is sent).
+const NOT_SENT_CODES = new Set([
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "UND_ERR_CONNECT_TIMEOUT",
+    "CERT_HAS_EXPIRED",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+// These mean "not sent" only when connect() itself failed: on a reused connection the
+// request may already have been written.
+const CONNECT_CODES = new Set(["ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ECONNRESET"]);
+/** Turns an error thrown by undici into a TransportError that says whether the server may have acted. */
+function transportError(step, error, timeoutMs) {
+    // A failed connection attempt: nothing was written, and a proxy's refusal keeps its status.
+    const failure = connectFailureIn(error);
+    if (failure !== undefined)
+        return new TransportError(step, "no", failure.message, failure.status);
+    if (isTimeout(error)) {
+        const detail = `no answer within ${timeoutMs / 1000} s (request-timeout)`;
+        return new TransportError(step, "unknown", detail);
+    }
+    const { code, syscall } = systemError(error);
+    const notSent = NOT_SENT_CODES.has(code) || (CONNECT_CODES.has(code) && syscall === "connect");
+    return new TransportError(step, notSent ? "no" : "unknown", http_describe(error, code));
+}
+function isTimeout(error) {
+    const name = error instanceof Error ? error.name : "";
+    return (name === "TimeoutError" ||
+        name === "AbortError" ||
+        (errorCode(error).endsWith("_TIMEOUT") && errorCode(error) !== "UND_ERR_CONNECT_TIMEOUT"));
+}
+function errorCode(error) {
+    return systemError(error).code;
+}
+/** The first code (and its syscall) in the cause chain: undici wraps socket errors. */
+function systemError(error) {
+    const seen = new Set();
+    let current = error;
+    while (current instanceof Error && !seen.has(current)) {
+        seen.add(current);
+        const { code, syscall } = current;
+        if (typeof code === "string" && code !== "") {
+            return { code, syscall: typeof syscall === "string" ? syscall : "" };
+        }
+        current = current.cause;
+    }
+    return { code: "", syscall: "" };
+}
+function http_describe(error, code) {
+    const message = error instanceof Error ? error.message : String(error);
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${describeCause(error.cause)}` : "";
+    const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
+    return `${oneLine(text, MAX_DETAIL)}${cause}`;
+}
+
+;// CONCATENATED MODULE: ./src/tencent/sign.ts
+
+/** The only algorithm Tencent Cloud API 3.0 accepts for signed calls. */
+const ALGORITHM = "TC3-HMAC-SHA256";
+/** Hex SHA-256 of a string (UTF-8) or bytes. */
+function sha256Hex(data) {
+    return (0,external_node_crypto_.createHash)("sha256").update(data).digest("hex");
+}
+/** Raw HMAC-SHA256 of `data` under `key`. */
+function hmacSha256(key, data) {
+    return (0,external_node_crypto_.createHmac)("sha256", key).update(data).digest();
+}
+/** UTC calendar date (YYYY-MM-DD) of a unix timestamp in seconds. */
+function utcDate(timestamp) {
+    return new Date(timestamp * 1000).toISOString().slice(0, 10);
+}
+/** `<date>/<service>/tc3_request` */
+function credentialScope(date, service) {
+    return `${date}/${service}/tc3_request`;
+}
+/** Header names lower-cased and sorted, joined by ";" as the SignedHeaders field wants. */
+function signedHeaderNames(headers) {
+    return sortedNames(headers).join(";");
+}
+/** Step 1: the canonical request for a POST to "/" with no query string. */
+function canonicalRequest(headers, hashedPayload) {
+    // Tencent lower-cases and trims values as well as names before signing.
+    const canonicalHeaders = sortedNames(headers)
+        .map((name) => `${name}:${(headers[name] ?? "").trim().toLowerCase()}\n`)
+        .join("");
+    return ["POST", "/", "", canonicalHeaders, signedHeaderNames(headers), hashedPayload].join("\n");
+}
+/** Step 2: the string to sign. */
+function stringToSign(timestamp, scope, canonical) {
+    return [ALGORITHM, String(timestamp), scope, sha256Hex(canonical)].join("\n");
+}
+/** Step 3: the derived key, HMAC chain over date, service and "tc3_request". */
+function signingKey(secretKey, date, service) {
+    const kDate = hmacSha256(`TC3${secretKey}`, date);
+    const kService = hmacSha256(kDate, service);
+    return hmacSha256(kService, "tc3_request");
+}
+/** Step 4: hex signature of the string to sign. */
+function signature(key, toSign) {
+    return (0,external_node_crypto_.createHmac)("sha256", key).update(toSign).digest("hex");
+}
+/** Step 5: the Authorization header value. */
+function authorization(secretId, scope, signedHeaders, sig) {
+    return `${ALGORITHM} Credential=${secretId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${sig}`;
+}
+/** All five steps: the Authorization header for one request. */
+function sign(request) {
+    const date = utcDate(request.timestamp);
+    const scope = credentialScope(date, request.service);
+    const canonical = canonicalRequest(request.headers, sha256Hex(request.payload));
+    const toSign = stringToSign(request.timestamp, scope, canonical);
+    const key = signingKey(request.secretKey, date, request.service);
+    return authorization(request.secretId, scope, signedHeaderNames(request.headers), signature(key, toSign));
+}
+function sortedNames(headers) {
+    return Object.keys(headers).sort();
+}
+
+;// CONCATENATED MODULE: ./src/tencent/client.ts
+
+
+
+
+
+const CONTENT_TYPE = "application/json; charset=utf-8";
+const MAX_SKEW_NOTE_MS = 1000;
+/** Far above any answer of the actions we call (a page of 100 tasks is a few KB). */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+/** One Tencent Cloud API 3.0 endpoint, signing every request with TC3-HMAC-SHA256. */
+class TencentClient {
+    options;
+    clockOffsetMs = 0;
+    now;
+    constructor(options) {
+        this.options = options;
+        this.now = options.now ?? Date.now;
+    }
+    /** The server's clock as best known: the local clock plus any skew learned from its answers. */
+    serverNow() {
+        return this.now() + this.clockOffsetMs;
+    }
+    /**
+     * Sends one action and returns its Response, or throws ApiError / TransportError.
+     * A SignatureExpire answer is retried once, signed with the server's clock.
+     */
+    async call(action, params) {
+        const body = JSON.stringify(params);
+        const answer = await this.send(action, body);
+        try {
+            return parseEnvelope(action, answer);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.code !== "AuthFailure.SignatureExpire")
+                throw error;
+            if (!this.adoptServerClock(answer.date))
+                throw error;
+            return parseEnvelope(action, await this.send(action, body));
+        }
+    }
+    adoptServerClock(date) {
+        const server = date === undefined ? NaN : Date.parse(date);
+        if (Number.isNaN(server))
+            return false;
+        const offset = server - this.now();
+        if (Math.abs(offset - this.clockOffsetMs) < MAX_SKEW_NOTE_MS)
+            return false;
+        this.clockOffsetMs = offset;
+        this.options.logger.warning(`The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${oneLine(date ?? "", 40)}); signing again with the server's time.`);
+        return true;
+    }
+    async send(action, body) {
+        const { endpoint, credentials, timeoutMs, logger } = this.options;
+        const timestamp = Math.floor(this.serverNow() / 1000);
+        const signed = {
+            "content-type": CONTENT_TYPE,
+            host: endpoint.host,
+            "x-tc-action": action.toLowerCase(),
+        };
+        const authorization = sign({
+            ...credentials,
+            service: this.options.service,
+            headers: signed,
+            payload: body,
+            timestamp,
+        });
+        logger.debug(`POST ${endpoint.origin}/ ${action} (${Buffer.byteLength(body)} bytes, X-TC-Timestamp ${timestamp})`);
+        try {
+            const response = await (0,undici.request)(endpoint, {
+                method: "POST",
+                dispatcher: this.options.dispatcher,
+                signal: AbortSignal.timeout(timeoutMs),
+                headers: this.headers(action, timestamp, authorization),
+                body,
+            });
+            const text = await readAnswer(action, response.body);
+            logger.debug(`${action} answered HTTP ${response.statusCode} (${text.length} characters)`);
+            const header = (name) => {
+                const value = response.headers[name];
+                return Array.isArray(value) ? value[0] : value;
+            };
+            return {
+                status: response.statusCode,
+                text,
+                date: header("date"),
+                location: header("location"),
+                retryAfter: header("retry-after"),
+            };
+        }
+        catch (error) {
+            if (error instanceof TransportError)
+                throw error;
+            throw transportError(action, error, timeoutMs);
+        }
+    }
+    headers(action, timestamp, authorization) {
+        const { credentials, region, version } = this.options;
+        return {
+            "Content-Type": CONTENT_TYPE,
+            "X-TC-Action": action,
+            "X-TC-Version": version,
+            "X-TC-Timestamp": String(timestamp),
+            "X-TC-Language": "en-US",
+            ...(region === undefined ? {} : { "X-TC-Region": region }),
+            ...(credentials.token === undefined ? {} : { "X-TC-Token": credentials.token }),
+            Authorization: authorization,
+        };
+    }
+}
+/**
+ * Reads the answer's body, at most MAX_ANSWER_BYTES of it: a larger one is no answer of ours
+ * (and would not fit a string). The request's signal bounds the time it takes.
+ */
+async function readAnswer(action, body) {
+    const chunks = [];
+    let length = 0;
+    for await (const chunk of body) {
+        length += chunk.length;
+        if (length > MAX_ANSWER_BYTES) {
+            body.destroy();
+            throw new TransportError(action, "unknown", `the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; not read further`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+}
+/** Reads Tencent's envelope: success, error, or an answer that is not the envelope at all. */
+function parseEnvelope(action, answer) {
+    const { status } = answer;
+    if (status >= 300 && status <= 399) {
+        // Never followed: a signed call sent elsewhere is not the call we signed.
+        const where = answer.location ? oneLine(answer.location, 200) : "no Location";
+        throw new TransportError(action, "no", `HTTP ${status} redirect to ${where}; redirects are not followed: check endpoint`, status);
+    }
+    if (status < 200 || status > 299) {
+        const retryAfterMs = retryAfter(answer.retryAfter, answer.date);
+        throw new TransportError(action, status === 429 ? "no" : "unknown", `HTTP ${status}: ${snippet(answer.text)}`, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(answer.text);
+    }
+    catch {
+        throw new TransportError(action, "unknown", `the answer is not JSON: ${snippet(answer.text)}`, answer.status);
+    }
+    const response = isObject(parsed) ? parsed["Response"] : undefined;
+    if (!isObject(response)) {
+        throw new TransportError(action, "unknown", `the answer has no Response object: ${snippet(answer.text)}`, answer.status);
+    }
+    const { RequestId, Error: error, ...data } = response;
+    const requestId = typeof RequestId === "string" ? RequestId : "";
+    if (isObject(error)) {
+        throw new ApiError(action, String(error["Code"] ?? "UnknownError"), String(error["Message"] ?? ""), requestId);
+    }
+    return { data, requestId };
+}
+/** Pure: Retry-After (seconds, or an HTTP date read against the answer's Date) in ms. */
+function retryAfter(value, date) {
+    if (value === undefined || value.trim() === "")
+        return undefined;
+    if (/^\s*\d+\s*$/.test(value))
+        return Number(value) * 1000;
+    const at = Date.parse(value);
+    if (Number.isNaN(at))
+        return undefined;
+    const served = date === undefined ? NaN : Date.parse(date);
+    return Math.max(0, at - (Number.isNaN(served) ? Date.now() : served));
+}
+function isObject(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/device-list/duplicates.ts
+/**
+ * Names checked at most. Each takes a 32-bit fingerprint and its first line in an 8 MiB table
+ * kept half empty, so a lookup costs one or two probes. Past this many names the check stops:
+ * the action must run in 120 MiB, of which it needs ~80 before reading a byte of the list, and
+ * no structure that fits what is left tells 8 million names apart reliably (under one false
+ * report needs ~26 bits a name): a guess would report devices that are not repeated.
+ */
+const MAX_CHECKED_NAMES = 1 << 19;
+const SLOTS = MAX_CHECKED_NAMES * 2;
+const MAX_EXAMPLES = 5;
+// Names are hashed as they come and looked up in batches: lookups in a row can wait on memory
+// together, where one lookup per line would wait alone (~100 ns each on a cloud VM).
+const BATCH = 4096;
+const LAST_BYTES = [0, 0xff, 0xffff, 0xffffff];
+/**
+ * Finds repeated names by a hash of each: 20 bits pick the slot, 32 more are kept to compare.
+ * Two different names are taken for one with a chance of about 1 in 3000 over a full table
+ * (half a million names), 1 in 40000 over 100000 names.
+ */
+class DuplicateFinder {
+    // Slot i is table[2i] (fingerprint; 0 when free) and table[2i + 1] (first line, negated once
+    // the name has been seen again).
+    table;
+    batch = new Int32Array(BATCH * 5);
+    batched = 0;
+    bytes;
+    view;
+    stored = 0;
+    found = {
+        count: 0,
+        names: 0,
+        examples: [],
+    };
+    complete = true;
+    add(bytes, start, length, line) {
+        if (this.stored + this.batched >= MAX_CHECKED_NAMES) {
+            this.complete = false;
+            return false;
+        }
+        if (bytes !== this.bytes) {
+            this.flush();
+            this.bytes = bytes;
+            this.view = new DataView(bytes.buffer, bytes.byteOffset);
+        }
+        const at = this.batched++ * 5;
+        hashName(this.view, start, length, this.batch, at);
+        this.batch[at + 2] = line;
+        this.batch[at + 3] = start;
+        this.batch[at + 4] = length;
+        if (this.batched === BATCH)
+            this.flush();
+        return true;
+    }
+    flush() {
+        const table = (this.table ??= new Int32Array(SLOTS * 2));
+        const { batch } = this;
+        for (let at = 0; at < this.batched * 5; at += 5) {
+            let slot = batch[at] * 2;
+            const fingerprint = batch[at + 1];
+            while (table[slot] !== 0 && table[slot] !== fingerprint)
+                slot = (slot + 2) & (SLOTS * 2 - 1);
+            if (table[slot] === 0) {
+                table[slot] = fingerprint;
+                table[slot + 1] = batch[at + 2];
+                this.stored++;
+            }
+            else {
+                this.repeat(slot + 1, at);
+            }
+        }
+        this.batched = 0;
+    }
+    /** The report; the table's memory is let go. */
+    report() {
+        this.flush();
+        this.table = this.bytes = this.view = undefined;
+        const checked = this.stored + this.found.count;
+        return { ...this.found, checked, complete: this.complete };
+    }
+    repeat(firstLineAt, at) {
+        const table = this.table;
+        const first = table[firstLineAt];
+        this.found.count++;
+        if (first > 0) {
+            this.found.names++;
+            table[firstLineAt] = -first;
+        }
+        if (this.found.examples.length === MAX_EXAMPLES)
+            return;
+        const start = this.batch[at + 3];
+        const name = this.bytes.toString("utf8", start, start + this.batch[at + 4]);
+        this.found.examples.push({ name, lines: [Math.abs(first), this.batch[at + 2]] });
+    }
+}
+/**
+ * Hashes four bytes at a time in two independent lanes (murmur-style mixing) into out[at] (slot)
+ * and out[at + 1] (fingerprint, never 0). The last word is masked to the name's own bytes.
+ */
+function hashName(view, start, length, out, at) {
+    let a = length;
+    let b = Math.imul(length, 0x9e3779b1);
+    const end = start + length;
+    for (let i = start; i < end; i += 4) {
+        const word = view.getInt32(i, true) & (end - i >= 4 ? -1 : LAST_BYTES[end - i]);
+        a = Math.imul(a ^ word, 0x5bd1e995);
+        a ^= a >>> 15;
+        b = Math.imul(b + word, 0xcc9e2d51);
+        b = (b << 13) | (b >>> 19);
+    }
+    a = Math.imul(a ^ (a >>> 16), 0x85ebca6b);
+    out[at] = (a ^ (a >>> 13)) & (SLOTS - 1);
+    b = Math.imul(b ^ (b >>> 16), 0xc2b2ae35);
+    out[at + 1] = b ^ (b >>> 16) || 1;
 }
 
 ;// CONCATENATED MODULE: ./src/device-list/scan.ts
@@ -33024,119 +40292,8 @@ async function scanDeviceList(path) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/device-list/upload-body.ts
-
-
-
-
-
-/** The file was edited between the scan and the upload: what was checked is not what would go. */
-class ListChangedError extends ActionError {
-    name = "ListChangedError";
-    constructor(list, detail) {
-        super(`The device list ${shownPath(list.path)} changed after it was checked (${detail}); the upload was stopped before its last byte. Run the job again once the file is final.`);
-    }
-}
-/**
- * The bytes to upload, read from the file again: as they are, or normalized by the code that
- * scanned them. Every byte is counted and fed to `md5`; the last piece is held back until the
- * count matches the scan and the file is unchanged since (size, mtime, inode), so a file edited
- * in between is never stored whole. Normalized files are checked line by line again, too.
- *
- * Pieces live in a few reused buffers, so memory stays flat however big the file (fresh 1 MiB
- * buffers would pile up as garbage, ~60 MiB of it, before the collector runs). Reuse is safe
- * because every piece but the last fills a whole buffer, and undici, given an async iterable,
- * waits for the socket's 'drain' after any write it could not pass on at once (client-h1.js,
- * writeIterable): when it asks for a piece, the ones before have left the process.
- */
-async function* uploadBody(list, md5) {
-    let sent = 0;
-    let held;
-    const pieces = list.normalized ? normalizedPieces(list) : filePieces(list.path);
-    for await (const piece of pieces) {
-        sent += piece.length;
-        if (sent > list.size)
-            throw new ListChangedError(list, `more than ${list.size} bytes`);
-        md5.update(piece);
-        if (held !== undefined)
-            yield held;
-        held = piece;
-    }
-    if (sent !== list.size)
-        throw new ListChangedError(list, `${sent} bytes instead of ${list.size}`);
-    const now = await (0,promises_namespaceObject.stat)(list.path);
-    const { version } = list;
-    if (now.size !== version.size || now.mtimeMs !== version.mtimeMs || now.ino !== version.ino) {
-        throw new ListChangedError(list, "it was modified");
-    }
-    if (held !== undefined)
-        yield held;
-}
-/**
- * `count` buffers handed out in turn. A buffer may be filled again once undici has asked for the
- * piece after it (the 'drain' above). As they are, pieces need two: one held back by uploadBody,
- * one being read. Normalized, one being filled may complete two more within one chunk (a
- * chunk's output is at most a chunk and a carried line): four. Each path gets one spare.
- */
-function bufferPool(count) {
-    const buffers = Array.from({ length: count }, chunkBuffer);
-    let next = 0;
-    return () => buffers[next++ % count];
-}
-async function* filePieces(path) {
-    const file = await openList(path);
-    try {
-        for await (const { buffer, length } of readChunks(file, path, bufferPool(3))) {
-            yield buffer.subarray(0, length);
-        }
-    }
-    finally {
-        await file.close();
-    }
-}
-async function* normalizedPieces(list) {
-    const pool = bufferPool(5);
-    let filling = pool();
-    let filled = 0;
-    const full = [];
-    const normalizer = new ListNormalizer(CHUNK_BYTES, (piece) => {
-        for (let at = 0; at < piece.length;) {
-            const copied = piece.copy(filling, filled, at, at + CHUNK_BYTES - filled);
-            at += copied;
-            filled += copied;
-            if (filled < CHUNK_BYTES)
-                continue;
-            full.push(filling.subarray(0, CHUNK_BYTES));
-            filling = pool();
-            filled = 0;
-        }
-    });
-    const file = await openList(list.path);
-    const input = chunkBuffer();
-    try {
-        for await (const { length } of readChunks(file, list.path, () => input)) {
-            normalizer.feed(input, length);
-            yield* full.splice(0);
-        }
-        normalizer.end();
-        if (normalizer.devices !== list.deviceCount) {
-            throw new ListChangedError(list, `${normalizer.devices} devices instead of ${list.deviceCount}`);
-        }
-        yield* full.splice(0);
-        if (filled > 0)
-            yield filling.subarray(0, filled);
-    }
-    catch (error) {
-        if (error instanceof LineProblem)
-            throw new ListChangedError(list, error.message);
-        throw error;
-    }
-    finally {
-        await file.close();
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/device-list/upload.ts
+
 
 
 
@@ -33149,54 +40306,127 @@ const UPLOAD_STEP = "device-list upload";
  * ours to choose, and the file is plain UTF-8 text. We say so, for whoever reads the object.
  */
 const upload_CONTENT_TYPE = "text/plain; charset=utf-8";
+/**
+ * ASSUMPTION: an ETag of 32 hex digits (quoted or not) is the MD5 of the object, as COS and S3
+ * send for a single PUT. Others (a multipart "…-3", a weak W/"…") are not compared.
+ */
+const MD5_ETAG = /^"?([0-9a-fA-F]{32})"?$/;
 const MAX_ERROR_BODY = 4096;
+const upload_MAX_CODE = 80;
+const MAX_MESSAGE = 300;
+const MAX_LOCATION = 200;
 /**
  * PUTs the scanned list's bytes to a pre-signed URL, streaming them from the file. Throws
- * TransportError for network failures and error answers (status and the store's Code/Message),
- * or ListChangedError when the file changed since the scan. Returns the hex MD5 of the bytes sent.
+ * TransportError for network failures, error answers (status and the store's Code/Message), a
+ * 2xx that came before the last byte was sent, or an MD5 ETag that is not the MD5 of what was
+ * sent; ListChangedError when the file changed since the scan. Returns the hex MD5 of the bytes sent.
  */
 async function uploadDeviceList(list, url, options) {
-    const { dispatcher, timeoutMs } = options;
     const md5 = (0,external_node_crypto_.createHash)("md5");
+    const watch = new UploadWatch(UPLOAD_STEP, options.timeoutMs);
+    const body = watched(uploadBody(list, md5, pieceBytes(options.timeoutMs)), watch);
     let response;
     try {
-        response = await (0,undici/* request */.Em)(url, {
+        response = await send(url, list.size, body, watch, options);
+        const { statusCode } = response;
+        if (statusCode < 200 || statusCode > 299)
+            throw await refusal(response);
+        if (watch.takenAtAnswer !== undefined) {
+            const taken = `${watch.takenAtAnswer} of ${list.size} bytes`;
+            const detail = `HTTP ${statusCode} came when only ${taken} had been sent, so the store cannot have read the whole list`;
+            throw new TransportError(UPLOAD_STEP, "no", detail, statusCode);
+        }
+        const sent = md5.digest("hex");
+        checkEtag(response.headers["etag"], sent, statusCode);
+        await readToEnd(response.body, options.timeoutMs);
+        return sent;
+    }
+    finally {
+        watch.stop();
+        response?.body.on("error", () => undefined).destroy();
+        // Closes the file when undici stopped pulling early (an answer, an abort).
+        await body.return(undefined).catch(() => undefined);
+    }
+}
+/**
+ * Starts the PUT; resolves when the answer's headers arrive. The callback form tells the watch
+ * at that very moment, so a body that finishes a few microtasks later cannot pass for sent.
+ */
+function send(url, size, body, watch, options) {
+    const { origin, pathname, search } = new URL(url);
+    return new Promise((resolve, reject) => {
+        options.dispatcher.request({
+            origin,
+            path: `${pathname}${search}`,
             method: "PUT",
-            dispatcher,
-            headers: { "content-type": upload_CONTENT_TYPE, "content-length": String(list.size) },
+            headers: { "content-type": upload_CONTENT_TYPE, "content-length": String(size) },
             // An async iterable, not a stream: upload-body.ts relies on how undici writes those.
-            body: uploadBody(list, md5),
-            // undici's headers timer only fires on a socket that is waiting to drain or done sending,
-            // and restarts with every write that must wait: it measures a stall, not the whole upload.
-            // The body timer covers an answer that stops halfway.
-            headersTimeout: timeoutMs,
-            bodyTimeout: timeoutMs,
+            body: body,
+            // The watch keeps time. undici's headers timer runs only while a write waits to drain
+            // (a 1 MiB write at 64 KB/s looked stalled), and both its timers would otherwise take the
+            // dispatcher's defaults (300 s) and cut a request-timeout of up to 600 s.
+            headersTimeout: 0,
+            bodyTimeout: 0,
+            signal: watch.signal,
+        }, (error, response) => {
+            if (error !== null)
+                return reject(failure(error, options.timeoutMs));
+            watch.answered();
+            resolve(response);
         });
+    });
+}
+function failure(error, timeoutMs) {
+    // The watch's own error, ListChangedError, or a DeviceListError from reading the file again.
+    if (error instanceof ActionError)
+        return error;
+    return transportError(UPLOAD_STEP, error, timeoutMs);
+}
+/** An error answer as a TransportError: its status and the store's Code/Message, or a redirect's Location. */
+async function refusal(response) {
+    const { statusCode, headers } = response;
+    if (statusCode >= 300 && statusCode <= 399) {
+        // Never followed: the URL is the one CreateTaskFileUrl signed, and nothing else is.
+        const location = [headers["location"] ?? []].flat()[0];
+        const where = location === undefined ? "no Location" : oneLine(location, MAX_LOCATION);
+        const detail = `HTTP ${statusCode} redirect to ${where}; redirects are not followed`;
+        return new TransportError(UPLOAD_STEP, "no", detail, statusCode);
+    }
+    const text = await readSome(response.body);
+    // An object store refuses (4xx) before storing anything; past a gateway's 5xx, who knows.
+    const delivery = statusCode < 500 ? "no" : "unknown";
+    return new TransportError(UPLOAD_STEP, delivery, `HTTP ${statusCode}: ${storeError(text)}`, statusCode);
+}
+/**
+ * Reads a success answer to its end, keeping nothing: only a whole answer counts. The watch
+ * aborts one that does not come in time; one longer than an API answer may be is no store's.
+ */
+async function readToEnd(body, timeoutMs) {
+    let length = 0;
+    try {
+        for await (const chunk of body) {
+            length += chunk.length;
+            if (length > MAX_ANSWER_BYTES) {
+                const detail = `the answer was longer than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`;
+                throw new TransportError(UPLOAD_STEP, "unknown", detail);
+            }
+        }
     }
     catch (error) {
         throw failure(error, timeoutMs);
     }
-    if (response.statusCode >= 200 && response.statusCode <= 299) {
-        await response.body.dump();
-        return md5.digest("hex");
-    }
-    const text = await readSome(response.body);
-    // An object store refuses (4xx) before storing anything; past a gateway's 5xx, who knows.
-    const delivery = response.statusCode < 500 ? "no" : "unknown";
-    throw new TransportError(UPLOAD_STEP, delivery, `HTTP ${response.statusCode}: ${storeError(text)}`, response.statusCode);
 }
-const INACTIVITY_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
-function failure(error, timeoutMs) {
-    // ListChangedError, or a DeviceListError from reading the file again.
-    if (error instanceof ActionError)
-        return error;
-    const code = error.code;
-    if (typeof code === "string" && INACTIVITY_CODES.has(code)) {
-        const detail = `no progress for ${timeoutMs / 1000} s (request-timeout)`;
-        return new TransportError(UPLOAD_STEP, "unknown", detail);
+/** Refuses a 2xx whose ETag is an MD5 other than the one of the bytes sent. */
+function checkEtag(etag, sent, status) {
+    for (const value of [etag ?? []].flat()) {
+        const stored = MD5_ETAG.exec(value.trim())?.[1]?.toLowerCase();
+        if (stored === undefined || stored === sent)
+            continue;
+        const detail = `the store's ETag ${oneLine(value, upload_MAX_CODE)} is not the MD5 of the bytes sent (${sent}), so it did not store them as sent`;
+        throw new TransportError(UPLOAD_STEP, "no", detail, status);
     }
-    return transportError(UPLOAD_STEP, error, timeoutMs);
 }
+/** Up to MAX_ERROR_BODY bytes of an answer; what came before it broke off or ran out of time. */
 async function readSome(body) {
     const chunks = [];
     let length = 0;
@@ -33213,14 +40443,15 @@ async function readSome(body) {
     }
     return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY).toString("utf8");
 }
-/** `Code: Message` from an object store's XML error, else the start of the body. */
+/** `Code: Message` from an object store's XML error, else the start of the body; one line, redacted. */
 function storeError(text) {
     const field = (name) => new RegExp(`<${name}>([^<]{0,200})</${name}>`).exec(text)?.[1]?.trim();
     const code = field("Code");
     const message = field("Message");
-    if (code !== undefined)
-        return message ? `${code}: ${message}` : code;
-    return snippet(text);
+    if (code === undefined)
+        return snippet(text);
+    const shown = oneLine(code, upload_MAX_CODE);
+    return message ? `${shown}: ${oneLine(message, MAX_MESSAGE)}` : shown;
 }
 
 ;// CONCATENATED MODULE: ./src/upload-list.ts
@@ -33230,6 +40461,8 @@ function storeError(text) {
 
 
 
+
+const MAX_FILE_NAME = 200;
 /** Reads and checks the device-list file, and logs what will be uploaded. Sends nothing. */
 async function scanList(target) {
     const list = await scanDeviceList(target.absolutePath);
@@ -33271,11 +40504,306 @@ async function uploadList(client, inputs, list, policy, dispatchers) {
         : retryUnlessDefinite(error, kind));
     // The one line a reader matches against the repository's file (md5sum, wc -c, wc -l).
     const path = inputs.target.kind === "file" ? inputs.target.path : list.path;
-    info(`Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${upload_list_form(list)}); uploaded as ${fileName}.`);
+    // The FileName is the server's: shown escaped, but sent on to BatchUpdateFirmware as it came.
+    info(`Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${upload_list_form(list)}); uploaded as ${oneLine(fileName, MAX_FILE_NAME)}.`);
     setOutput("device-count", String(list.deviceCount));
     setOutput("device-list-md5", md5);
     setOutput("device-list-size", String(list.size));
     return { fileName, md5, size: list.size, deviceCount: list.deviceCount };
+}
+
+;// CONCATENATED MODULE: ./src/rollout.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The story of one rollout: check, (upload,) create or follow, and, with `wait`, see it through. */
+async function rollout(inputs, ctx) {
+    const { report, watch } = ctx;
+    report.inputs = inputs;
+    // A device list is read and checked whole before the first request.
+    const scanned = inputs.target.kind === "file" ? await scanList(inputs.target) : undefined;
+    if (scanned)
+        report.list = { path: scanned.path, deviceCount: scanned.deviceCount, size: scanned.size };
+    report.target = describeTarget(inputs, scanned?.deviceCount);
+    const { client, policy } = connect(inputs, ctx);
+    announce(inputs, report.target);
+    await checkFirmware(client, inputs, policy);
+    const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
+    const before = await listTasksBefore(client, base, policy);
+    if (inputs.dryRun) {
+        const md5 = scanned && (await hashList(scanned));
+        const list = scanned && {
+            fileName: DRY_RUN_FILE_NAME,
+            md5: md5,
+            size: scanned.size,
+            deviceCount: scanned.deviceCount,
+        };
+        if (report.list && md5)
+            report.list.md5 = md5;
+        report.request = shownRequest(rolloutRequest(inputs, list));
+        info(`Dry run: nothing was created. The request a real run would send (BatchUpdateFirmware): ${JSON.stringify(report.request)}`);
+        report.status = "dry-run";
+        setOutputs({ status: "dry-run" });
+        return;
+    }
+    const running = scanned
+        ? undefined
+        : await findRunningTask(client, rolloutRequest(inputs), before, policy);
+    let task;
+    if (running !== undefined) {
+        task = { taskId: running, requestId: "", origin: "followed" };
+    }
+    else {
+        watch.at({ step: "uploading" });
+        const list = scanned && (await uploadList(client, inputs, scanned, policy, ctx.dispatchers));
+        if (list && report.list)
+            report.list.md5 = list.md5;
+        watch.at({ step: "preparing" });
+        const request = rolloutRequest(inputs, list);
+        const outcome = await createTaskOnce(client, request, policy, lookupPlan(inputs.requestTimeoutMs), before, {
+            sending: () => watch.at({
+                step: "creating",
+                firmwareVersion: inputs.firmwareVersion,
+                target: report.target,
+            }),
+        }).catch((error) => explainDeviceIsUpdating(error, client, request, before, policy));
+        task = { ...outcome.task, origin: outcome.origin };
+    }
+    watch.at({ step: "created", taskId: task.taskId });
+    report.task = task;
+    nameTask(task, inputs);
+    if (watch.cancelled()) {
+        throw new ActionError(`The step was cancelled after upgrade task ${task.taskId} was created; the task goes on.`);
+    }
+    if (inputs.wait === undefined) {
+        report.status = "created";
+        setOutputs({ status: "created" }, task.taskId);
+        return;
+    }
+    watch.at({ step: "waiting", taskId: task.taskId });
+    const result = await follow(client, inputs, inputs.wait, task, ctx, policy);
+    report.follow = result;
+    judgeResult(result, task, inputs, report);
+}
+function announce(inputs, target) {
+    if (inputs.versionSource === "tag") {
+        info(`firmware-version ${inputs.firmwareVersion} comes from the tag ${process.env["GITHUB_REF"] ?? ""}.`);
+    }
+    info(`${inputs.dryRun ? "Dry run of rolling" : "Rolling"} out firmware ${inputs.firmwareVersion} of product ${inputs.productId} to ${target} ` +
+        `(${inputs.upgradeMethod === 0 ? "silent" : "confirm"} upgrade, endpoint ${inputs.endpoint.origin}).`);
+}
+/** Names the task first, so that no later failure (a full disk for GITHUB_OUTPUT) can hide it. */
+function nameTask(task, inputs) {
+    const { taskId, requestId } = task;
+    info({
+        created: `Created upgrade task ${taskId}${requestIdNote(requestId)}.`,
+        found: `Using upgrade task ${taskId}, which this run's BatchUpdateFirmware created (found with DescribeFirmwareTasks${requestIdNote(requestId)}).`,
+        followed: `Upgrade task ${taskId} of firmware ${inputs.firmwareVersion} targets the same devices and is still running (a re-run?): following it instead of creating another.`,
+    }[task.origin]);
+    setOutputs({ "task-id": String(taskId), "request-id": requestId }, taskId);
+}
+async function follow(client, inputs, settings, task, ctx, policy) {
+    info(`Following task ${task.taskId} for up to ${clock(settings.timeoutMs)}, polling every ${clock(settings.pollIntervalMs)}.`);
+    return followTask(client, { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId: task.taskId }, settings, {
+        now: Date.now,
+        sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: ctx.watch.signal }).catch(() => undefined),
+        cancelled: ctx.watch.cancelled,
+        policy: (deadline) => ({ ...policy, deadline }),
+        logger: core_namespaceObject,
+    });
+}
+/** Outputs and the step's verdict from how the wait ended. */
+function judgeResult(result, task, inputs, report) {
+    const counts = resultCounts(result);
+    const status = result.decision.kind === "succeeded"
+        ? "succeeded"
+        : result.decision.kind === "timed-out"
+            ? "timed-out"
+            : "failed";
+    report.status = status;
+    setOutputs({
+        status,
+        "devices-total": String(counts.total),
+        "devices-succeeded": String(counts.succeeded),
+        "devices-failed": String(counts.failed),
+        "devices-pending": String(counts.pending),
+    }, task.taskId);
+    const goesOn = `Task ${task.taskId} goes on upgrading the remaining devices on Tencent's side`;
+    switch (result.decision.kind) {
+        case "succeeded":
+            info(`Task ${task.taskId}: ${counts.succeeded} of ${counts.total} devices upgraded, ${counts.failed} failed (allowed ${describeAllowed(inputs)}), ${counts.pending} pending (offline or awaiting confirmation).`);
+            return;
+        case "failed":
+            throw new ActionError(`${counts.failed} device(s) of task ${task.taskId} failed to upgrade, more than max-failed-devices allows (${result.decision.allowed}). ${goesOn}; see the failed devices in the job summary and the console.`);
+        case "timed-out":
+            throw new ActionError(`Task ${task.taskId} was still upgrading ${counts.pending} device(s) when wait-timeout (${clock(inputs.wait.timeoutMs)}) passed. ${goesOn}; follow it in the console, or run the job again to follow it again.`);
+        case "cancelled":
+            throw new ActionError(`The step was cancelled while following task ${task.taskId}. ${goesOn}.`);
+    }
+}
+function describeAllowed(inputs) {
+    const threshold = inputs.wait.maxFailed;
+    return "count" in threshold ? String(threshold.count) : `${threshold.percent}%`;
+}
+function connect(inputs, ctx) {
+    const client = new TencentClient({
+        endpoint: inputs.endpoint,
+        service: IOTVIDEO_SERVICE,
+        version: IOTVIDEO_VERSION,
+        credentials: inputs.credentials,
+        ...(inputs.region === undefined ? {} : { region: inputs.region }),
+        timeoutMs: inputs.requestTimeoutMs,
+        dispatcher: ctx.dispatchers.for(inputs.endpoint),
+        logger: core_namespaceObject,
+    });
+    const policy = {
+        ...DEFAULT_BACKOFF,
+        deadline: ctx.startedAt + RETRY_DEADLINE_MS,
+        maxAttempts: inputs.maxAttempts,
+        sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: ctx.watch.signal }).catch(() => undefined),
+        now: Date.now,
+        random: Math.random,
+        logger: core_namespaceObject,
+        cancelled: ctx.watch.cancelled,
+    };
+    return { client, policy };
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+
+
+
+
+/** Failed devices listed at most: the summary must stay far below GitHub's 1 MiB. */
+const MAX_FAILED_ROWS = 50;
+const MAX_CELL = 200;
+/** Writes the job summary when the runner provides one (GITHUB_STEP_SUMMARY). */
+async function writeSummary(report) {
+    if (!process.env["GITHUB_STEP_SUMMARY"])
+        return;
+    await summary.addRaw(summaryMarkdown(report), true).write();
+}
+/** Pure: the job summary of one run, success, failure and dry run alike. */
+function summaryMarkdown(report) {
+    const { inputs, task, follow } = report;
+    const lines = [`### Firmware rollout: ${headline(report)}`, ""];
+    const facts = [];
+    if (inputs !== undefined) {
+        facts.push(["Product", inputs.productId]);
+        facts.push([
+            "Firmware",
+            `${inputs.firmwareVersion}${inputs.versionSource === "tag" ? " (from the tag)" : ""}`,
+        ]);
+        if ("originalVersion" in inputs.target && inputs.target.originalVersion !== undefined) {
+            facts.push(["From version", inputs.target.originalVersion]);
+        }
+        facts.push(["Upgrade", inputs.upgradeMethod === 0 ? "silent" : "confirm"]);
+    }
+    if (report.target !== undefined)
+        facts.push(["Devices", report.target]);
+    if (report.list?.md5 !== undefined) {
+        facts.push([
+            "Device list",
+            `${report.list.path}: ${report.list.deviceCount} devices, ${report.list.size} bytes, MD5 ${report.list.md5}`,
+        ]);
+    }
+    if (task !== undefined) {
+        const how = {
+            created: "",
+            found: " (found after a lost answer)",
+            followed: " (already running; followed, not created again)",
+        }[task.origin];
+        facts.push(["Task", `${task.taskId}${how}`]);
+        if (task.requestId !== "")
+            facts.push(["RequestId", task.requestId]);
+    }
+    if (inputs !== undefined)
+        facts.push(["Endpoint", inputs.endpoint.origin]);
+    if (report.runUrl !== undefined)
+        facts.push(["Workflow run", report.runUrl]);
+    lines.push("| | |", "|---|---|", ...facts.map(([name, value]) => `| ${name} | ${cell(value)} |`), "");
+    if (follow !== undefined)
+        lines.push(...progressTable(report), "");
+    if (follow !== undefined && follow.failures.failed.length > 0)
+        lines.push(...failedTable(follow.failures.failed, resultCounts(follow).failed), "");
+    if (report.request !== undefined) {
+        lines.push("The request a real run would send (`BatchUpdateFirmware`):", "", "```json", JSON.stringify(report.request, null, 2), "```", "");
+    }
+    if (report.error !== undefined)
+        lines.push(`**What failed:** ${cell(report.error)}`, "", summary_nextStep(report), "");
+    return lines.join("\n");
+}
+function headline(report) {
+    switch (report.status) {
+        case "succeeded":
+            return "succeeded";
+        case "created":
+            return "task created";
+        case "dry-run":
+            return "dry run, nothing changed";
+        case "timed-out":
+            return "timed out";
+        default:
+            return "failed";
+    }
+}
+function progressTable(report) {
+    const follow = report.follow;
+    const { counts } = follow;
+    const result = resultCounts(follow);
+    const rows = [
+        ["done", counts.done],
+        ["already up to date", Math.min(follow.failures.upToDate, counts.failed)],
+        ["failed", counts.failed - Math.min(follow.failures.upToDate, counts.failed)],
+        ["timed out", counts.timedOut],
+        ["pending", counts.pending],
+        ["downloading", counts.downloading],
+        ["flashing", counts.flashing],
+        ["offline", counts.offline],
+        ["awaiting confirmation", counts.awaiting],
+        ["other", counts.other],
+    ];
+    return [
+        `After ${clock(follow.elapsedMs)}: ${result.succeeded} of ${result.total} devices upgraded, ${result.failed} failed, ${result.pending} pending.`,
+        "",
+        "| State | Devices |",
+        "|---|---:|",
+        ...rows.filter(([, n]) => n > 0).map(([state, n]) => `| ${state} | ${n} |`),
+    ];
+}
+function failedTable(failed, total) {
+    const shown = failed.slice(0, MAX_FAILED_ROWS);
+    const more = Math.max(total, failed.length) - shown.length;
+    return [
+        "| Failed device | Status | Return code | Tencent's message |",
+        "|---|---:|---:|---|",
+        ...shown.map((d) => `| ${cell(d.name)} | ${d.status === 10 ? "timed out" : "failed"} | ${d.retcode ?? ""} | ${cell(d.message)} |`),
+        ...(more > 0 ? ["", `…and ${more} more.`] : []),
+    ];
+}
+function summary_nextStep(report) {
+    if (report.status === "timed-out" || report.follow !== undefined) {
+        return `The task goes on upgrading devices on Tencent's side. Look at task ${report.task?.taskId ?? ""} in the IoT Video console (firmware ${report.inputs?.firmwareVersion ?? ""}), or run the job again: a re-run by original version follows the running task instead of creating another.`;
+    }
+    if (report.task !== undefined)
+        return `Task ${report.task.taskId} exists; do not create another before looking at it in the console.`;
+    return "No task was created by this step unless the message above says one may exist. Fix what it names and run the job again.";
+}
+/** One table cell: outside text on one line, HTML and Markdown's table bar escaped. */
+function cell(text) {
+    return oneLine(text, MAX_CELL).replace(/[&<>"|]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -33289,76 +40817,65 @@ async function uploadList(client, inputs, list, policy, dispatchers) {
 
 
 
-
 const CONNECT_TIMEOUT_MS = 10_000;
-/** One rollout: inputs → (device list) → BatchUpdateFirmware → outputs. The only place that fails the step. */
+/** One run: the rollout, then the job summary whatever happened. The only place that fails the step. */
 async function run() {
+    const report = {};
+    const startedAt = Date.now();
     const dispatchers = new Dispatchers(CONNECT_TIMEOUT_MS);
+    const watch = new CancelWatch({
+        error: (line) => error(line),
+        exit: process.exit,
+    }).install();
     try {
+        const url = runUrl();
+        if (url !== undefined)
+            report.runUrl = url;
         const inputs = readInputs();
-        warnAboutPlainHttp(inputs);
-        // A device list is read and checked whole before the first request.
-        const scanned = inputs.target.kind === "file" ? await scanList(inputs.target) : undefined;
-        const { client, policy } = connect(inputs, dispatchers);
-        const target = describeTarget(inputs, scanned?.deviceCount);
-        info(`Rolling out firmware ${inputs.firmwareVersion} of product ${inputs.productId} to ${target} ` +
-            `(${inputs.upgradeMethod === 0 ? "silent" : "confirm"} upgrade, endpoint ${inputs.endpoint.origin}).`);
-        const list = scanned && (await uploadList(client, inputs, scanned, policy, dispatchers));
-        const outcome = await createTaskOnce(client, rolloutRequest(inputs, list), policy);
-        setOutput("task-id", String(outcome.task.taskId));
-        setOutput("request-id", outcome.task.requestId);
-        if (outcome.origin === "created") {
-            info(`Created upgrade task ${outcome.task.taskId} (RequestId ${outcome.task.requestId}).`);
-        }
-        // The task exists now: a summary that cannot be written must not fail the step (a re-run
-        // would roll out again).
-        await writeSummary({ inputs, target, ...outcome }).catch((error) => warning(`Could not write the job summary: ${messageOf(error)}`));
+        warnAboutPlainHttp(inputs.endpoint);
+        await rollout(inputs, { startedAt, dispatchers, watch, report });
     }
     catch (error) {
-        fail(error);
+        report.error = fail(error);
+        if (report.status !== "failed" && report.status !== "timed-out") {
+            report.status = "failed";
+            setOutputs({ status: "failed" }, report.task?.taskId);
+        }
     }
     finally {
+        // A summary that cannot be written must not fail the step: a task may exist by now.
+        await writeSummary(report).catch((error) => warning(`Could not write the job summary: ${oneLine(messageOf(error), 300)}`));
+        watch.dispose();
         await dispatchers.close();
     }
 }
-function connect(inputs, dispatchers) {
-    const client = new TencentClient({
-        endpoint: inputs.endpoint,
-        service: IOTVIDEO_SERVICE,
-        version: IOTVIDEO_VERSION,
-        credentials: inputs.credentials,
-        ...(inputs.region === undefined ? {} : { region: inputs.region }),
-        timeoutMs: inputs.requestTimeoutMs,
-        dispatcher: dispatchers.for(inputs.endpoint),
-        logger: core_namespaceObject,
-    });
-    const policy = {
-        ...DEFAULT_BACKOFF,
-        deadline: Date.now() + RETRY_DEADLINE_MS,
-        maxAttempts: inputs.maxAttempts,
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        now: Date.now,
-        random: Math.random,
-        logger: core_namespaceObject,
-    };
-    return { client, policy };
-}
+/** Fails the step with one line; returns that line. */
 function fail(error) {
     if (error instanceof ActionError) {
-        setFailed(error.message);
-        return;
+        const message = redact(error.message);
+        setFailed(message);
+        return message;
     }
     // Not one of ours: still one line, with the stack kept for RUNNER_DEBUG readers.
-    const message = error instanceof Error ? error.message : String(error);
     if (error instanceof Error && error.stack)
-        debug(error.stack);
-    setFailed(`Unexpected error: ${message}`);
+        debug(redact(error.stack));
+    const message = `Unexpected error: ${oneLine(messageOf(error), 500)}`;
+    setFailed(message);
+    return message;
 }
-function warnAboutPlainHttp(inputs) {
-    const host = inputs.endpoint.hostname;
+/** The workflow run's page, from the runner's context, when there is one. */
+function runUrl() {
+    const { serverUrl, runId } = github_context;
+    const { GITHUB_REPOSITORY: repository } = process.env;
+    if (!repository || !runId)
+        return undefined;
+    return `${serverUrl}/${repository}/actions/runs/${runId}`;
+}
+function warnAboutPlainHttp(endpoint) {
+    const host = endpoint.hostname;
     const loopback = host === "localhost" || host.startsWith("127.") || host === "[::1]";
-    if (inputs.endpoint.protocol === "http:" && !loopback) {
-        warning(`endpoint ${inputs.endpoint.origin} is plain http: requests and the session token travel unencrypted.`);
+    if (endpoint.protocol === "http:" && !loopback) {
+        warning(`endpoint ${endpoint.origin} is plain http: requests and the session token travel unencrypted.`);
     }
 }
 
@@ -33583,7 +41100,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

@@ -2,7 +2,8 @@
  * What a cancelled step leaves in the log. The runner cancels a step with SIGINT, then SIGTERM
  * 7.5 s later, then SIGKILL: the first signal says what the run was doing and whether a task may
  * exist, and no new attempt starts after it. While BatchUpdateFirmware is in flight the run
- * goes on until its answer (so the task can still be named) or until SIGTERM, which ends it.
+ * goes on until its answer (so the task can still be named), and while it follows a task it
+ * stops waiting and writes its summary; SIGTERM ends the process in every case.
  */
 
 /** What the run is doing, as far as a cancellation is concerned. */
@@ -10,7 +11,8 @@ export type Stage =
   | { step: "preparing" }
   | { step: "uploading" }
   | { step: "creating"; firmwareVersion: string; target: string }
-  | { step: "created"; taskId: number };
+  | { step: "created"; taskId: number }
+  | { step: "waiting"; taskId: number };
 
 /** Pure: the line a cancellation at this stage logs. */
 export function cancelledLine(stage: Stage, signal: string): string {
@@ -24,6 +26,8 @@ export function cancelledLine(stage: Stage, signal: string): string {
       return `${head} while BatchUpdateFirmware was in flight: a task of firmware ${stage.firmwareVersion} for ${stage.target} may exist. Check the firmware's tasks in the console before running the job again.`;
     case "created":
       return `${head} after upgrade task ${stage.taskId} was created; the task goes on upgrading devices.`;
+    case "waiting":
+      return `${head} while following upgrade task ${stage.taskId}: the wait stops, the task goes on upgrading devices on Tencent's side.`;
   }
 }
 
@@ -37,6 +41,9 @@ export interface CancelSinks {
 export class CancelWatch {
   private stage: Stage = { step: "preparing" };
   private signalled = false;
+  private readonly abort = new AbortController();
+  /** Aborted at the first cancel signal: sleeps listen to it. */
+  readonly signal = this.abort.signal;
   private readonly onInterrupt = () => this.handle("SIGINT", false);
   private readonly onTerminate = () => this.handle("SIGTERM", true);
 
@@ -64,7 +71,10 @@ export class CancelWatch {
   private handle(signal: string, final: boolean): void {
     this.signalled = true;
     this.sinks.error(cancelledLine(this.stage, signal));
-    // Only a create in flight is worth waiting for: its answer names the task.
-    if (final || this.stage.step !== "creating") this.sinks.exit(1);
+    this.abort.abort();
+    // A create in flight is worth waiting for (its answer names the task), and a wait ends by
+    // itself once woken, writing its summary; anything else ends now.
+    const winding = this.stage.step === "creating" || this.stage.step === "waiting";
+    if (final || !winding) this.sinks.exit(1);
   }
 }

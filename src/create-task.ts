@@ -70,9 +70,9 @@ export async function createTaskOnce(
   request: BatchUpdateFirmwareRequest,
   policy: RetryPolicy,
   plan: LookupPlan,
+  before: TaskList,
   events: CreateEvents = {},
 ): Promise<TaskOutcome> {
-  const before = await listTasks(client, request, policy).catch(explainDenied);
   if (!before.complete) {
     policy.logger.warning(
       `The task list of firmware ${request.FirmwareVersion} could not be read whole (${before.cut}): should BatchUpdateFirmware's answer be lost, the action cannot tell whether it created a task, and will stop rather than send it again.`,
@@ -214,6 +214,15 @@ export function matchesRequest(detail: TaskDetail, request: BatchUpdateFirmwareR
     );
   }
   return mode === "devicenames";
+}
+
+/** The version's tasks before anything is created: what a lost answer is later compared with. */
+export async function listTasksBefore(
+  client: TencentClient,
+  request: BatchUpdateFirmwareRequest,
+  policy: RetryPolicy,
+): Promise<TaskList> {
+  return listTasks(client, request, policy).catch(explainDenied);
 }
 
 /** The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint. */

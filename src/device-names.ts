@@ -31,10 +31,14 @@ export function parseDeviceNames(value: string): string[] {
   for (const name of names) {
     const problem = deviceNameProblem(name);
     if (problem !== undefined) {
+      // "cam-1 cam-2" is two names to its writer: say how to separate them.
+      const hint = /\S\s+\S/.test(name)
+        ? " Separate names with newlines or commas, not spaces."
+        : "";
       throw new InputError(
         "device-names",
         name,
-        `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.`,
+        `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.${hint}`,
       );
     }
   }

@@ -1,8 +1,10 @@
 import * as core from "@actions/core";
 import { resolve } from "node:path";
 import { resolveCredentials, SECRET_ENV, type Credentials } from "./credentials.js";
-import { InputError } from "./errors.js";
 import { parseDeviceNames } from "./device-names.js";
+import { ActionError, InputError } from "./errors.js";
+import * as values from "./input-values.js";
+import type { FailureThreshold } from "./input-values.js";
 import { registerSecret } from "./outside-text.js";
 
 /** Every input of action.yml, by its workflow name. */
@@ -10,6 +12,7 @@ export const INPUT_NAMES = [
   "product-id",
   "firmware-version",
   "firmware-original-version",
+  "firmware-file",
   "upgrade-method",
   "device-names",
   "device-list",
@@ -20,6 +23,11 @@ export const INPUT_NAMES = [
   "endpoint",
   "request-timeout",
   "max-attempts",
+  "wait",
+  "wait-timeout",
+  "poll-interval",
+  "max-failed-devices",
+  "dry-run",
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -31,23 +39,41 @@ export type Target =
   | { kind: "original-version"; originalVersion: string }
   | { kind: "file"; path: string; absolutePath: string };
 
+/** A file named by an input, as given and resolved against the workspace. */
+export interface InputFile {
+  path: string;
+  absolutePath: string;
+}
+
+/** How the rollout is followed once its task exists. */
+export interface WaitSettings {
+  timeoutMs: number;
+  pollIntervalMs: number;
+  maxFailed: FailureThreshold;
+}
+
 /** The validated inputs of one run. */
 export interface Inputs {
   productId: string;
   firmwareVersion: string;
+  /** Where the version came from: the input, or the tag the run was triggered by. */
+  versionSource: "input" | "tag";
   upgradeMethod: 0 | 1;
   target: Target;
+  firmwareFile?: InputFile;
   credentials: Credentials;
   region?: string;
   endpoint: URL;
   requestTimeoutMs: number;
   maxAttempts: number;
+  /** Set when the step follows the task until no device is upgrading. */
+  wait?: WaitSettings;
+  dryRun: boolean;
 }
 
 export const DEFAULT_ENDPOINT = "https://iotvideo.tencentcloudapi.com";
-const UPGRADE_METHODS: Record<string, 0 | 1> = { silent: 0, "0": 0, confirm: 1, "1": 1 };
-const IDENTIFIER = /^[A-Za-z0-9._+-]{1,64}$/;
-const REGION = /^[a-z]+(-[a-z0-9]+)+$/;
+const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
+const POLL_INTERVAL_MIN_MS = 5000;
 // Tab, CR and LF are only allowed where an input is a list.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const LINE_BREAK = /[\t\r\n]/;
@@ -71,20 +97,33 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
 export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   for (const name of INPUT_NAMES) rejectControlCharacters(name, raw[name]);
   const value = (name: InputName): string => raw[name].trim();
-  const region = parseRegion(
-    value("region") || (env.TENCENTCLOUD_REGION?.trim() ?? ""),
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const region = values.region(
     "region",
-    REGION,
+    value("region") || (env.TENCENTCLOUD_REGION?.trim() ?? ""),
   );
+  const version = firmwareVersion(value("firmware-version"), env.GITHUB_REF);
+  const target = parseTarget(raw, workspace);
+  if ("originalVersion" in target && target.originalVersion === version.firmwareVersion) {
+    throw new InputError(
+      "firmware-original-version",
+      target.originalVersion,
+      `Expected a version other than firmware-version (${version.firmwareVersion}): devices already on it need no rollout.`,
+    );
+  }
+  const firmwareFile = value("firmware-file");
   return {
-    productId: identifier("product-id", value("product-id"), "a product ID such as ABCDE12345"),
-    firmwareVersion: identifier(
-      "firmware-version",
-      value("firmware-version"),
-      "a version such as 2.0.0",
+    productId: values.identifier(
+      "product-id",
+      value("product-id"),
+      "a product ID such as ABCDE12345",
     ),
-    upgradeMethod: upgradeMethod(value("upgrade-method")),
-    target: parseTarget(raw, env.GITHUB_WORKSPACE || process.cwd()),
+    ...version,
+    upgradeMethod: values.upgradeMethod(value("upgrade-method")),
+    target,
+    ...(firmwareFile === ""
+      ? {}
+      : { firmwareFile: { path: firmwareFile, absolutePath: resolve(workspace, firmwareFile) } }),
     credentials: resolveCredentials({
       secretId: value("secret-id"),
       secretKey: value("secret-key"),
@@ -92,13 +131,65 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
       env,
     }),
     ...(region === undefined ? {} : { region }),
-    endpoint: parseEndpoint(value("endpoint") || DEFAULT_ENDPOINT),
+    endpoint: values.endpoint(value("endpoint") || DEFAULT_ENDPOINT),
     // Whole milliseconds: AbortSignal.timeout() refuses 16100.000000000002.
     requestTimeoutMs: Math.round(
-      1000 * numberInRange("request-timeout", value("request-timeout") || "30", 1, 600, false),
+      1000 *
+        values.numberInRange("request-timeout", value("request-timeout") || "30", 1, 600, false),
     ),
-    maxAttempts: numberInRange("max-attempts", value("max-attempts") || "5", 1, 10, true),
+    maxAttempts: values.numberInRange("max-attempts", value("max-attempts") || "5", 1, 10, true),
+    ...waitSettings(raw),
+    dryRun: values.flag("dry-run", value("dry-run")),
   };
+}
+
+function firmwareVersion(
+  given: string,
+  ref: string | undefined,
+): Pick<Inputs, "firmwareVersion" | "versionSource"> {
+  const example = "a version such as 2.0.0";
+  if (given !== "") {
+    return {
+      firmwareVersion: values.identifier("firmware-version", given, example),
+      versionSource: "input",
+    };
+  }
+  const fromTag = values.versionFromRef(ref);
+  if (fromTag === undefined) {
+    throw new InputError(
+      "firmware-version",
+      "",
+      `Expected ${example}; it is required unless the run was triggered by a tag (refs/tags/v2.0.0 gives 2.0.0), and this run's ref is ${ref ? `'${ref}'` : "not set"}.`,
+    );
+  }
+  return {
+    firmwareVersion: values.identifier(
+      "firmware-version",
+      fromTag,
+      `${example} (taken from the tag ${ref})`,
+    ),
+    versionSource: "tag",
+  };
+}
+
+function waitSettings(raw: RawInputs): { wait?: WaitSettings } {
+  const value = (name: InputName): string => raw[name].trim();
+  const settings: WaitSettings = {
+    timeoutMs: values.duration(
+      "wait-timeout",
+      value("wait-timeout") || "30m",
+      1000,
+      WAIT_TIMEOUT_MAX_MS,
+    ),
+    pollIntervalMs: values.duration(
+      "poll-interval",
+      value("poll-interval") || "15s",
+      POLL_INTERVAL_MIN_MS,
+      WAIT_TIMEOUT_MAX_MS,
+    ),
+    maxFailed: values.failureThreshold("max-failed-devices", value("max-failed-devices") || "0"),
+  };
+  return values.flag("wait", value("wait")) ? { wait: settings } : {};
 }
 
 function parseTarget(raw: RawInputs, workspace: string): Target {
@@ -126,7 +217,7 @@ function parseTarget(raw: RawInputs, workspace: string): Target {
   const originalVersion =
     original === ""
       ? undefined
-      : identifier("firmware-original-version", original, "a version such as 1.0.0");
+      : values.identifier("firmware-original-version", original, "a version such as 1.0.0");
   if (namesGiven) {
     const deviceNames = parseDeviceNames(raw["device-names"]);
     return {
@@ -136,80 +227,17 @@ function parseTarget(raw: RawInputs, workspace: string): Target {
     };
   }
   if (originalVersion !== undefined) return { kind: "original-version", originalVersion };
-  throw new InputError(
-    "device-names",
-    "",
-    "Expected a target: device-names, device-list, or firmware-original-version (upgrade every device on that version).",
-  );
+  throw new NoTargetError();
 }
 
-function identifier(name: InputName, value: string, example: string): string {
-  if (value === "")
-    throw new InputError(name, value, `Expected ${example}; this input is required.`);
-  if (!IDENTIFIER.test(value)) {
-    throw new InputError(
-      name,
-      value,
-      `Expected ${example}: 1-64 letters, digits, '.', '_', '+' or '-'.`,
+/** None of the three target inputs was given (perhaps one was misspelled). */
+export class NoTargetError extends ActionError {
+  override name = "NoTargetError";
+  constructor() {
+    super(
+      "No devices to upgrade: expected one of the inputs 'device-names', 'device-list' or 'firmware-original-version' (an input with another name, such as 'device-name', is ignored by the runner: check the spelling).",
     );
   }
-  return value;
-}
-
-function parseRegion(value: string, name: InputName, shape: RegExp): string | undefined {
-  if (value === "") return undefined;
-  if (!shape.test(value))
-    throw new InputError(name, value, "Expected a region such as ap-guangzhou.");
-  return value;
-}
-
-function upgradeMethod(value: string): 0 | 1 {
-  const method = UPGRADE_METHODS[(value || "silent").toLowerCase()];
-  if (method === undefined) {
-    throw new InputError("upgrade-method", value, "Expected silent or confirm (or 0 or 1).");
-  }
-  return method;
-}
-
-function numberInRange(
-  name: InputName,
-  value: string,
-  min: number,
-  max: number,
-  integer: boolean,
-): number {
-  const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-  if (!(parsed >= min && parsed <= max) || (integer && !Number.isInteger(parsed))) {
-    const kind = integer ? "a whole number" : "a number of seconds";
-    throw new InputError(name, value, `Expected ${kind} from ${min} to ${max}.`);
-  }
-  return parsed;
-}
-
-/** A host name, host:port, or an http(s) URL with nothing after the host. */
-export function parseEndpoint(value: string): URL {
-  const expected =
-    "Expected a host name such as iotvideo.tencentcloudapi.com or an http(s)://host[:port] URL.";
-  const shown = withoutUserinfo(value);
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new InputError("endpoint", shown, expected);
-  }
-  if (url.username !== "" || url.password !== "") {
-    throw new InputError(
-      "endpoint",
-      shown,
-      "Expected no user name or password in the URL: Tencent Cloud APIs authenticate by signature, with secret-id and secret-key.",
-    );
-  }
-  const extra = url.search || url.hash || url.pathname !== "/";
-  if ((url.protocol !== "https:" && url.protocol !== "http:") || extra || url.hostname === "") {
-    throw new InputError("endpoint", shown, expected);
-  }
-  return url;
 }
 
 function rejectControlCharacters(name: InputName, value: string): void {
@@ -218,15 +246,10 @@ function rejectControlCharacters(name: InputName, value: string): void {
     const shown = SECRET_INPUTS.has(name)
       ? "***"
       : name === "endpoint"
-        ? withoutUserinfo(value)
+        ? values.withoutUserinfo(value)
         : value;
     throw new InputError(name, shown, "Expected no control characters or line breaks.");
   }
-}
-
-/** A URL with anything before an "@" hidden: it may be a password, never to be repeated. */
-function withoutUserinfo(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, "$1***@");
 }
 
 function maskSecret(value: string): void {

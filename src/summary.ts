@@ -1,44 +1,142 @@
 import * as core from "@actions/core";
-import type { Inputs } from "./inputs.js";
-import type { CreatedTask } from "./tencent/iotvideo.js";
+import type { FailedDevice } from "./failed-devices.js";
+import { resultCounts } from "./follow-task.js";
+import { clock } from "./progress.js";
+import type { RunReport } from "./report.js";
+import { oneLine } from "./outside-text.js";
 
-/** What the job summary reports about one rollout. */
-export interface RolloutReport {
-  inputs: Inputs;
-  target: string;
-  task: CreatedTask;
-  /** How the task was obtained: created by this run's call, or found after an unclear answer. */
-  origin: "created" | "found";
-}
+/** Failed devices listed at most: the summary must stay far below GitHub's 1 MiB. */
+export const MAX_FAILED_ROWS = 50;
+const MAX_CELL = 200;
 
 /** Writes the job summary when the runner provides one (GITHUB_STEP_SUMMARY). */
-export async function writeSummary(report: RolloutReport): Promise<void> {
+export async function writeSummary(report: RunReport): Promise<void> {
   if (!process.env["GITHUB_STEP_SUMMARY"]) return;
-  const { inputs, task } = report;
-  await core.summary
-    .addHeading("Firmware rollout", 3)
-    .addTable([
-      [
-        { data: "Product", header: true },
-        { data: "Firmware", header: true },
-        { data: "Devices", header: true },
-        { data: "Upgrade", header: true },
-        { data: "Task", header: true },
-        { data: "RequestId", header: true },
-      ],
-      [
-        inputs.productId,
-        inputs.firmwareVersion,
-        report.target,
-        inputs.upgradeMethod === 0 ? "silent" : "confirm",
-        `${task.taskId}${report.origin === "found" ? " (found after an unclear answer)" : ""}`,
-        task.requestId,
-      ].map(escapeHtml),
-    ])
-    .write();
+  await core.summary.addRaw(summaryMarkdown(report), true).write();
 }
 
-// core.summary puts cell text into HTML as it is; a device-list path is the user's to choose.
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Pure: the job summary of one run, success, failure and dry run alike. */
+export function summaryMarkdown(report: RunReport): string {
+  const { inputs, task, follow } = report;
+  const lines: string[] = [`### Firmware rollout: ${headline(report)}`, ""];
+  const facts: Array<[string, string]> = [];
+  if (inputs !== undefined) {
+    facts.push(["Product", inputs.productId]);
+    facts.push([
+      "Firmware",
+      `${inputs.firmwareVersion}${inputs.versionSource === "tag" ? " (from the tag)" : ""}`,
+    ]);
+    if ("originalVersion" in inputs.target && inputs.target.originalVersion !== undefined) {
+      facts.push(["From version", inputs.target.originalVersion]);
+    }
+    facts.push(["Upgrade", inputs.upgradeMethod === 0 ? "silent" : "confirm"]);
+  }
+  if (report.target !== undefined) facts.push(["Devices", report.target]);
+  if (report.list?.md5 !== undefined) {
+    facts.push([
+      "Device list",
+      `${report.list.path}: ${report.list.deviceCount} devices, ${report.list.size} bytes, MD5 ${report.list.md5}`,
+    ]);
+  }
+  if (task !== undefined) {
+    const how = {
+      created: "",
+      found: " (found after a lost answer)",
+      followed: " (already running; followed, not created again)",
+    }[task.origin];
+    facts.push(["Task", `${task.taskId}${how}`]);
+    if (task.requestId !== "") facts.push(["RequestId", task.requestId]);
+  }
+  if (inputs !== undefined) facts.push(["Endpoint", inputs.endpoint.origin]);
+  if (report.runUrl !== undefined) facts.push(["Workflow run", report.runUrl]);
+  lines.push(
+    "| | |",
+    "|---|---|",
+    ...facts.map(([name, value]) => `| ${name} | ${cell(value)} |`),
+    "",
+  );
+  if (follow !== undefined) lines.push(...progressTable(report), "");
+  if (follow !== undefined && follow.failures.failed.length > 0)
+    lines.push(...failedTable(follow.failures.failed, resultCounts(follow).failed), "");
+  if (report.request !== undefined) {
+    lines.push(
+      "The request a real run would send (`BatchUpdateFirmware`):",
+      "",
+      "```json",
+      JSON.stringify(report.request, null, 2),
+      "```",
+      "",
+    );
+  }
+  if (report.error !== undefined)
+    lines.push(`**What failed:** ${cell(report.error)}`, "", nextStep(report), "");
+  return lines.join("\n");
+}
+
+function headline(report: RunReport): string {
+  switch (report.status) {
+    case "succeeded":
+      return "succeeded";
+    case "created":
+      return "task created";
+    case "dry-run":
+      return "dry run, nothing changed";
+    case "timed-out":
+      return "timed out";
+    default:
+      return "failed";
+  }
+}
+
+function progressTable(report: RunReport): string[] {
+  const follow = report.follow!;
+  const { counts } = follow;
+  const result = resultCounts(follow);
+  const rows: Array<[string, number]> = [
+    ["done", counts.done],
+    ["already up to date", Math.min(follow.failures.upToDate, counts.failed)],
+    ["failed", counts.failed - Math.min(follow.failures.upToDate, counts.failed)],
+    ["timed out", counts.timedOut],
+    ["pending", counts.pending],
+    ["downloading", counts.downloading],
+    ["flashing", counts.flashing],
+    ["offline", counts.offline],
+    ["awaiting confirmation", counts.awaiting],
+    ["other", counts.other],
+  ];
+  return [
+    `After ${clock(follow.elapsedMs)}: ${result.succeeded} of ${result.total} devices upgraded, ${result.failed} failed, ${result.pending} pending.`,
+    "",
+    "| State | Devices |",
+    "|---|---:|",
+    ...rows.filter(([, n]) => n > 0).map(([state, n]) => `| ${state} | ${n} |`),
+  ];
+}
+
+function failedTable(failed: FailedDevice[], total: number): string[] {
+  const shown = failed.slice(0, MAX_FAILED_ROWS);
+  const more = Math.max(total, failed.length) - shown.length;
+  return [
+    "| Failed device | Status | Return code | Tencent's message |",
+    "|---|---:|---:|---|",
+    ...shown.map(
+      (d) =>
+        `| ${cell(d.name)} | ${d.status === 10 ? "timed out" : "failed"} | ${d.retcode ?? ""} | ${cell(d.message)} |`,
+    ),
+    ...(more > 0 ? ["", `…and ${more} more.`] : []),
+  ];
+}
+
+function nextStep(report: RunReport): string {
+  if (report.status === "timed-out" || report.follow !== undefined) {
+    return `The task goes on upgrading devices on Tencent's side. Look at task ${report.task?.taskId ?? ""} in the IoT Video console (firmware ${report.inputs?.firmwareVersion ?? ""}), or run the job again: a re-run by original version follows the running task instead of creating another.`;
+  }
+  if (report.task !== undefined)
+    return `Task ${report.task.taskId} exists; do not create another before looking at it in the console.`;
+  return "No task was created by this step unless the message above says one may exist. Fix what it names and run the job again.";
+}
+
+/** One table cell: outside text on one line, HTML and Markdown's table bar escaped. */
+function cell(text: string): string {
+  return oneLine(text, MAX_CELL).replace(/[&<>"|]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -67,13 +67,13 @@ describe("dist/index.js against the emulator", () => {
   it("fails with one error line carrying Tencent's code, message and RequestId", async () => {
     const before = emulator.tasks.length;
     const run = await runAction({
-      inputs: inputs({ "firmware-version": "9.9.9", "firmware-original-version": "1.0.0" }),
+      inputs: inputs({ "secret-key": "not-the-right-key", "firmware-original-version": "1.0.0" }),
     });
     expect(run.code).toBe(1);
     expect(emulator.tasks).toHaveLength(before);
     expect(run.errors).toHaveLength(1);
     const answered = emulator.requests.at(-1);
-    expect(run.errors[0]).toContain("ResourceNotFound.FirmwareNotExist");
+    expect(run.errors[0]).toContain("AuthFailure.SignatureFailure");
     expect(run.errors[0]).toContain(answered?.message ?? "?");
     expect(run.errors[0]).toMatch(/RequestId: [0-9a-f-]{36}/);
     expect(run.outputs["task-id"]).toBeUndefined();
@@ -86,6 +86,9 @@ describe("dist/index.js against the emulator", () => {
     const second = await runAction({ inputs: inputs({ "device-names": "dev-005" }) });
     expect(second.code).toBe(1);
     expect(second.errors.join("\n")).toContain("FailedOperation.DeviceIsUpdating");
+    expect(second.errors.join("\n")).toContain(
+      `Unfinished tasks of firmware 2.0.0: ${first.outputs["task-id"]}.`,
+    );
   });
 
   it("fails clearly when the endpoint does not answer, without a stack trace", async () => {
@@ -124,7 +127,7 @@ describe("dist/index.js against the emulator", () => {
     });
     expect(run.code).toBe(0);
     const text = await readFile(summary, "utf8");
-    expect(text).toContain("Firmware rollout");
-    expect(text).toContain(`<td>${run.outputs["task-id"]}</td>`);
+    expect(text).toContain("### Firmware rollout: task created");
+    expect(text).toContain(`| Task | ${run.outputs["task-id"]} |`);
   });
 });

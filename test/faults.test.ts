@@ -131,7 +131,7 @@ describe("definite errors: one attempt, no task", () => {
     {
       name: "firmware not registered",
       extra: { "firmware-version": "9.9.9" },
-      code: "ResourceNotFound.FirmwareNotExist",
+      code: "Firmware 9.9.9 is not registered for product EMUPRODUCT1; it has 1.0.0, 1.1.0, 2.0.0",
     },
     {
       name: "wrong key",

@@ -203,12 +203,6 @@ describe("readInputs: invalid inputs", () => {
       says: "'fast'. Expected silent or confirm",
     },
     {
-      name: "no target",
-      inputs: { ...VALID, "device-names": "" },
-      input: "device-names",
-      says: "Expected a target",
-    },
-    {
       name: "separators only",
       inputs: { ...VALID, "device-names": " ,\n, " },
       input: "device-names",
@@ -332,6 +326,65 @@ describe("readInputs: invalid inputs", () => {
     expect((error as InputError).input).toBe(input);
     expect((error as InputError).message).toContain(`'${input}'`);
     expect((error as InputError).message).toContain(says);
+  });
+
+  it("no target at all: names the three inputs and hints at a misspelling", () => {
+    setInputs({ ...VALID, "device-names": "" });
+    expect(() => readInputs({})).toThrow(
+      "No devices to upgrade: expected one of the inputs 'device-names', 'device-list' or 'firmware-original-version' (an input with another name, such as 'device-name', is ignored by the runner: check the spelling).",
+    );
+  });
+
+  it.each([
+    {
+      name: "version onto itself",
+      inputs: { ...VALID, "firmware-original-version": "2.0.0" },
+      says: "Invalid input 'firmware-original-version': '2.0.0'. Expected a version other than firmware-version (2.0.0)",
+    },
+    {
+      name: "space-separated names",
+      inputs: { ...VALID, "device-names": "cam-1 cam-2" },
+      says: "Separate names with newlines or commas, not spaces.",
+    },
+    {
+      name: "no version on a branch",
+      inputs: { ...VALID, "firmware-version": "" },
+      env: { GITHUB_REF: "refs/heads/main" },
+      says: "required unless the run was triggered by a tag (refs/tags/v2.0.0 gives 2.0.0), and this run's ref is 'refs/heads/main'",
+    },
+    {
+      name: "wait-timeout past GitHub's 6 h",
+      inputs: { ...VALID, wait: "true", "wait-timeout": "7h" },
+      says: "Invalid input 'wait-timeout': '7h'. Expected a duration from 1s to 6h",
+    },
+    {
+      name: "poll-interval under 5 s",
+      inputs: { ...VALID, wait: "true", "poll-interval": "1s" },
+      says: "Invalid input 'poll-interval': '1s'. Expected a duration from 5s to 6h",
+    },
+    {
+      name: "a threshold that is no number",
+      inputs: { ...VALID, "max-failed-devices": "few" },
+      says: "Invalid input 'max-failed-devices': 'few'",
+    },
+  ])("$name", ({ inputs, env, says }) => {
+    setInputs(inputs);
+    expect(() => readInputs(env ?? {})).toThrow(says);
+  });
+
+  it("the version comes from a tag, with one leading v dropped", () => {
+    const parsed = read({ ...VALID, "firmware-version": "" }, { GITHUB_REF: "refs/tags/v1.4.0" });
+    expect(parsed.firmwareVersion).toBe("1.4.0");
+    expect(parsed.versionSource).toBe("tag");
+  });
+
+  it("wait settings: defaults, and none without wait", () => {
+    expect(read({ ...VALID, wait: "true" }).wait).toEqual({
+      timeoutMs: 30 * 60_000,
+      pollIntervalMs: 15_000,
+      maxFailed: { count: 0 },
+    });
+    expect(read(VALID).wait).toBeUndefined();
   });
 
   it("never quotes a secret key in its error", () => {

@@ -1,6 +1,12 @@
 import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTaskOnce, lookTimes, lookupPlan, TaskMayExistError } from "../src/create-task.js";
+import {
+  createTaskOnce,
+  listTasksBefore,
+  lookTimes,
+  lookupPlan,
+  TaskMayExistError,
+} from "../src/create-task.js";
 import { TencentClient } from "../src/tencent/client.js";
 import type { RetryPolicy } from "../src/tencent/retry.js";
 import { startStandIn, type StandIn } from "./support/hostile/api-stand-in.js";
@@ -68,16 +74,17 @@ async function client(url: string): Promise<TencentClient> {
 
 const REQUEST = { ProductID: "P1", FirmwareVersion: "2.0.0", FirmwareOriVersion: "1.0.0" };
 
+async function create(url: string, policy: RetryPolicy) {
+  const tencent = await client(url);
+  const before = await listTasksBefore(tencent, REQUEST, policy);
+  return createTaskOnce(tencent, REQUEST, policy, lookupPlan(1000), before);
+}
+
 describe("createTaskOnce on a fake clock", () => {
   it("looks four times over request-timeout + 20 s, then sends again", async () => {
     const { policy, handlers, callTimes } = setup(600_000, ["lost", "ok"]);
     standIn = await startStandIn(handlers);
-    const outcome = await createTaskOnce(
-      await client(standIn.url),
-      REQUEST,
-      policy,
-      lookupPlan(1000),
-    );
+    const outcome = await create(standIn.url, policy);
     expect(outcome.task.taskId).toBe(9);
     expect(callTimes).toEqual([
       { action: "DescribeFirmwareTasks", at: 0 },
@@ -93,12 +100,7 @@ describe("createTaskOnce on a fake clock", () => {
   it("no look starts after the run's deadline, and nothing is sent again", async () => {
     const { policy, handlers, callTimes } = setup(15_000, ["lost", "ok"]);
     standIn = await startStandIn(handlers);
-    const error = await createTaskOnce(
-      await client(standIn.url),
-      REQUEST,
-      policy,
-      lookupPlan(1000),
-    ).catch((e: unknown) => e);
+    const error = await create(standIn.url, policy).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskMayExistError);
     expect((error as Error).message).toContain(
       "the run's retry deadline came before the lookup window closed",
@@ -110,12 +112,7 @@ describe("createTaskOnce on a fake clock", () => {
   it("the last attempt still looks, and says no task was created", async () => {
     const { policy, handlers, callTimes, lines } = setup(600_000, ["lost", "lost"]);
     standIn = await startStandIn(handlers);
-    const error = await createTaskOnce(
-      await client(standIn.url),
-      REQUEST,
-      { ...policy, maxAttempts: 2 },
-      lookupPlan(1000),
-    ).catch((e: unknown) => e);
+    const error = await create(standIn.url, { ...policy, maxAttempts: 2 }).catch((e: unknown) => e);
     expect((error as Error).message).toContain("gave up on BatchUpdateFirmware after 2 attempts");
     expect(callTimes.filter((c) => c.action === "DescribeFirmwareTasks")).toHaveLength(9);
     expect(lines.at(-1)).toBe(

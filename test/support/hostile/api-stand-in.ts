@@ -26,8 +26,15 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-/** Starts a stand-in on 127.0.0.1; actions without a handler answer InvalidAction. */
-export async function startStandIn(handlers: Record<string, StandInHandler>): Promise<StandIn> {
+/** Every rollout checks its firmware first: unless a test says otherwise, it is registered. */
+const REGISTERED: StandInHandler = (call) => ({ Version: call.params["FirmwareVersion"] });
+
+/**
+ * Starts a stand-in on 127.0.0.1; DescribeFirmware answers "registered" unless a handler says
+ * otherwise, other actions without a handler answer InvalidAction.
+ */
+export async function startStandIn(given: Record<string, StandInHandler>): Promise<StandIn> {
+  const handlers: Record<string, StandInHandler> = { DescribeFirmware: REGISTERED, ...given };
   const calls: StandInCall[] = [];
   const sockets = new Set<Socket>();
   const started = Date.now();

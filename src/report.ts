@@ -1,0 +1,27 @@
+import type { FollowResult } from "./follow-task.js";
+import type { Inputs } from "./inputs.js";
+
+/** The step's result, as the `status` output says it. */
+export type RolloutStatus = "created" | "succeeded" | "failed" | "timed-out" | "dry-run";
+
+/** Everything a run learned, filled in as it goes; the job summary is written from it, whatever happened. */
+export interface RunReport {
+  inputs?: Inputs;
+  /** The target in words: "every device now on 1.0.0", "3 devices", "120 devices listed in …". */
+  target?: string;
+  list?: { path: string; deviceCount: number; size: number; md5?: string };
+  task?: {
+    taskId: number;
+    requestId: string;
+    /** Created by this run, found after a lost answer, or a re-run's still-running task. */
+    origin: "created" | "found" | "followed";
+  };
+  /** What a dry run would have sent. */
+  request?: Record<string, unknown>;
+  follow?: FollowResult;
+  status?: RolloutStatus;
+  /** The message of the failure that ended the run. */
+  error?: string;
+  /** Link to the workflow run. */
+  runUrl?: string;
+}

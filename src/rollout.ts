@@ -1,0 +1,229 @@
+import * as core from "@actions/core";
+import { setTimeout as delay } from "node:timers/promises";
+import type { CancelWatch } from "./cancel.js";
+import { checkFirmware } from "./check-firmware.js";
+import { createTaskOnce, listTasksBefore, lookupPlan } from "./create-task.js";
+import { DRY_RUN_FILE_NAME, hashList, shownRequest } from "./dry-run.js";
+import { ActionError, requestIdNote } from "./errors.js";
+import { followTask, resultCounts, type FollowResult } from "./follow-task.js";
+import type { Inputs, WaitSettings } from "./inputs.js";
+import { setOutputs } from "./outputs.js";
+import { clock } from "./progress.js";
+import type { RunReport } from "./report.js";
+import { describeTarget, rolloutRequest } from "./rollout-request.js";
+import { explainDeviceIsUpdating, findRunningTask } from "./running-tasks.js";
+import { IOTVIDEO_SERVICE, IOTVIDEO_VERSION } from "./tencent/assumptions.js";
+import { TencentClient } from "./tencent/client.js";
+import type { Dispatchers } from "./tencent/http.js";
+import { DEFAULT_BACKOFF, RETRY_DEADLINE_MS, type RetryPolicy } from "./tencent/retry.js";
+import { scanList, uploadList } from "./upload-list.js";
+
+/** What a run shares with its steps. */
+export interface RunContext {
+  startedAt: number;
+  dispatchers: Dispatchers;
+  watch: CancelWatch;
+  report: RunReport;
+}
+
+type Task = NonNullable<RunReport["task"]>;
+
+/** The story of one rollout: check, (upload,) create or follow, and, with `wait`, see it through. */
+export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
+  const { report, watch } = ctx;
+  report.inputs = inputs;
+  // A device list is read and checked whole before the first request.
+  const scanned = inputs.target.kind === "file" ? await scanList(inputs.target) : undefined;
+  if (scanned)
+    report.list = { path: scanned.path, deviceCount: scanned.deviceCount, size: scanned.size };
+  report.target = describeTarget(inputs, scanned?.deviceCount);
+  const { client, policy } = connect(inputs, ctx);
+  announce(inputs, report.target);
+  await checkFirmware(client, inputs, policy);
+  const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
+  const before = await listTasksBefore(client, base, policy);
+  if (inputs.dryRun) {
+    const md5 = scanned && (await hashList(scanned));
+    const list = scanned && {
+      fileName: DRY_RUN_FILE_NAME,
+      md5: md5!,
+      size: scanned.size,
+      deviceCount: scanned.deviceCount,
+    };
+    if (report.list && md5) report.list.md5 = md5;
+    report.request = shownRequest(rolloutRequest(inputs, list));
+    core.info(
+      `Dry run: nothing was created. The request a real run would send (BatchUpdateFirmware): ${JSON.stringify(report.request)}`,
+    );
+    report.status = "dry-run";
+    setOutputs({ status: "dry-run" });
+    return;
+  }
+  const running = scanned
+    ? undefined
+    : await findRunningTask(client, rolloutRequest(inputs), before, policy);
+  let task: Task;
+  if (running !== undefined) {
+    task = { taskId: running, requestId: "", origin: "followed" };
+  } else {
+    watch.at({ step: "uploading" });
+    const list = scanned && (await uploadList(client, inputs, scanned, policy, ctx.dispatchers));
+    if (list && report.list) report.list.md5 = list.md5;
+    watch.at({ step: "preparing" });
+    const request = rolloutRequest(inputs, list);
+    const outcome = await createTaskOnce(
+      client,
+      request,
+      policy,
+      lookupPlan(inputs.requestTimeoutMs),
+      before,
+      {
+        sending: () =>
+          watch.at({
+            step: "creating",
+            firmwareVersion: inputs.firmwareVersion,
+            target: report.target!,
+          }),
+      },
+    ).catch((error: unknown) => explainDeviceIsUpdating(error, client, request, before, policy));
+    task = { ...outcome.task, origin: outcome.origin };
+  }
+  watch.at({ step: "created", taskId: task.taskId });
+  report.task = task;
+  nameTask(task, inputs);
+  if (watch.cancelled()) {
+    throw new ActionError(
+      `The step was cancelled after upgrade task ${task.taskId} was created; the task goes on.`,
+    );
+  }
+  if (inputs.wait === undefined) {
+    report.status = "created";
+    setOutputs({ status: "created" }, task.taskId);
+    return;
+  }
+  watch.at({ step: "waiting", taskId: task.taskId });
+  const result = await follow(client, inputs, inputs.wait, task, ctx, policy);
+  report.follow = result;
+  judgeResult(result, task, inputs, report);
+}
+
+function announce(inputs: Inputs, target: string): void {
+  if (inputs.versionSource === "tag") {
+    core.info(
+      `firmware-version ${inputs.firmwareVersion} comes from the tag ${process.env["GITHUB_REF"] ?? ""}.`,
+    );
+  }
+  core.info(
+    `${inputs.dryRun ? "Dry run of rolling" : "Rolling"} out firmware ${inputs.firmwareVersion} of product ${inputs.productId} to ${target} ` +
+      `(${inputs.upgradeMethod === 0 ? "silent" : "confirm"} upgrade, endpoint ${inputs.endpoint.origin}).`,
+  );
+}
+
+/** Names the task first, so that no later failure (a full disk for GITHUB_OUTPUT) can hide it. */
+function nameTask(task: Task, inputs: Inputs): void {
+  const { taskId, requestId } = task;
+  core.info(
+    {
+      created: `Created upgrade task ${taskId}${requestIdNote(requestId)}.`,
+      found: `Using upgrade task ${taskId}, which this run's BatchUpdateFirmware created (found with DescribeFirmwareTasks${requestIdNote(requestId)}).`,
+      followed: `Upgrade task ${taskId} of firmware ${inputs.firmwareVersion} targets the same devices and is still running (a re-run?): following it instead of creating another.`,
+    }[task.origin],
+  );
+  setOutputs({ "task-id": String(taskId), "request-id": requestId }, taskId);
+}
+
+async function follow(
+  client: TencentClient,
+  inputs: Inputs,
+  settings: WaitSettings,
+  task: Task,
+  ctx: RunContext,
+  policy: RetryPolicy,
+): Promise<FollowResult> {
+  core.info(
+    `Following task ${task.taskId} for up to ${clock(settings.timeoutMs)}, polling every ${clock(settings.pollIntervalMs)}.`,
+  );
+  return followTask(
+    client,
+    { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId: task.taskId },
+    settings,
+    {
+      now: Date.now,
+      sleep: (ms) => delay(ms, undefined, { signal: ctx.watch.signal }).catch(() => undefined),
+      cancelled: ctx.watch.cancelled,
+      policy: (deadline) => ({ ...policy, deadline }),
+      logger: core,
+    },
+  );
+}
+
+/** Outputs and the step's verdict from how the wait ended. */
+function judgeResult(result: FollowResult, task: Task, inputs: Inputs, report: RunReport): void {
+  const counts = resultCounts(result);
+  const status =
+    result.decision.kind === "succeeded"
+      ? "succeeded"
+      : result.decision.kind === "timed-out"
+        ? "timed-out"
+        : "failed";
+  report.status = status;
+  setOutputs(
+    {
+      status,
+      "devices-total": String(counts.total),
+      "devices-succeeded": String(counts.succeeded),
+      "devices-failed": String(counts.failed),
+      "devices-pending": String(counts.pending),
+    },
+    task.taskId,
+  );
+  const goesOn = `Task ${task.taskId} goes on upgrading the remaining devices on Tencent's side`;
+  switch (result.decision.kind) {
+    case "succeeded":
+      core.info(
+        `Task ${task.taskId}: ${counts.succeeded} of ${counts.total} devices upgraded, ${counts.failed} failed (allowed ${describeAllowed(inputs)}), ${counts.pending} pending (offline or awaiting confirmation).`,
+      );
+      return;
+    case "failed":
+      throw new ActionError(
+        `${counts.failed} device(s) of task ${task.taskId} failed to upgrade, more than max-failed-devices allows (${result.decision.allowed}). ${goesOn}; see the failed devices in the job summary and the console.`,
+      );
+    case "timed-out":
+      throw new ActionError(
+        `Task ${task.taskId} was still upgrading ${counts.pending} device(s) when wait-timeout (${clock(inputs.wait!.timeoutMs)}) passed. ${goesOn}; follow it in the console, or run the job again to follow it again.`,
+      );
+    case "cancelled":
+      throw new ActionError(
+        `The step was cancelled while following task ${task.taskId}. ${goesOn}.`,
+      );
+  }
+}
+
+function describeAllowed(inputs: Inputs): string {
+  const threshold = inputs.wait!.maxFailed;
+  return "count" in threshold ? String(threshold.count) : `${threshold.percent}%`;
+}
+
+function connect(inputs: Inputs, ctx: RunContext): { client: TencentClient; policy: RetryPolicy } {
+  const client = new TencentClient({
+    endpoint: inputs.endpoint,
+    service: IOTVIDEO_SERVICE,
+    version: IOTVIDEO_VERSION,
+    credentials: inputs.credentials,
+    ...(inputs.region === undefined ? {} : { region: inputs.region }),
+    timeoutMs: inputs.requestTimeoutMs,
+    dispatcher: ctx.dispatchers.for(inputs.endpoint),
+    logger: core,
+  });
+  const policy: RetryPolicy = {
+    ...DEFAULT_BACKOFF,
+    deadline: ctx.startedAt + RETRY_DEADLINE_MS,
+    maxAttempts: inputs.maxAttempts,
+    sleep: (ms) => delay(ms, undefined, { signal: ctx.watch.signal }).catch(() => undefined),
+    now: Date.now,
+    random: Math.random,
+    logger: core,
+    cancelled: ctx.watch.cancelled,
+  };
+  return { client, policy };
+}
