@@ -37232,6 +37232,8 @@ function getOctokit(token, options, ...additionalPlugins) {
  * goes on until its answer (so the task can still be named), and while it follows a task it
  * stops waiting and writes its summary; SIGTERM ends the process in every case.
  */
+/** Time a woken wait gets to write its summary and exit (the runner kills 2.5 s after SIGTERM). */
+const WIND_DOWN_MS = 2000;
 /** Pure: the line a cancellation at this stage logs. */
 function cancelledLine(stage, signal) {
     const head = `The step was cancelled (${signal})`;
@@ -37277,14 +37279,20 @@ class CancelWatch {
     /** Whether a cancel signal came: no new attempt may start. */
     cancelled = () => this.signalled;
     handle(signal, final) {
+        const first = !this.signalled;
         this.signalled = true;
         this.sinks.error(cancelledLine(this.stage, signal));
         this.abort.abort();
-        // A create in flight is worth waiting for (its answer names the task), and a wait ends by
-        // itself once woken, writing its summary; anything else ends now.
-        const winding = this.stage.step === "creating" || this.stage.step === "waiting";
-        if (final || !winding)
-            this.sinks.exit(1);
+        const { step } = this.stage;
+        // A wait winds down by itself once woken, writing its summary; the timer is a backstop.
+        if (step === "waiting" && first) {
+            setTimeout(() => this.sinks.exit(1), WIND_DOWN_MS).unref();
+            return;
+        }
+        // A create in flight is worth waiting for until SIGTERM: its answer names the task.
+        if (step === "creating" && !final)
+            return;
+        this.sinks.exit(1);
     }
 }
 
