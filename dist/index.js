@@ -37346,7 +37346,7 @@ function redactPrefixes(text, secret) {
  * One line of outside text for the log: redacted, control characters shown as escapes (\n, \u001b),
  * "::" and "##[" broken up so no workflow command can start, then cut to `max` characters.
  */
-function oneLine(text, max) {
+function outside_text_oneLine(text, max) {
     const escaped = JSON.stringify(redact(text))
         .slice(1, -1)
         .replace(/\\"/g, '"')
@@ -37381,7 +37381,7 @@ class ApiError extends ActionError {
     requestId;
     name = "ApiError";
     constructor(action, code, apiMessage, requestId) {
-        super(`${action} failed: ${oneLine(code, MAX_CODE)}: ${oneLine(apiMessage, MAX_API_MESSAGE)}${requestIdNote(requestId)}`);
+        super(`${action} failed: ${outside_text_oneLine(code, MAX_CODE)}: ${outside_text_oneLine(apiMessage, MAX_API_MESSAGE)}${requestIdNote(requestId)}`);
         this.action = action;
         this.code = code;
         this.apiMessage = apiMessage;
@@ -37413,25 +37413,26 @@ const MAX_SNIPPET = 120;
  * escapes, and cut to MAX_QUOTED characters after that, so a line of them cannot blow up the message.
  */
 function quote(value) {
-    return `'${oneLine(value, MAX_QUOTED)}'`;
+    return `'${outside_text_oneLine(value, MAX_QUOTED)}'`;
 }
 /** " (RequestId: X)" for a message, or nothing when the server sent none. */
 function requestIdNote(requestId) {
-    return requestId === "" ? "" : ` (RequestId: ${oneLine(requestId, MAX_CODE)})`;
+    return requestId === "" ? "" : ` (RequestId: ${outside_text_oneLine(requestId, MAX_CODE)})`;
 }
 /** The message of anything thrown. */
-function messageOf(error) {
+function errors_messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
 /** The start of an answer's body on one line, for an error message. */
 function snippet(text) {
     const flat = text.replace(/\s+/g, " ").trim();
-    return flat === "" ? "(empty body)" : oneLine(flat, MAX_SNIPPET);
+    return flat === "" ? "(empty body)" : outside_text_oneLine(flat, MAX_SNIPPET);
 }
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/credentials.ts
+
 
 /** Environment variables that may hold secrets; readInputs masks each one it finds. */
 const SECRET_ENV = [
@@ -37491,6 +37492,63 @@ function pick(candidates) {
             return [name, trimmed];
     }
     return undefined;
+}
+/** The keys to sign with now, from fixed keys or a source. */
+async function currentCredentials(from) {
+    return "current" in from ? from.current() : from;
+}
+/** How long before they expire temporary keys are renewed (at most a third of their life). */
+const RENEW_BEFORE_MS = (/* unused pure expression or super */ null && (5 * 60_000));
+/** After a failed renewal, the keys in hand are used this long before renewing is tried again. */
+const RENEW_RETRY_MS = 30_000;
+/** Keys with less than this left are not used after a failed renewal: the failure is thrown. */
+const MIN_USABLE_MS = 30_000;
+/**
+ * Temporary keys that are renewed (by `renew`, which gets a fresh token and trades it) once
+ * less than RENEW_BEFORE_MS of their life is left, so a wait longer than their duration keeps
+ * working. Concurrent requests share one renewal. A failed renewal is a warning while the keys in
+ * hand still have MIN_USABLE_MS left, and the error itself once they do not.
+ */
+class RenewingCredentials {
+    held;
+    renew;
+    options;
+    renewAt;
+    pending;
+    constructor(held, renew, options) {
+        this.held = held;
+        this.renew = renew;
+        this.options = options;
+        this.renewAt = renewTime(held, options.now());
+    }
+    async current() {
+        if (this.options.now() < this.renewAt)
+            return this.held.credentials;
+        this.pending ??= this.refresh().finally(() => (this.pending = undefined));
+        return this.pending;
+    }
+    async refresh() {
+        try {
+            const renewed = await this.renew();
+            this.held = renewed;
+            this.renewAt = renewTime(renewed, this.options.now());
+            return renewed.credentials;
+        }
+        catch (error) {
+            const now = this.options.now();
+            const left = this.held.expiresAt - now;
+            if (left < MIN_USABLE_MS)
+                throw error;
+            this.renewAt = Math.min(now + RENEW_RETRY_MS, this.held.expiresAt - MIN_USABLE_MS);
+            this.options.logger.warning(`Could not renew the temporary credentials: ${oneLine(messageOf(error), 600)}; using the current ones, which expire in ${Math.round(left / 1000)} s.`);
+            return this.held.credentials;
+        }
+    }
+}
+/** When to renew keys received at `now`: RENEW_BEFORE_MS before they expire, or after two thirds of their life if that is shorter. */
+function renewTime(held, now) {
+    const life = held.expiresAt - now;
+    return held.expiresAt - Math.min(RENEW_BEFORE_MS, life / 3);
 }
 
 ;// CONCATENATED MODULE: ./src/tencent/assumptions.ts
@@ -37699,6 +37757,18 @@ const INPUT_NAMES = [
     "dry-run",
 ];
 const DEFAULT_ENDPOINT = "https://iotvideo.tencentcloudapi.com";
+/** What an empty input means; action.yml declares the same defaults (a test holds them equal). */
+const INPUT_DEFAULTS = {
+    "upgrade-method": "silent",
+    endpoint: DEFAULT_ENDPOINT,
+    "request-timeout": "30",
+    "max-attempts": "5",
+    wait: "false",
+    "wait-timeout": "30m",
+    "poll-interval": "15s",
+    "max-failed-devices": "0",
+    "dry-run": "false",
+};
 const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
 const POLL_INTERVAL_MIN_MS = 5000;
 // Tab, CR and LF are only allowed where an input is a list.
@@ -37722,7 +37792,7 @@ function readInputs(env = process.env) {
 function parseInputs(raw, env) {
     for (const name of INPUT_NAMES)
         rejectControlCharacters(name, raw[name]);
-    const value = (name) => raw[name].trim();
+    const value = (name) => raw[name].trim() || (INPUT_DEFAULTS[name] ?? "");
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     const region = input_values_region("region", value("region") || (env.TENCENTCLOUD_REGION?.trim() ?? ""));
     const version = firmwareVersion(value("firmware-version"), env.GITHUB_REF);
@@ -37746,12 +37816,11 @@ function parseInputs(raw, env) {
             env,
         }),
         ...(region === undefined ? {} : { region }),
-        endpoint: input_values_endpoint(value("endpoint") || DEFAULT_ENDPOINT),
+        endpoint: input_values_endpoint(value("endpoint")),
         // Whole milliseconds: AbortSignal.timeout() refuses 16100.000000000002.
-        requestTimeoutMs: Math.round(1000 *
-            numberInRange("request-timeout", value("request-timeout") || "30", 1, 600, false)),
-        maxAttempts: numberInRange("max-attempts", value("max-attempts") || "5", 1, 10, true),
-        ...waitSettings(raw),
+        requestTimeoutMs: Math.round(1000 * numberInRange("request-timeout", value("request-timeout"), 1, 600, false)),
+        maxAttempts: numberInRange("max-attempts", value("max-attempts"), 1, 10, true),
+        ...waitSettings(value),
         dryRun: flag("dry-run", value("dry-run")),
     };
 }
@@ -37772,12 +37841,11 @@ function firmwareVersion(given, ref) {
         versionSource: "tag",
     };
 }
-function waitSettings(raw) {
-    const value = (name) => raw[name].trim();
+function waitSettings(value) {
     const settings = {
-        timeoutMs: duration("wait-timeout", value("wait-timeout") || "30m", 1000, WAIT_TIMEOUT_MAX_MS),
-        pollIntervalMs: duration("poll-interval", value("poll-interval") || "15s", POLL_INTERVAL_MIN_MS, WAIT_TIMEOUT_MAX_MS),
-        maxFailed: failureThreshold("max-failed-devices", value("max-failed-devices") || "0"),
+        timeoutMs: duration("wait-timeout", value("wait-timeout"), 1000, WAIT_TIMEOUT_MAX_MS),
+        pollIntervalMs: duration("poll-interval", value("poll-interval"), POLL_INTERVAL_MIN_MS, WAIT_TIMEOUT_MAX_MS),
+        maxFailed: failureThreshold("max-failed-devices", value("max-failed-devices")),
     };
     return flag("wait", value("wait")) ? { wait: settings } : {};
 }
@@ -37840,6 +37908,19 @@ function maskSecret(value) {
 ;// CONCATENATED MODULE: ./src/outputs.ts
 
 
+/** Every output of action.yml, by its workflow name. */
+const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
+    "task-id",
+    "request-id",
+    "status",
+    "devices-total",
+    "devices-succeeded",
+    "devices-failed",
+    "devices-pending",
+    "device-count",
+    "device-list-md5",
+    "device-list-size",
+]));
 /**
  * Sets step outputs. Once a task exists nothing may fail the step (a re-run would roll out
  * again), so a write that fails (GITHUB_OUTPUT on a full disk) is a warning naming the task.
@@ -37851,7 +37932,7 @@ function setOutputs(outputs, taskId) {
         }
         catch (error) {
             const task = taskId === undefined ? "" : `; the task is ${taskId}`;
-            warning(`Could not set the output ${name} (${messageOf(error)})${task}.`);
+            warning(`Could not set the output ${name} (${errors_messageOf(error)})${task}.`);
         }
     }
 }
@@ -38395,7 +38476,7 @@ async function withRetries(what, policy, attempt, recover) {
             throw new GaveUpError(error, what, n, `the run's retry deadline (${reason})`);
         }
         if (wait > 0) {
-            policy.logger.warning(`${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${seconds(wait)} s${asked > 0 ? " (Retry-After)" : ""}.`);
+            policy.logger.warning(`${what}: attempt ${n}/${policy.maxAttempts} failed: ${errors_messageOf(error)}; retrying in ${seconds(wait)} s${asked > 0 ? " (Retry-After)" : ""}.`);
             await policy.sleep(wait);
         }
     }
@@ -38409,7 +38490,7 @@ class GaveUpError extends ActionError {
     what;
     name = "GaveUpError";
     constructor(last, what, attempts, bound) {
-        super(`${messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`);
+        super(`${errors_messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`);
         this.last = last;
         this.what = what;
     }
@@ -38557,7 +38638,7 @@ function taskIdOf(value) {
     return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 function shownValue(value) {
-    return value === undefined ? "missing" : oneLine(JSON.stringify(value), 40);
+    return value === undefined ? "missing" : outside_text_oneLine(JSON.stringify(value), 40);
 }
 function isRecord(value) {
     return typeof value === "object" && value !== null;
@@ -38704,7 +38785,7 @@ class Lookup {
         const { policy, plan, request } = this;
         const failedAt = policy.now();
         const acted = cause instanceof TransportError && cause.delivery === "yes";
-        policy.logger.warning(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}); looking for the task ${plan.looks} times over ${this.seconds} s before anything is sent again.`);
+        policy.logger.warning(`BatchUpdateFirmware's outcome is unknown (${errors_messageOf(cause)}); looking for the task ${plan.looks} times over ${this.seconds} s before anything is sent again.`);
         if (!this.before.complete)
             throw new TaskMayExistError(request, cause, this.before.cut ?? "the task list was cut");
         let unproven;
@@ -38721,7 +38802,7 @@ class Lookup {
                 list = await listTasks(this.client, request, policy);
             }
             catch (error) {
-                throw new TaskMayExistError(request, cause, `looking for it failed: ${messageOf(error)}`);
+                throw new TaskMayExistError(request, cause, `looking for it failed: ${errors_messageOf(error)}`);
             }
             const found = await this.ours(list, cause);
             if (found !== undefined)
@@ -38745,7 +38826,7 @@ class Lookup {
                 detail = await this.detail(entry[0]);
             }
             catch (error) {
-                throw new TaskMayExistError(this.request, cause, `looking for it failed: ${messageOf(error)}`);
+                throw new TaskMayExistError(this.request, cause, `looking for it failed: ${errors_messageOf(error)}`);
             }
             if (matchesRequest(detail, this.request))
                 ours.push(entry);
@@ -38799,7 +38880,7 @@ function create_task_explainDenied(error) {
 class TaskMayExistError extends ActionError {
     name = "TaskMayExistError";
     constructor(request, cause, why) {
-        super(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}), and ${why}: a task of firmware ${request.FirmwareVersion} may exist. Not sending it again; check the firmware's tasks in the console before running the job again.`);
+        super(`BatchUpdateFirmware's outcome is unknown (${errors_messageOf(cause)}), and ${why}: a task of firmware ${request.FirmwareVersion} may exist. Not sending it again; check the firmware's tasks in the console before running the job again.`);
     }
 }
 
@@ -39017,7 +39098,53 @@ async function* watched(pieces, watch) {
     watch.finished();
 }
 
+;// CONCATENATED MODULE: ./src/rollout-request.ts
+/** The BatchUpdateFirmware parameters for these inputs (and the uploaded list, for a file target). */
+function rolloutRequest(inputs, list) {
+    const base = {
+        ProductID: inputs.productId,
+        FirmwareVersion: inputs.firmwareVersion,
+        UpgradeMethod: inputs.upgradeMethod,
+    };
+    const { target } = inputs;
+    switch (target.kind) {
+        case "devices":
+            return {
+                ...base,
+                ...(target.originalVersion === undefined
+                    ? {}
+                    : { FirmwareOriVersion: target.originalVersion }),
+                DeviceNames: target.deviceNames,
+            };
+        case "original-version":
+            return { ...base, FirmwareOriVersion: target.originalVersion };
+        case "file":
+            if (list === undefined)
+                throw new Error("a device-list rollout needs its uploaded file");
+            return { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
+    }
+}
+/** One line for the log saying which devices this rollout targets. */
+function describeTarget(inputs, listedDevices) {
+    const { target } = inputs;
+    switch (target.kind) {
+        case "devices": {
+            const count = `${target.deviceNames.length} device${target.deviceNames.length === 1 ? "" : "s"}`;
+            return target.originalVersion === undefined
+                ? count
+                : `${count} now on ${target.originalVersion}`;
+        }
+        case "original-version":
+            return `every device now on ${target.originalVersion}`;
+        case "file":
+            return `${listedDevices ?? "the"} devices listed in ${target.path}`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/dry-run.ts
+
+
+
 
 
 /** Names shown at most in a dry run's request; the rest are counted. */
@@ -39048,6 +39175,29 @@ function shownRequest(request) {
 }
 /** The FileName stand-in of a dry run: a real run gets one from CreateTaskFileUrl. */
 const DRY_RUN_FILE_NAME = "(given by CreateTaskFileUrl at upload)";
+/** The end of a dry run: the request a real run would send, logged, reported and no task. */
+async function dryRun(inputs, scanned, report) {
+    const md5 = scanned && (await hashList(scanned));
+    const list = scanned && {
+        fileName: DRY_RUN_FILE_NAME,
+        md5: md5 ?? "",
+        size: scanned.size,
+        deviceCount: scanned.deviceCount,
+    };
+    if (report.list && md5)
+        report.list.md5 = md5;
+    report.request = shownRequest(rolloutRequest(inputs, list));
+    report.status = "dry-run";
+    info(`Dry run: nothing was created. The request a real run would send (BatchUpdateFirmware): ${JSON.stringify(report.request)}`);
+    setOutputs({
+        status: "dry-run",
+        ...(list && {
+            "device-count": String(list.deviceCount),
+            "device-list-md5": list.md5,
+            "device-list-size": String(list.size),
+        }),
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/tencent/task-status.ts
 /** The task's devices counted by status. */
@@ -39293,55 +39443,12 @@ async function poll(client, task, policy) {
         return tally(infos);
     }
     catch (error) {
-        throw new ActionError(`Stopped following task ${task.taskId}: ${messageOf(error)}. The task goes on upgrading devices on Tencent's side; see it in the console.`);
+        throw new ActionError(`Stopped following task ${task.taskId}: ${errors_messageOf(error)}. The task goes on upgrading devices on Tencent's side; see it in the console.`);
     }
 }
 /** The outputs' view of a result. */
 function resultCounts(result) {
     return outcome(result.counts, result.failures.upToDate);
-}
-
-;// CONCATENATED MODULE: ./src/rollout-request.ts
-/** The BatchUpdateFirmware parameters for these inputs (and the uploaded list, for a file target). */
-function rolloutRequest(inputs, list) {
-    const base = {
-        ProductID: inputs.productId,
-        FirmwareVersion: inputs.firmwareVersion,
-        UpgradeMethod: inputs.upgradeMethod,
-    };
-    const { target } = inputs;
-    switch (target.kind) {
-        case "devices":
-            return {
-                ...base,
-                ...(target.originalVersion === undefined
-                    ? {}
-                    : { FirmwareOriVersion: target.originalVersion }),
-                DeviceNames: target.deviceNames,
-            };
-        case "original-version":
-            return { ...base, FirmwareOriVersion: target.originalVersion };
-        case "file":
-            if (list === undefined)
-                throw new Error("a device-list rollout needs its uploaded file");
-            return { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
-    }
-}
-/** One line for the log saying which devices this rollout targets. */
-function describeTarget(inputs, listedDevices) {
-    const { target } = inputs;
-    switch (target.kind) {
-        case "devices": {
-            const count = `${target.deviceNames.length} device${target.deviceNames.length === 1 ? "" : "s"}`;
-            return target.originalVersion === undefined
-                ? count
-                : `${count} now on ${target.originalVersion}`;
-        }
-        case "original-version":
-            return `every device now on ${target.originalVersion}`;
-        case "file":
-            return `${listedDevices ?? "the"} devices listed in ${target.path}`;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/running-tasks.ts
@@ -39482,7 +39589,7 @@ function describeCause(error) {
             ? error.message
             : String(error);
     const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
-    return oneLine(text.trim(), MAX_CAUSE);
+    return outside_text_oneLine(text.trim(), MAX_CAUSE);
 }
 function errorFields(error) {
     const { code, syscall } = (error ?? {});
@@ -39748,12 +39855,12 @@ function answerFailure(proxy, to, head, end) {
     const statusLine = head.subarray(0, end).toString("latin1").split("\r\n")[0] ?? "";
     const match = /^HTTP\/\d(?:\.\d)? (\d{3})(?: (.*))?$/.exec(statusLine);
     if (match === null) {
-        const shown = oneLine(statusLine, tunnel_MAX_SNIPPET);
+        const shown = outside_text_oneLine(statusLine, tunnel_MAX_SNIPPET);
         return new ConnectFailure(`${at} did not answer the CONNECT for ${to} in HTTP: '${shown}'`, null);
     }
     const status = Number(match[1]);
     if (status < 200 || status > 299) {
-        const reason = oneLine(match[2] ?? "", MAX_REASON);
+        const reason = outside_text_oneLine(match[2] ?? "", MAX_REASON);
         const refused = `${at} refused the tunnel: HTTP ${status}${reason === "" ? "" : ` ${reason}`}`;
         return new ConnectFailure(`${refused}${authorizationNote(proxy, status)}`, null, status);
     }
@@ -39898,7 +40005,7 @@ function http_describe(error, code) {
     const message = error instanceof Error ? error.message : String(error);
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${describeCause(error.cause)}` : "";
     const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
-    return `${oneLine(text, MAX_DETAIL)}${cause}`;
+    return `${outside_text_oneLine(text, MAX_DETAIL)}${cause}`;
 }
 
 ;// CONCATENATED MODULE: ./src/tencent/sign.ts
@@ -39970,6 +40077,7 @@ function sortedNames(headers) {
 
 
 
+
 const CONTENT_TYPE = "application/json; charset=utf-8";
 const MAX_SKEW_NOTE_MS = 1000;
 /** Far above any answer of the actions we call (a page of 100 tasks is a few KB). */
@@ -40013,11 +40121,12 @@ class TencentClient {
         if (Math.abs(offset - this.clockOffsetMs) < MAX_SKEW_NOTE_MS)
             return false;
         this.clockOffsetMs = offset;
-        this.options.logger.warning(`The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${oneLine(date ?? "", 40)}); signing again with the server's time.`);
+        this.options.logger.warning(`The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${outside_text_oneLine(date ?? "", 40)}); signing again with the server's time.`);
         return true;
     }
     async send(action, body) {
-        const { endpoint, credentials, timeoutMs, logger } = this.options;
+        const { endpoint, timeoutMs, logger } = this.options;
+        const credentials = await currentCredentials(this.options.credentials);
         const timestamp = Math.floor(this.serverNow() / 1000);
         const signed = {
             "content-type": CONTENT_TYPE,
@@ -40037,7 +40146,7 @@ class TencentClient {
                 method: "POST",
                 dispatcher: this.options.dispatcher,
                 signal: AbortSignal.timeout(timeoutMs),
-                headers: this.headers(action, timestamp, authorization),
+                headers: this.headers(action, timestamp, authorization, credentials.token),
                 body,
             });
             const text = await readAnswer(action, response.body);
@@ -40060,8 +40169,8 @@ class TencentClient {
             throw transportError(action, error, timeoutMs);
         }
     }
-    headers(action, timestamp, authorization) {
-        const { credentials, region, version } = this.options;
+    headers(action, timestamp, authorization, token) {
+        const { region, version } = this.options;
         return {
             "Content-Type": CONTENT_TYPE,
             "X-TC-Action": action,
@@ -40069,7 +40178,7 @@ class TencentClient {
             "X-TC-Timestamp": String(timestamp),
             "X-TC-Language": "en-US",
             ...(region === undefined ? {} : { "X-TC-Region": region }),
-            ...(credentials.token === undefined ? {} : { "X-TC-Token": credentials.token }),
+            ...(token === undefined ? {} : { "X-TC-Token": token }),
             Authorization: authorization,
         };
     }
@@ -40096,7 +40205,7 @@ function parseEnvelope(action, answer) {
     const { status } = answer;
     if (status >= 300 && status <= 399) {
         // Never followed: a signed call sent elsewhere is not the call we signed.
-        const where = answer.location ? oneLine(answer.location, 200) : "no Location";
+        const where = answer.location ? outside_text_oneLine(answer.location, 200) : "no Location";
         throw new TransportError(action, "no", `HTTP ${status} redirect to ${where}; redirects are not followed: check endpoint`, status);
     }
     if (status < 200 || status > 299) {
@@ -40396,7 +40505,7 @@ async function refusal(response) {
     if (statusCode >= 300 && statusCode <= 399) {
         // Never followed: the URL is the one CreateTaskFileUrl signed, and nothing else is.
         const location = [headers["location"] ?? []].flat()[0];
-        const where = location === undefined ? "no Location" : oneLine(location, MAX_LOCATION);
+        const where = location === undefined ? "no Location" : outside_text_oneLine(location, MAX_LOCATION);
         const detail = `HTTP ${statusCode} redirect to ${where}; redirects are not followed`;
         return new TransportError(UPLOAD_STEP, "no", detail, statusCode);
     }
@@ -40430,7 +40539,7 @@ function checkEtag(etag, sent, status) {
         const stored = MD5_ETAG.exec(value.trim())?.[1]?.toLowerCase();
         if (stored === undefined || stored === sent)
             continue;
-        const detail = `the store's ETag ${oneLine(value, upload_MAX_CODE)} is not the MD5 of the bytes sent (${sent}), so it did not store them as sent`;
+        const detail = `the store's ETag ${outside_text_oneLine(value, upload_MAX_CODE)} is not the MD5 of the bytes sent (${sent}), so it did not store them as sent`;
         throw new TransportError(UPLOAD_STEP, "no", detail, status);
     }
 }
@@ -40458,11 +40567,12 @@ function storeError(text) {
     const message = field("Message");
     if (code === undefined)
         return snippet(text);
-    const shown = oneLine(code, upload_MAX_CODE);
-    return message ? `${shown}: ${oneLine(message, MAX_MESSAGE)}` : shown;
+    const shown = outside_text_oneLine(code, upload_MAX_CODE);
+    return message ? `${shown}: ${outside_text_oneLine(message, MAX_MESSAGE)}` : shown;
 }
 
 ;// CONCATENATED MODULE: ./src/upload-list.ts
+
 
 
 
@@ -40513,10 +40623,12 @@ async function uploadList(client, inputs, list, policy, dispatchers) {
     // The one line a reader matches against the repository's file (md5sum, wc -c, wc -l).
     const path = inputs.target.kind === "file" ? inputs.target.path : list.path;
     // The FileName is the server's: shown escaped, but sent on to BatchUpdateFirmware as it came.
-    info(`Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${upload_list_form(list)}); uploaded as ${oneLine(fileName, MAX_FILE_NAME)}.`);
-    setOutput("device-count", String(list.deviceCount));
-    setOutput("device-list-md5", md5);
-    setOutput("device-list-size", String(list.size));
+    info(`Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${upload_list_form(list)}); uploaded as ${outside_text_oneLine(fileName, MAX_FILE_NAME)}.`);
+    setOutputs({
+        "device-count": String(list.deviceCount),
+        "device-list-md5": md5,
+        "device-list-size": String(list.size),
+    });
     return { fileName, md5, size: list.size, deviceCount: list.deviceCount };
 }
 
@@ -40550,22 +40662,8 @@ async function rollout(inputs, ctx) {
     await checkFirmware(client, inputs, policy);
     const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
     const before = await listTasksBefore(client, base, policy);
-    if (inputs.dryRun) {
-        const md5 = scanned && (await hashList(scanned));
-        const list = scanned && {
-            fileName: DRY_RUN_FILE_NAME,
-            md5: md5,
-            size: scanned.size,
-            deviceCount: scanned.deviceCount,
-        };
-        if (report.list && md5)
-            report.list.md5 = md5;
-        report.request = shownRequest(rolloutRequest(inputs, list));
-        info(`Dry run: nothing was created. The request a real run would send (BatchUpdateFirmware): ${JSON.stringify(report.request)}`);
-        report.status = "dry-run";
-        setOutputs({ status: "dry-run" });
-        return;
-    }
+    if (inputs.dryRun)
+        return dryRun(inputs, scanned, report);
     const running = scanned
         ? undefined
         : await findRunningTask(client, rolloutRequest(inputs), before, policy);
@@ -40811,7 +40909,7 @@ function summary_nextStep(report) {
 }
 /** One table cell: outside text on one line, HTML and Markdown's table bar escaped. */
 function cell(text) {
-    return oneLine(text, MAX_CELL).replace(/[&<>"|]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return outside_text_oneLine(text, MAX_CELL).replace(/[&<>"|]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -40852,7 +40950,7 @@ async function run() {
     }
     finally {
         // A summary that cannot be written must not fail the step: a task may exist by now.
-        await writeSummary(report).catch((error) => warning(`Could not write the job summary: ${oneLine(messageOf(error), 300)}`));
+        await writeSummary(report).catch((error) => warning(`Could not write the job summary: ${outside_text_oneLine(errors_messageOf(error), 300)}`));
         watch.dispose();
         await dispatchers.close();
     }
@@ -40867,7 +40965,7 @@ function fail(error) {
     // Not one of ours: still one line, with the stack kept for RUNNER_DEBUG readers.
     if (error instanceof Error && error.stack)
         debug(redact(error.stack));
-    const message = `Unexpected error: ${oneLine(messageOf(error), 500)}`;
+    const message = `Unexpected error: ${outside_text_oneLine(errors_messageOf(error), 500)}`;
     setFailed(message);
     return message;
 }

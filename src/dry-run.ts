@@ -1,6 +1,11 @@
+import * as core from "@actions/core";
 import { createHash } from "node:crypto";
 import type { ScannedList } from "./device-list/scan.js";
 import { uploadBody } from "./device-list/upload-body.js";
+import type { Inputs } from "./inputs.js";
+import { setOutputs } from "./outputs.js";
+import type { RunReport } from "./report.js";
+import { rolloutRequest } from "./rollout-request.js";
 import type { BatchUpdateFirmwareRequest } from "./tencent/iotvideo.js";
 
 /** Names shown at most in a dry run's request; the rest are counted. */
@@ -32,3 +37,32 @@ export function shownRequest(request: BatchUpdateFirmwareRequest): Record<string
 
 /** The FileName stand-in of a dry run: a real run gets one from CreateTaskFileUrl. */
 export const DRY_RUN_FILE_NAME = "(given by CreateTaskFileUrl at upload)";
+
+/** The end of a dry run: the request a real run would send, logged, reported and no task. */
+export async function dryRun(
+  inputs: Inputs,
+  scanned: ScannedList | undefined,
+  report: RunReport,
+): Promise<void> {
+  const md5 = scanned && (await hashList(scanned));
+  const list = scanned && {
+    fileName: DRY_RUN_FILE_NAME,
+    md5: md5 ?? "",
+    size: scanned.size,
+    deviceCount: scanned.deviceCount,
+  };
+  if (report.list && md5) report.list.md5 = md5;
+  report.request = shownRequest(rolloutRequest(inputs, list));
+  report.status = "dry-run";
+  core.info(
+    `Dry run: nothing was created. The request a real run would send (BatchUpdateFirmware): ${JSON.stringify(report.request)}`,
+  );
+  setOutputs({
+    status: "dry-run",
+    ...(list && {
+      "device-count": String(list.deviceCount),
+      "device-list-md5": list.md5,
+      "device-list-size": String(list.size),
+    }),
+  });
+}

@@ -72,6 +72,19 @@ export interface Inputs {
 }
 
 export const DEFAULT_ENDPOINT = "https://iotvideo.tencentcloudapi.com";
+
+/** What an empty input means; action.yml declares the same defaults (a test holds them equal). */
+export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
+  "upgrade-method": "silent",
+  endpoint: DEFAULT_ENDPOINT,
+  "request-timeout": "30",
+  "max-attempts": "5",
+  wait: "false",
+  "wait-timeout": "30m",
+  "poll-interval": "15s",
+  "max-failed-devices": "0",
+  "dry-run": "false",
+};
 const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
 const POLL_INTERVAL_MIN_MS = 5000;
 // Tab, CR and LF are only allowed where an input is a list.
@@ -96,7 +109,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
 /** Pure validation of the raw input strings; throws InputError for the first bad one. */
 export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   for (const name of INPUT_NAMES) rejectControlCharacters(name, raw[name]);
-  const value = (name: InputName): string => raw[name].trim();
+  const value = (name: InputName): string => raw[name].trim() || (INPUT_DEFAULTS[name] ?? "");
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const region = values.region(
     "region",
@@ -131,14 +144,13 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
       env,
     }),
     ...(region === undefined ? {} : { region }),
-    endpoint: values.endpoint(value("endpoint") || DEFAULT_ENDPOINT),
+    endpoint: values.endpoint(value("endpoint")),
     // Whole milliseconds: AbortSignal.timeout() refuses 16100.000000000002.
     requestTimeoutMs: Math.round(
-      1000 *
-        values.numberInRange("request-timeout", value("request-timeout") || "30", 1, 600, false),
+      1000 * values.numberInRange("request-timeout", value("request-timeout"), 1, 600, false),
     ),
-    maxAttempts: values.numberInRange("max-attempts", value("max-attempts") || "5", 1, 10, true),
-    ...waitSettings(raw),
+    maxAttempts: values.numberInRange("max-attempts", value("max-attempts"), 1, 10, true),
+    ...waitSettings(value),
     dryRun: values.flag("dry-run", value("dry-run")),
   };
 }
@@ -172,22 +184,16 @@ function firmwareVersion(
   };
 }
 
-function waitSettings(raw: RawInputs): { wait?: WaitSettings } {
-  const value = (name: InputName): string => raw[name].trim();
+function waitSettings(value: (name: InputName) => string): { wait?: WaitSettings } {
   const settings: WaitSettings = {
-    timeoutMs: values.duration(
-      "wait-timeout",
-      value("wait-timeout") || "30m",
-      1000,
-      WAIT_TIMEOUT_MAX_MS,
-    ),
+    timeoutMs: values.duration("wait-timeout", value("wait-timeout"), 1000, WAIT_TIMEOUT_MAX_MS),
     pollIntervalMs: values.duration(
       "poll-interval",
-      value("poll-interval") || "15s",
+      value("poll-interval"),
       POLL_INTERVAL_MIN_MS,
       WAIT_TIMEOUT_MAX_MS,
     ),
-    maxFailed: values.failureThreshold("max-failed-devices", value("max-failed-devices") || "0"),
+    maxFailed: values.failureThreshold("max-failed-devices", value("max-failed-devices")),
   };
   return values.flag("wait", value("wait")) ? { wait: settings } : {};
 }

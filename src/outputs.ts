@@ -1,11 +1,27 @@
 import * as core from "@actions/core";
 import { messageOf } from "./errors.js";
 
+/** Every output of action.yml, by its workflow name. */
+export const OUTPUT_NAMES = [
+  "task-id",
+  "request-id",
+  "status",
+  "devices-total",
+  "devices-succeeded",
+  "devices-failed",
+  "devices-pending",
+  "device-count",
+  "device-list-md5",
+  "device-list-size",
+] as const;
+
+export type OutputName = (typeof OUTPUT_NAMES)[number];
+
 /**
  * Sets step outputs. Once a task exists nothing may fail the step (a re-run would roll out
  * again), so a write that fails (GITHUB_OUTPUT on a full disk) is a warning naming the task.
  */
-export function setOutputs(outputs: Record<string, string>, taskId?: number): void {
+export function setOutputs(outputs: Partial<Record<OutputName, string>>, taskId?: number): void {
   for (const [name, value] of Object.entries(outputs)) {
     try {
       core.setOutput(name, value);

@@ -3,7 +3,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { CancelWatch } from "./cancel.js";
 import { checkFirmware } from "./check-firmware.js";
 import { createTaskOnce, listTasksBefore, lookupPlan } from "./create-task.js";
-import { DRY_RUN_FILE_NAME, hashList, shownRequest } from "./dry-run.js";
+import { dryRun } from "./dry-run.js";
 import { ActionError, requestIdNote } from "./errors.js";
 import { followTask, resultCounts, type FollowResult } from "./follow-task.js";
 import type { Inputs, WaitSettings } from "./inputs.js";
@@ -42,23 +42,7 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
   await checkFirmware(client, inputs, policy);
   const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
   const before = await listTasksBefore(client, base, policy);
-  if (inputs.dryRun) {
-    const md5 = scanned && (await hashList(scanned));
-    const list = scanned && {
-      fileName: DRY_RUN_FILE_NAME,
-      md5: md5!,
-      size: scanned.size,
-      deviceCount: scanned.deviceCount,
-    };
-    if (report.list && md5) report.list.md5 = md5;
-    report.request = shownRequest(rolloutRequest(inputs, list));
-    core.info(
-      `Dry run: nothing was created. The request a real run would send (BatchUpdateFirmware): ${JSON.stringify(report.request)}`,
-    );
-    report.status = "dry-run";
-    setOutputs({ status: "dry-run" });
-    return;
-  }
+  if (inputs.dryRun) return dryRun(inputs, scanned, report);
   const running = scanned
     ? undefined
     : await findRunningTask(client, rolloutRequest(inputs), before, policy);

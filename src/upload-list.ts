@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { setOutputs } from "./outputs.js";
 import { scanDeviceList, type ScannedList } from "./device-list/scan.js";
 import { UPLOAD_STEP, uploadDeviceList } from "./device-list/upload.js";
 import type { Inputs, Target } from "./inputs.js";
@@ -75,8 +76,10 @@ export async function uploadList(
   core.info(
     `Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${form(list)}); uploaded as ${oneLine(fileName, MAX_FILE_NAME)}.`,
   );
-  core.setOutput("device-count", String(list.deviceCount));
-  core.setOutput("device-list-md5", md5);
-  core.setOutput("device-list-size", String(list.size));
+  setOutputs({
+    "device-count": String(list.deviceCount),
+    "device-list-md5": md5,
+    "device-list-size": String(list.size),
+  });
   return { fileName, md5, size: list.size, deviceCount: list.deviceCount };
 }

@@ -5,8 +5,8 @@ import { sampleInputs } from "./support/sample-inputs.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
 
 // With step debug logging on, the key, the token and every Authorization header the action sent
-// must appear nowhere in its output but the ::add-mask:: lines that hide them. InternalError
-// makes the action wait out its lookup window (request-timeout + 20 s) before sending again.
+// must appear nowhere in its output but the ::add-mask:: lines that hide them. A rate limit
+// makes the action sign and send the call a second time.
 const TOKEN = "session-token-4f1c9a";
 let emulator: Emulator;
 let proxy: LoopbackProxy;
@@ -49,7 +49,7 @@ it.each([
 ])(
   "$name leaks no secret with RUNNER_DEBUG=1",
   async ({ extra, code }) => {
-    emulator.script("BatchUpdateFirmware", { type: "error", code: "InternalError" });
+    emulator.script("BatchUpdateFirmware", { type: "rate-limit" });
     const run = await debugRun(extra);
     expect(run.code).toBe(code);
     expect(run.stdout).toContain("::debug::");

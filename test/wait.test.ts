@@ -184,7 +184,12 @@ describe.concurrent("before anything is created", () => {
         "DescribeFirmware",
         "DescribeFirmwareTasks",
       ]);
-      expect(run.outputs).toEqual({ status: "dry-run" });
+      expect(run.outputs).toEqual({
+        status: "dry-run",
+        "device-count": "2",
+        "device-list-md5": createHash("md5").update("dev-001\ndev-002\n").digest("hex"),
+        "device-list-size": "16",
+      });
       const md5 = createHash("md5").update("dev-001\ndev-002\n").digest("hex");
       expect(run.stdout).toContain(`"FileMd5":"${md5}","FileSize":16`);
       expect(run.stdout).not.toMatch(/Authorization|TC3-HMAC/);
