@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/bundle.ts"],
+    // It imports its JSON schemas without an import attribute: let vite load them.
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
