@@ -80,7 +80,7 @@ async function md5OfFile(absolutePath: string, shown: string): Promise<string> {
     throw new InputError(
       "firmware-file",
       shown,
-      `${openProblem(error)}. Expected the built firmware image.`,
+      `${openProblem(error, absolutePath)}. Expected the built firmware image.`,
     );
   }
   return hash.digest("hex");

@@ -149,7 +149,7 @@ describe.each([
     name: "device list missing",
     inputs: list("missing.txt"),
     input: "device-list",
-    says: "missing.txt",
+    says: "missing.txt' (relative paths are the workspace's, '/tmp/bad-input-",
   },
   {
     name: "device list is a directory",

@@ -1,4 +1,5 @@
 import { open, stat, type FileHandle } from "node:fs/promises";
+import { quote } from "../errors.js";
 import { DeviceListError } from "./errors.js";
 import { SLACK_BYTES } from "./normalize.js";
 
@@ -32,7 +33,9 @@ export async function openList(path: string): Promise<FileHandle> {
     if (stats.size === 0) throw new DeviceListError(path, "The file is empty");
     return await open(path, "r");
   } catch (error) {
-    throw error instanceof DeviceListError ? error : new DeviceListError(path, openProblem(error));
+    throw error instanceof DeviceListError
+      ? error
+      : new DeviceListError(path, openProblem(error, path));
   }
 }
 
@@ -60,11 +63,17 @@ export async function* readChunks(
   }
 }
 
-/** What went wrong opening a list, in words, from the system error's code. */
-export function openProblem(error: unknown): string {
+/**
+ * What went wrong opening a file, in words, from the system error's code. A missing file names
+ * the path looked at and the workspace: most often the repository was not checked out.
+ */
+export function openProblem(error: unknown, path?: string): string {
   switch ((error as { code?: unknown }).code) {
-    case "ENOENT":
-      return "The file does not exist";
+    case "ENOENT": {
+      if (path === undefined) return "The file does not exist";
+      const workspace = process.env["GITHUB_WORKSPACE"] ?? process.cwd();
+      return `The file does not exist: looked for ${quote(path)} (relative paths are the workspace's, ${quote(workspace)}). Is it checked out (actions/checkout) or made by an earlier step`;
+    }
     case "EACCES":
     case "EPERM":
       return "The file cannot be read: permission denied";
