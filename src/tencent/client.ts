@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from "undici";
+import { currentCredentials, type CredentialSource, type Credentials } from "../credentials.js";
 import { ApiError, snippet, TransportError } from "../errors.js";
 import { oneLine } from "../outside-text.js";
 import { transportError } from "./http.js";
@@ -15,7 +16,8 @@ export interface ClientOptions {
   endpoint: URL;
   service: string;
   version: string;
-  credentials: { secretId: string; secretKey: string; token?: string };
+  /** Fixed keys, or a source asked before every request (temporary keys that it renews). */
+  credentials: Credentials | CredentialSource;
   region?: string;
   timeoutMs: number;
   dispatcher: Dispatcher;
@@ -87,7 +89,8 @@ export class TencentClient {
   }
 
   private async send(action: string, body: string): Promise<RawAnswer> {
-    const { endpoint, credentials, timeoutMs, logger } = this.options;
+    const { endpoint, timeoutMs, logger } = this.options;
+    const credentials = await currentCredentials(this.options.credentials);
     const timestamp = Math.floor(this.serverNow() / 1000);
     const signed = {
       "content-type": CONTENT_TYPE,
@@ -109,7 +112,7 @@ export class TencentClient {
         method: "POST",
         dispatcher: this.options.dispatcher,
         signal: AbortSignal.timeout(timeoutMs),
-        headers: this.headers(action, timestamp, authorization),
+        headers: this.headers(action, timestamp, authorization, credentials.token),
         body,
       });
       const text = await readAnswer(action, response.body);
@@ -135,8 +138,9 @@ export class TencentClient {
     action: string,
     timestamp: number,
     authorization: string,
+    token: string | undefined,
   ): Record<string, string> {
-    const { credentials, region, version } = this.options;
+    const { region, version } = this.options;
     return {
       "Content-Type": CONTENT_TYPE,
       "X-TC-Action": action,
@@ -144,7 +148,7 @@ export class TencentClient {
       "X-TC-Timestamp": String(timestamp),
       "X-TC-Language": "en-US",
       ...(region === undefined ? {} : { "X-TC-Region": region }),
-      ...(credentials.token === undefined ? {} : { "X-TC-Token": credentials.token }),
+      ...(token === undefined ? {} : { "X-TC-Token": token }),
       Authorization: authorization,
     };
   }

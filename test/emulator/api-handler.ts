@@ -15,6 +15,7 @@ import { errorPage, type Exchange, type Outcome } from "./exchange.js";
 import { processes } from "./faults.js";
 import { checkParams } from "./params.js";
 import type { ServerContext } from "./server-context.js";
+import { STS_ACTIONS, stsOutcome } from "./sts-handler.js";
 import { headerText, verifyTc3 } from "./tc3.js";
 import type { Fault } from "./types.js";
 
@@ -24,7 +25,8 @@ const NON_JSON_PAGE =
   "<html><head><title>Sign in</title></head><body>Network login</body></html>\n";
 const REQUIRED_HEADERS = ["X-TC-Action", "X-TC-Version", "X-TC-Timestamp"];
 
-interface TcHeaders {
+/** The common headers every call carries, read. */
+export interface TcHeaders {
   action: string;
   version: string;
   timestamp: number;
@@ -64,12 +66,21 @@ function checkSignature(ex: Exchange, body: Buffer, timestamp: number, ctx: Serv
     timestamp,
     nowSeconds: ctx.clock.nowSeconds(),
     toleranceSeconds: TIMESTAMP_TOLERANCE_SECONDS,
-    keyFor: (id) => (id === ctx.credentials.secretId ? ctx.credentials : undefined),
+    keyFor: (id) => {
+      ex.record.secretId = id;
+      if (id === ctx.credentials.secretId) return ctx.credentials;
+      // Temporary keys from STS, with the token they came with.
+      return ctx.sts.keyFor(id, ctx.clock.nowSeconds());
+    },
   });
 }
 
-function checkRequest(ex: Exchange, body: Buffer, ctx: ServerContext): ActionDef {
-  const headers = tcHeaders(ex);
+function checkRequest(
+  ex: Exchange,
+  headers: TcHeaders,
+  body: Buffer,
+  ctx: ServerContext,
+): ActionDef {
   checkSignature(ex, body, headers.timestamp, ctx);
   if (headers.version !== API_VERSION) {
     throw new ApiError(
@@ -104,7 +115,9 @@ function outcomeOf(ex: Exchange, received: LimitedBody, ctx: ServerContext): Out
     ex.record.params = params as Record<string, unknown>;
   }
   try {
-    const def = checkRequest(ex, received.body, ctx);
+    const headers = tcHeaders(ex);
+    if (STS_ACTIONS.has(headers.action)) return stsOutcome(ex, headers, params, ctx);
+    const def = checkRequest(ex, headers, received.body, ctx);
     if (params === undefined) return new ApiError("InvalidParameter", "The body is not JSON.");
     const checked = checkParams(params, def.schema);
     // Devices whose steps follow the clock are brought up to it before anything reads them.

@@ -9,6 +9,7 @@ export {
   type ProductSeedOptions,
 } from "./seed.js";
 export { TASK_STATUS_DONE, TASK_STATUS_RUNNING } from "./assumptions.js";
+export { GITHUB_ISSUER, STS_ACTION, STS_VERSION } from "./sts-assumptions.js";
 export type {
   DeviceOutcome,
   DeviceOutcomeName,
@@ -17,8 +18,12 @@ export type {
   EmulatorCredentials,
   EmulatorOptions,
   Fault,
+  IssuedCredentials,
   ProductSeed,
   RecordedRequest,
+  StsOptions,
+  StsProvider,
+  StsRole,
   TaskDeviceRecord,
   TaskRecord,
   UploadRecord,

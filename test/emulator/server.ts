@@ -11,10 +11,12 @@ import { Presigner } from "./presign.js";
 import { defaultProducts, TEST_CREDENTIALS } from "./seed.js";
 import type { ServerContext } from "./server-context.js";
 import { EmulatorState } from "./state.js";
+import { STS_ACTIONS } from "./sts-handler.js";
+import { StsState } from "./sts-state.js";
 import type { Emulator, EmulatorOptions, RecordedRequest } from "./types.js";
 import { handleUpload } from "./upload-handler.js";
 
-const SCRIPTABLE = new Set([...ACTIONS.keys(), UPLOAD_TARGET]);
+const SCRIPTABLE = new Set([...ACTIONS.keys(), ...STS_ACTIONS, UPLOAD_TARGET]);
 
 function uploadFileName(pathname: string): string | undefined {
   const match = /^\/upload\/([^/]+)$/.exec(pathname);
@@ -95,6 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     baseUrl: "",
     credentials: { ...(options.credentials ?? TEST_CREDENTIALS) },
     faults: new FaultQueue(),
+    sts: new StsState(options.sts),
     requests: [],
     onRequest: options.onRequest,
     sleep: makeSleep(pending),
@@ -127,6 +130,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return state.deviceRecords(taskId);
     },
     setClockSkew: (seconds) => ctx.clock.setSkew(seconds),
+    configureSts: (sts) => ctx.sts.configure(sts),
+    stsIssued: ctx.sts.issued,
     close: closer(server, pending),
   };
 }

@@ -1,3 +1,5 @@
+import type { KeyObject } from "node:crypto";
+
 /** A product the emulator knows: its registered firmware versions and its devices. */
 export interface ProductSeed {
   firmwareVersions: string[];
@@ -80,6 +82,54 @@ export interface EmulatorOptions {
   devicePlans?: Record<string, DevicePlan>;
   /** Faults queued from the start, by target; the same as calling `script` at once. */
   faults?: Record<string, Fault[]>;
+  /** STS AssumeRoleWithWebIdentity: the identity providers and roles it knows (none by default). */
+  sts?: StsOptions;
+}
+
+/** A CAM OIDC identity provider of the emulator's STS; its name (the map key) is the ProviderId. */
+export interface StsProvider {
+  /** The identity provider URL a token's iss must equal; default GitHub's issuer. */
+  issuer?: string;
+  /** The provider's client ids: a token's aud must be one of them. */
+  clientIds: string[];
+  /** The signing public keys (PEM or KeyObject) it trusts, as a provider holds GitHub's JWKS. */
+  publicKeys: Array<string | KeyObject>;
+}
+
+/** A CAM role of the emulator's STS and what its trust policy allows. */
+export interface StsRole {
+  /** The identity providers (ProviderId) its trust policy names; default every provider. */
+  providers?: string[];
+  /** oidc:sub patterns it allows, "*" matching any characters; default any sub. */
+  subjects?: string[];
+  /** The longest DurationSeconds it allows; default 43200. */
+  maxSessionDuration?: number;
+}
+
+/** What the emulator's STS knows. */
+export interface StsOptions {
+  /** By ProviderId. */
+  providers: Record<string, StsProvider>;
+  /** By RoleArn, e.g. "qcs::cam::uin/100000000001:roleName/rollout". */
+  roles: Record<string, StsRole>;
+  /** Issue keys that live this many seconds, whatever DurationSeconds asked. */
+  lifetimeSeconds?: number;
+}
+
+/** Temporary keys the emulator's STS issued; IoT Video accepts them with the token until expiredTime. */
+export interface IssuedCredentials {
+  secretId: string;
+  secretKey: string;
+  token: string;
+  /** Unix seconds, server clock. */
+  expiredTime: number;
+  roleArn: string;
+  roleSessionName: string;
+  providerId: string;
+  durationSeconds: number;
+  /** The token's sub and aud. */
+  subject: string;
+  audience: string;
 }
 
 /** One request that reached the server, as the emulator saw and answered it. */
@@ -95,6 +145,8 @@ export interface RecordedRequest {
   errorCode?: string;
   /** The error message that went with errorCode. */
   message?: string;
+  /** The SecretId an API call was signed with, when its Authorization named one. */
+  secretId?: string;
   /** Type of the scripted fault applied to this request. */
   fault?: Fault["type"];
   /** HTTP method and URL path (never the query: upload URLs carry a signature). */
@@ -164,6 +216,10 @@ export interface Emulator {
   /** A task's devices with their status as of now (empty for an unknown task). */
   taskDevices(taskId: number): TaskDeviceRecord[];
   setClockSkew(seconds: number): void;
+  /** Replaces what STS knows (providers, roles); keys issued before stay valid. */
+  configureSts(options: StsOptions): void;
+  /** Every set of temporary keys STS issued, oldest first. */
+  readonly stsIssued: readonly IssuedCredentials[];
   /** Closes the server and every open connection. */
   close(): Promise<void>;
 }
