@@ -7,14 +7,20 @@ import { readInputs } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
 import { oneLine, redact } from "./outside-text.js";
 import type { RunReport } from "./report.js";
-import { rollout } from "./rollout.js";
+import { realClock, rollout, type Clock } from "./rollout.js";
 import { writeSummary } from "./summary.js";
 import { Dispatchers } from "./tencent/http.js";
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
+/** Seams for running the step in-process in tests. */
+export interface RunOptions {
+  /** The clock for waits and deadlines, given the cancel signal; the real one by default. */
+  clock?: (signal: AbortSignal) => Clock;
+}
+
 /** One run: the rollout, then the job summary whatever happened. The only place that fails the step. */
-export async function run(): Promise<void> {
+export async function run(options: RunOptions = {}): Promise<void> {
   const report: RunReport = {};
   const startedAt = Date.now();
   const dispatchers = new Dispatchers(CONNECT_TIMEOUT_MS);
@@ -27,7 +33,13 @@ export async function run(): Promise<void> {
     if (url !== undefined) report.runUrl = url;
     const inputs = readInputs();
     warnAboutPlainHttp(inputs.endpoint);
-    await rollout(inputs, { startedAt, dispatchers, watch, report });
+    await rollout(inputs, {
+      startedAt,
+      dispatchers,
+      watch,
+      report,
+      clock: (options.clock ?? realClock)(watch.signal),
+    });
   } catch (error) {
     report.error = fail(error);
     if (report.status !== "failed" && report.status !== "timed-out") {

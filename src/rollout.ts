@@ -24,6 +24,22 @@ export interface RunContext {
   dispatchers: Dispatchers;
   watch: CancelWatch;
   report: RunReport;
+  /** The clock every wait and deadline uses; a seam for tests (main passes the real one). */
+  clock: Clock;
+}
+
+/** Time as the run sees it. `sleep` resolves early when the step is cancelled. */
+export interface Clock {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** The real clock, its sleeps woken by a cancel signal. */
+export function realClock(signal: AbortSignal): Clock {
+  return {
+    now: Date.now,
+    sleep: (ms) => delay(ms, undefined, { signal }).catch(() => undefined),
+  };
 }
 
 type Task = NonNullable<RunReport["task"]>;
@@ -132,8 +148,7 @@ async function follow(
     { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId: task.taskId },
     settings,
     {
-      now: Date.now,
-      sleep: (ms) => delay(ms, undefined, { signal: ctx.watch.signal }).catch(() => undefined),
+      ...ctx.clock,
       cancelled: ctx.watch.cancelled,
       policy: (deadline) => ({ ...policy, deadline }),
       logger: core,
@@ -203,8 +218,7 @@ function connect(inputs: Inputs, ctx: RunContext): { client: TencentClient; poli
     ...DEFAULT_BACKOFF,
     deadline: ctx.startedAt + RETRY_DEADLINE_MS,
     maxAttempts: inputs.maxAttempts,
-    sleep: (ms) => delay(ms, undefined, { signal: ctx.watch.signal }).catch(() => undefined),
-    now: Date.now,
+    ...ctx.clock,
     random: Math.random,
     logger: core,
     cancelled: ctx.watch.cancelled,

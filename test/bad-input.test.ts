@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "./emulator/index.js";
 import { sampleInputs } from "./support/sample-inputs.js";
-import { runAction } from "./support/run-action.js";
+import { runInProcess } from "./support/in-process.js";
+import { runAction, type ActionRun } from "./support/run-action.js";
 
-// Every bad input, through the bundled action: exit 1, one short ::error:: line naming the input,
-// no stack trace, and not one request to the API.
+// Every bad input: exit 1, one short ::error:: line naming the input, no stack trace, and not
+// one request to the API. The table runs the step in-process; a few rows run the bundled action.
 let emulator: Emulator;
 let workspace: string;
 
@@ -38,7 +39,7 @@ function valid(): Record<string, string> {
 
 const list = (path: string) => ({ "device-names": "", "device-list": path });
 
-describe.each([
+const CASES = [
   { name: "missing product-id", inputs: { "product-id": "" }, input: "product-id" },
   {
     name: "missing firmware-version",
@@ -194,18 +195,43 @@ describe.each([
   input: string;
   says?: string;
   never?: string;
-}>)("$name", ({ inputs, input, says, never }) => {
+}>;
+
+/** The step's answer to a bad input: one short line naming it, no stack, nothing sent. */
+function expectRefused(run: ActionRun, input: string, says?: string, never?: string): void {
+  expect(run.code).toBe(1);
+  expect(run.errors).toHaveLength(1);
+  const line = run.errors[0]!;
+  expect(line.length).toBeLessThan(400);
+  expect(line).toContain(`'${input}'`);
+  if (says !== undefined) expect(line).toContain(says);
+  if (never !== undefined) expect(run.stdout + run.stderr).not.toContain(never);
+  expect(run.stdout + run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  expect(emulator.requests).toEqual([]);
+}
+
+describe.each(CASES)("$name", ({ inputs, input, says, never }) => {
   it(`fails naming '${input}' and sends nothing`, async () => {
     emulator.requests.length = 0;
+    const run = await runInProcess({ ...valid(), ...inputs }, undefined, {
+      GITHUB_WORKSPACE: workspace,
+    });
+    expectRefused(run, input, says, never);
+  });
+});
+
+describe("the bundled action refuses bad input the same way", () => {
+  it.each(
+    CASES.filter((c) =>
+      [
+        "missing product-id",
+        "endpoint with a password",
+        "device list with a control character",
+      ].includes(c.name),
+    ),
+  )("$name", async ({ inputs, input, says, never }) => {
+    emulator.requests.length = 0;
     const run = await runAction({ inputs: { ...valid(), ...inputs }, cwd: workspace });
-    expect(run.code).toBe(1);
-    expect(run.errors).toHaveLength(1);
-    const line = run.errors[0]!;
-    expect(line.length).toBeLessThan(400);
-    expect(line).toContain(`'${input}'`);
-    if (says !== undefined) expect(line).toContain(says);
-    if (never !== undefined) expect(run.stdout + run.stderr).not.toContain(never);
-    expect(run.stdout + run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-    expect(emulator.requests).toEqual([]);
+    expectRefused(run, input, says, never);
   });
 });

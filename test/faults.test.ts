@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator, type Fault } from "./emulator/index.js";
 import { callApi } from "./emulator/test-client.js";
+import { fakeClock, runInProcess } from "./support/in-process.js";
 import { sampleInputs } from "./support/sample-inputs.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
 
-// Exactly-once under faults, run against the bundled action: whatever goes wrong, the emulator
-// ends with one task (or none, for a definite error) and task-id names it. A lookup that finds
-// nothing waits out its window (request-timeout + 20 s), so every test has its own emulator
-// and the tests run side by side.
+// Exactly-once under faults: whatever goes wrong, the emulator ends with one task (or none, for
+// a definite error) and task-id names it. The tables run the step in-process on a fake clock
+// (a lookup window of request-timeout + 20 s passes at once); a few cases run the bundled
+// action as a process, in real time.
 const WINDOW_TEST_MS = 60_000;
 
 async function withEmulator(body: (emulator: Emulator) => Promise<void>): Promise<void> {
@@ -19,14 +20,21 @@ async function withEmulator(body: (emulator: Emulator) => Promise<void>): Promis
   }
 }
 
-function rollout(emulator: Emulator, extra: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction({
-    inputs: sampleInputs(emulator, {
-      "firmware-original-version": "1.0.0",
-      "request-timeout": "1",
-      ...extra,
-    }),
+function inputsFor(emulator: Emulator, extra: Record<string, string> = {}) {
+  return sampleInputs(emulator, {
+    "firmware-original-version": "1.0.0",
+    "request-timeout": "1",
+    ...extra,
   });
+}
+
+/** The step in-process, on a fake clock. */
+function rollout(
+  emulator: Emulator,
+  extra: Record<string, string> = {},
+  clock = fakeClock(),
+): Promise<ActionRun> {
+  return runInProcess(inputsFor(emulator, extra), clock);
 }
 
 function calls(emulator: Emulator, action: string): number {
@@ -60,7 +68,7 @@ describe("retried without looking: the server did not act", () => {
   );
 });
 
-describe.concurrent("outcome unknown: look for the task before retrying", () => {
+describe("outcome unknown: look for the task before retrying", () => {
   it.each<{ name: string; fault: Fault; acted: boolean }>([
     { name: "connection reset before processing", fault: { type: "reset-before" }, acted: false },
     {
@@ -103,27 +111,49 @@ describe.concurrent("outcome unknown: look for the task before retrying", () => 
       fault: { type: "lost-after-process" },
       acted: true,
     },
-  ])(
-    "$name",
-    ({ fault, acted }) =>
+  ])("$name", ({ fault, acted }) =>
+    withEmulator(async (emulator) => {
+      emulator.script("BatchUpdateFirmware", fault);
+      const run = await rollout(emulator);
+      expectOneTask(emulator, run);
+      expect(calls(emulator, "BatchUpdateFirmware")).toBe(acted ? 1 : 2);
+      expect(run.stdout).toContain("looking for the task 4 times over 21 s");
+      if (acted) {
+        expect(run.stdout).toContain(
+          `Using upgrade task ${emulator.tasks[0]?.taskId}, which this run's BatchUpdateFirmware created`,
+        );
+      } else {
+        expect(run.stdout).toContain(
+          "No task of this run appeared in 4 looks over 21 s after that failure; sending BatchUpdateFirmware again.",
+        );
+      }
+    }),
+  );
+});
+
+describe.concurrent("the bundled action, in real time", () => {
+  it(
+    "a connection reset: four looks over 21 s, then sent once more",
+    () =>
       withEmulator(async (emulator) => {
-        emulator.script("BatchUpdateFirmware", fault);
-        const run = await rollout(emulator);
+        emulator.script("BatchUpdateFirmware", { type: "reset-before" });
+        const started = Date.now();
+        const run = await runAction({ inputs: inputsFor(emulator) });
+        expect(Date.now() - started).toBeGreaterThanOrEqual(21_000);
         expectOneTask(emulator, run);
-        expect(calls(emulator, "BatchUpdateFirmware")).toBe(acted ? 1 : 2);
-        expect(run.stdout).toContain("looking for the task 4 times over 21 s");
-        if (acted) {
-          expect(run.stdout).toContain(
-            `Using upgrade task ${emulator.tasks[0]?.taskId}, which this run's BatchUpdateFirmware created`,
-          );
-        } else {
-          expect(run.stdout).toContain(
-            "No task of this run appeared in 4 looks over 21 s after that failure; sending BatchUpdateFirmware again.",
-          );
-        }
+        expect(calls(emulator, "BatchUpdateFirmware")).toBe(2);
+        expect(calls(emulator, "DescribeFirmwareTasks")).toBe(5);
       }),
     WINDOW_TEST_MS,
   );
+
+  it("an answer lost after the task was created: found, not sent again", () =>
+    withEmulator(async (emulator) => {
+      emulator.script("BatchUpdateFirmware", { type: "lost-after-process" });
+      const run = await runAction({ inputs: inputsFor(emulator) });
+      expectOneTask(emulator, run);
+      expect(calls(emulator, "BatchUpdateFirmware")).toBe(1);
+    }));
 });
 
 describe("definite errors: one attempt, no task", () => {
@@ -159,7 +189,7 @@ describe("definite errors: one attempt, no task", () => {
   );
 });
 
-describe.concurrent("bounded when the API keeps refusing", () => {
+describe("bounded when the API keeps refusing", () => {
   it("gives up after max-attempts with one error line and no task", () =>
     withEmulator(async (emulator) => {
       emulator.script("BatchUpdateFirmware", ...Array<Fault>(3).fill({ type: "rate-limit" }));
@@ -197,7 +227,7 @@ describe.concurrent("bounded when the API keeps refusing", () => {
     }));
 });
 
-describe.concurrent("clock skew", () => {
+describe("clock skew", () => {
   it("still finds the task of a lost answer when the runner's clock is 20 minutes ahead", () =>
     withEmulator(async (emulator) => {
       emulator.setClockSkew(-1200);
@@ -218,32 +248,35 @@ describe.concurrent("clock skew", () => {
 });
 
 describe("a task another rollout created meanwhile", () => {
-  it(
-    "is not taken for this run's: the lookup checks how the task targets devices",
-    () =>
-      withEmulator(async (emulator) => {
-        emulator.script("BatchUpdateFirmware", { type: "reset-before" });
-        const run = rollout(emulator, {
-          "firmware-original-version": "",
-          "device-names": "dev-001",
-        });
-        // While this run waits to look, another rollout of the same version starts, by version.
-        await until(() => emulator.requests.some((r) => r.action === "BatchUpdateFirmware"));
-        const other = await callApi(emulator, "BatchUpdateFirmware", {
-          ProductID: SAMPLE_PRODUCT_ID,
-          FirmwareVersion: "2.0.0",
-          FirmwareOriVersion: "1.1.0",
-        });
-        expect(other.response?.["TaskId"]).toBe(1);
-        const finished = await run;
-        expect(finished.code).toBe(0);
-        expect(emulator.tasks.map((t) => t.taskId)).toEqual([1, 2]);
-        expect(finished.outputs["task-id"]).toBe("2");
-        expect(emulator.tasks[1]?.deviceNames).toEqual(["dev-001"]);
-        expect(finished.stdout).toContain("No task of this run appeared");
-      }),
-    WINDOW_TEST_MS,
-  );
+  it("is not taken for this run's: the lookup checks how the task targets devices", () =>
+    withEmulator(async (emulator) => {
+      emulator.script("BatchUpdateFirmware", { type: "reset-before" });
+      // The run's first wait (before it looks) holds until another rollout of the same version,
+      // by version, has started.
+      let otherStarted: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (otherStarted = resolve));
+      const base = fakeClock();
+      const clock = { ...base, sleep: async (ms: number) => (await gate, base.sleep(ms)) };
+      const run = rollout(
+        emulator,
+        { "firmware-original-version": "", "device-names": "dev-001" },
+        clock,
+      );
+      await until(() => emulator.requests.some((r) => r.action === "BatchUpdateFirmware"));
+      const other = await callApi(emulator, "BatchUpdateFirmware", {
+        ProductID: SAMPLE_PRODUCT_ID,
+        FirmwareVersion: "2.0.0",
+        FirmwareOriVersion: "1.1.0",
+      });
+      expect(other.response?.["TaskId"]).toBe(1);
+      otherStarted();
+      const finished = await run;
+      expect(finished.code).toBe(0);
+      expect(emulator.tasks.map((t) => t.taskId)).toEqual([1, 2]);
+      expect(finished.outputs["task-id"]).toBe("2");
+      expect(emulator.tasks[1]?.deviceNames).toEqual(["dev-001"]);
+      expect(finished.stdout).toContain("No task of this run appeared");
+    }));
 });
 
 async function until(done: () => boolean): Promise<void> {

@@ -1,26 +1,34 @@
 import { describe, expect, it } from "vitest";
+import { runInProcess } from "../support/in-process.js";
 import { runAction, type ActionRun } from "../support/run-action.js";
 import { answer, startStandIn, TaskBook, type StandIn } from "../support/hostile/api-stand-in.js";
 
-// Servers whose task list cannot be taken at its word. Against each, the bundled action must
-// never send BatchUpdateFirmware twice for one rollout: it finds the task, or it stops and says
-// the task may exist. A look that finds nothing waits out the window (request-timeout 1 s +
-// 20 s), so the tests run side by side.
+// Servers whose task list cannot be taken at its word. Against each, the action must never send
+// BatchUpdateFirmware twice for one rollout: it finds the task, or it stops and says the task
+// may exist. A late create and a lagging list are real-time matters: the bundled action meets
+// them as a process. The rest run in-process on a fake clock, where the window passes at once.
 const SLOW_MS = 60_000;
 
+function inputsFor(standIn: StandIn): Record<string, string> {
+  return {
+    "product-id": "P1",
+    "firmware-version": "2.0.0",
+    "firmware-original-version": "1.0.0",
+    "secret-id": "AKIDstandin",
+    "secret-key": "stand-in-key-123",
+    endpoint: standIn.url,
+    "request-timeout": "1",
+  };
+}
+
+/** The bundled action as a process, in real time: lags and late creates are real. */
 function rollout(standIn: StandIn, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction({
-    inputs: {
-      "product-id": "P1",
-      "firmware-version": "2.0.0",
-      "firmware-original-version": "1.0.0",
-      "secret-id": "AKIDstandin",
-      "secret-key": "stand-in-key-123",
-      endpoint: standIn.url,
-      "request-timeout": "1",
-    },
-    env,
-  });
+  return runAction({ inputs: inputsFor(standIn), env });
+}
+
+/** The step in-process on a fake clock: the lookup window passes at once. */
+function rolloutFast(standIn: StandIn): Promise<ActionRun> {
+  return runInProcess(inputsFor(standIn));
 }
 
 /** A server that records tasks in `book` and answers the three calls of a rollout. */
@@ -47,8 +55,8 @@ async function against<T>(
   }
 }
 
-describe.concurrent("a lookup that cannot see the task is no proof it does not exist", () => {
-  it(
+describe("a lookup that cannot see the task is no proof it does not exist", () => {
+  it.concurrent(
     "the server finishes the create 1.5 s after our timeout: the task is found, not made twice",
     async () => {
       const book = new TaskBook();
@@ -72,7 +80,7 @@ describe.concurrent("a lookup that cannot see the task is no proof it does not e
     SLOW_MS,
   );
 
-  it(
+  it.concurrent(
     "the list shows a new task only 8 s after the create: found at a later look",
     async () => {
       const book = new TaskBook();
@@ -109,7 +117,7 @@ describe.concurrent("a lookup that cannot see the task is no proof it does not e
           DescribeFirmwareTasks: (call) => book.page(call.params, { cap: 2000 }),
         },
         async (standIn) => {
-          const run = await rollout(standIn);
+          const run = await rolloutFast(standIn);
           expect(standIn.count("BatchUpdateFirmware")).toBe(1);
           expect(run.code).toBe(1);
           expect(run.outputs["task-id"]).toBeUndefined();
@@ -136,7 +144,7 @@ describe.concurrent("a lookup that cannot see the task is no proof it does not e
         DescribeFirmwareTasks: (call) => book.page(call.params, { total: 0 }),
       },
       async (standIn) => {
-        const run = await rollout(standIn);
+        const run = await rolloutFast(standIn);
         expect(standIn.count("BatchUpdateFirmware")).toBe(1);
         expect(run.code).toBe(0);
         expect(run.outputs["task-id"]).toBe("151");
@@ -145,7 +153,7 @@ describe.concurrent("a lookup that cannot see the task is no proof it does not e
   });
 });
 
-describe.concurrent("a 200 whose TaskId cannot be read: the server acted, so look it up", () => {
+describe("a 200 whose TaskId cannot be read: the server acted, so look it up", () => {
   it.each([
     { name: "a string", taskId: "1" },
     { name: "a float", taskId: 1.5 },
@@ -158,7 +166,7 @@ describe.concurrent("a 200 whose TaskId cannot be read: the server acted, so loo
         answer(res, taskId === undefined ? {} : { TaskId: taskId });
       }),
       async (standIn) => {
-        const run = await rollout(standIn);
+        const run = await rolloutFast(standIn);
         expect(standIn.count("BatchUpdateFirmware")).toBe(1);
         expect(run.code).toBe(0);
         expect(run.outputs["task-id"]).toBe("1");
@@ -184,7 +192,7 @@ describe.concurrent("a 200 whose TaskId cannot be read: the server acted, so loo
           },
         },
         async (standIn) => {
-          const run = await rollout(standIn);
+          const run = await rolloutFast(standIn);
           expect(standIn.count("BatchUpdateFirmware")).toBe(1);
           expect(run.code).toBe(1);
           expect(run.errors).toHaveLength(1);
