@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(513);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9615);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 513:
+/***/ 9615:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37321,10 +37321,13 @@ function redact(text) {
     let out = text
         .replace(AUTHORIZATION, `TC3-HMAC-SHA256 ${REDACTED}`)
         .replace(SIGNATURE, `Signature=${REDACTED}`);
-    for (const secret of secrets) {
+    // Whole values first, longest first: two secrets may share a start (every GitHub ID token has
+    // the same JWT header), and cutting one's start must not leave another's tail behind.
+    const ordered = [...secrets].sort((a, b) => b.length - a.length);
+    for (const secret of ordered)
         out = out.split(secret).join(REDACTED);
+    for (const secret of ordered)
         out = redactPrefixes(out, secret);
-    }
     return out;
 }
 function redactPrefixes(text, secret) {
@@ -37346,14 +37349,26 @@ function redactPrefixes(text, secret) {
  * One line of outside text for the log: redacted, control characters shown as escapes (\n, \u001b),
  * "::" and "##[" broken up so no workflow command can start, then cut to `max` characters.
  */
-function outside_text_oneLine(text, max) {
-    const escaped = JSON.stringify(redact(text))
+function oneLine(text, max) {
+    return cut(escaped(redact(text)).replace(/::/g, ": :"), max);
+}
+/**
+ * One line of a user's own value (an input) for an error message: like oneLine, but "::" is left
+ * alone where it cannot start a command (mid-line), so an ARN such as qcs::cam::uin/1 reads as
+ * written. The runner reads "::" commands only at the start of a line, "##[" anywhere.
+ */
+function userValue(text, max) {
+    return cut(escaped(redact(text)).replace(/^(\s*):/, "$1\\u003a"), max);
+}
+function escaped(text) {
+    return JSON.stringify(text)
         .slice(1, -1)
         .replace(/\\"/g, '"')
         .replace(/[\u2028\u2029\u0085]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-        .replace(/::/g, ": :")
         .replace(/##\[/g, "# #[");
-    return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}
+function cut(text, max) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -37381,7 +37396,7 @@ class ApiError extends ActionError {
     requestId;
     name = "ApiError";
     constructor(action, code, apiMessage, requestId) {
-        super(`${action} failed: ${outside_text_oneLine(code, MAX_CODE)}: ${outside_text_oneLine(apiMessage, MAX_API_MESSAGE)}${requestIdNote(requestId)}`);
+        super(`${action} failed: ${oneLine(code, MAX_CODE)}: ${oneLine(apiMessage, MAX_API_MESSAGE)}${requestIdNote(requestId)}`);
         this.action = action;
         this.code = code;
         this.apiMessage = apiMessage;
@@ -37413,24 +37428,22 @@ const MAX_SNIPPET = 120;
  * escapes, and cut to MAX_QUOTED characters after that, so a line of them cannot blow up the message.
  */
 function quote(value) {
-    return `'${outside_text_oneLine(value, MAX_QUOTED)}'`;
+    return `'${userValue(value, MAX_QUOTED)}'`;
 }
 /** " (RequestId: X)" for a message, or nothing when the server sent none. */
 function requestIdNote(requestId) {
-    return requestId === "" ? "" : ` (RequestId: ${outside_text_oneLine(requestId, MAX_CODE)})`;
+    return requestId === "" ? "" : ` (RequestId: ${oneLine(requestId, MAX_CODE)})`;
 }
 /** The message of anything thrown. */
-function errors_messageOf(error) {
+function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
 /** The start of an answer's body on one line, for an error message. */
 function snippet(text) {
     const flat = text.replace(/\s+/g, " ").trim();
-    return flat === "" ? "(empty body)" : outside_text_oneLine(flat, MAX_SNIPPET);
+    return flat === "" ? "(empty body)" : oneLine(flat, MAX_SNIPPET);
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/credentials.ts
 
 
@@ -37498,7 +37511,7 @@ async function currentCredentials(from) {
     return "current" in from ? from.current() : from;
 }
 /** How long before they expire temporary keys are renewed (at most a third of their life). */
-const RENEW_BEFORE_MS = (/* unused pure expression or super */ null && (5 * 60_000));
+const RENEW_BEFORE_MS = 5 * 60_000;
 /** After a failed renewal, the keys in hand are used this long before renewing is tried again. */
 const RENEW_RETRY_MS = 30_000;
 /** Keys with less than this left are not used after a failed renewal: the failure is thrown. */
@@ -37551,6 +37564,1357 @@ function renewTime(held, now) {
     return held.expiresAt - Math.min(RENEW_BEFORE_MS, life / 3);
 }
 
+;// CONCATENATED MODULE: ./src/keyless/claims.ts
+
+const MAX_CLAIM = 200;
+/**
+ * The sub, aud and iss claims read from a JWT's payload, unverified: they only explain a refusal.
+ * A token that does not decode gives no claims, never an error.
+ */
+function tokenClaims(token) {
+    const payload = token.split(".")[1];
+    if (payload === undefined)
+        return {};
+    let parsed;
+    try {
+        parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    }
+    catch {
+        return {};
+    }
+    if (typeof parsed !== "object" || parsed === null)
+        return {};
+    const { sub, aud, iss } = parsed;
+    const text = (value) => typeof value === "string"
+        ? value
+        : Array.isArray(value) && value.every((v) => typeof v === "string")
+            ? value.join(",")
+            : undefined;
+    const claims = {};
+    for (const [name, value] of [
+        ["sub", text(sub)],
+        ["aud", text(aud)],
+        ["iss", text(iss)],
+    ]) {
+        if (value !== undefined)
+            claims[name] = value;
+    }
+    return claims;
+}
+/** `sub "repo:o/r:ref:refs/tags/v1", aud "sts.tencentcloudapi.com"` for a message. */
+function describeClaims(claims) {
+    const shown = (value) => value === undefined ? "(none)" : `"${oneLine(value, MAX_CLAIM)}"`;
+    return `sub ${shown(claims.sub)}, aud ${shown(claims.aud)}`;
+}
+
+;// CONCATENATED MODULE: ./src/keyless/session-name.ts
+/** STS's rule for RoleSessionName: 2-128 characters of [\w+=,.@-]. */
+const SESSION_NAME_RULE = /^[\w+=,.@-]{2,128}$/;
+const MAX_SESSION_NAME = 128;
+const NOT_ALLOWED = /[^\w+=,.@-]+/g;
+/** When the runner names no repository or run (a local try-out). */
+const FALLBACK = "gh.iotvideo-firmware-rollout";
+/**
+ * The default role-session-name, which CAM and CloudAudit show for every call made with the
+ * keys: gh.<owner>.<repo>.<run id>.<attempt>. Characters STS does not allow become "-", and the
+ * repository is cut, never the run id, to keep within 128 characters.
+ */
+function defaultRoleSessionName(env) {
+    const clean = (text) => text.replace(NOT_ALLOWED, "-");
+    const repository = clean((env["GITHUB_REPOSITORY"] ?? "").trim().replace("/", "."));
+    const run = [env["GITHUB_RUN_ID"], env["GITHUB_RUN_ATTEMPT"]]
+        .map((part) => clean((part ?? "").trim()))
+        .filter((part) => part !== "")
+        .join(".");
+    if (repository === "" && run === "")
+        return FALLBACK;
+    const tail = run === "" ? "" : `.${run}`.slice(0, MAX_SESSION_NAME - "gh.".length);
+    const room = MAX_SESSION_NAME - "gh.".length - tail.length;
+    const head = repository === "" ? "run" : repository.slice(0, room);
+    return `gh.${head}${tail}`;
+}
+
+;// CONCATENATED MODULE: ./src/keyless/settings.ts
+
+
+/** What an empty input means; action.yml should declare the same (role-session-name's depends on the run). */
+const KEYLESS_DEFAULTS = {
+    audience: "sts.tencentcloudapi.com",
+    "role-duration-seconds": "3600",
+    "sts-endpoint": "https://sts.tencentcloudapi.com",
+    "sts-region": "ap-guangzhou",
+};
+/** STS's bounds on DurationSeconds. */
+const MIN_DURATION_SECONDS = 900;
+const MAX_DURATION_SECONDS = 43_200;
+const ROLE_ARN = /^qcs::cam::uin\/(\d{1,20}):(?:roleName\/[\w+=,.@-]{1,128}|role\/\d{1,32})$/;
+const PROVIDER_ID = /^[\w+=,.@-]{1,128}$/;
+const AUDIENCE = /^[\x21-\x7e]{1,256}$/;
+const REGION = /^[a-z]+(-[a-z0-9]+)+$/;
+/**
+ * The keyless settings, or undefined when role-arn is empty (keys come from secrets then).
+ * `staticInputs` names the key inputs (secret-id, secret-key, session-token) that were given:
+ * with role-arn they are refused, naming both.
+ */
+function parseKeyless(raw, env, staticInputs = []) {
+    const value = (name) => raw[name].trim() || KEYLESS_DEFAULTS[name] || "";
+    const arn = value("role-arn");
+    if (arn === "") {
+        const provider = value("oidc-provider-id");
+        if (provider !== "") {
+            throw new InputError("oidc-provider-id", provider, "Expected role-arn with it: oidc-provider-id is used only to assume role-arn with the workflow's OIDC token.");
+        }
+        return undefined;
+    }
+    if (staticInputs.length > 0) {
+        const both = staticInputs.join(", ");
+        throw new InputError("role-arn", arn, `Expected either role-arn (keyless, with the workflow's OIDC token) or ${both} (keys from secrets), not both: remove ${both} or role-arn from the step.`);
+    }
+    return {
+        roleArn: roleArn(arn),
+        providerId: providerId(value("oidc-provider-id")),
+        audience: audience(value("audience")),
+        roleSessionName: roleSessionName(value("role-session-name") || defaultRoleSessionName(env)),
+        durationSeconds: durationSeconds(value("role-duration-seconds")),
+        stsEndpoint: stsEndpoint(value("sts-endpoint")),
+        stsRegion: stsRegion(value("sts-region")),
+    };
+}
+/** A CAM role's RoleArn: qcs::cam::uin/<account uin>:roleName/<name>, or :role/<role id>. */
+function roleArn(value) {
+    if (!ROLE_ARN.test(value)) {
+        throw new InputError("role-arn", value, "Expected a CAM role's RoleArn such as qcs::cam::uin/100012345678:roleName/github-firmware-rollout (CAM → Roles → the role → RoleArn).");
+    }
+    return value;
+}
+/** The account uin a RoleArn names ("" when it names none). */
+function accountOf(arn) {
+    return ROLE_ARN.exec(arn)?.[1] ?? "";
+}
+/** The CAM OIDC identity provider's name, which STS calls ProviderId. */
+function providerId(value) {
+    if (value === "") {
+        throw new InputError("oidc-provider-id", value, "Expected the name of the CAM OIDC identity provider that trusts https://token.actions.githubusercontent.com (CAM → Identity providers → Role SSO); it is required with role-arn.");
+    }
+    if (!PROVIDER_ID.test(value)) {
+        throw new InputError("oidc-provider-id", value, "Expected a CAM identity provider name: 1-128 letters, digits or _+=,.@-.");
+    }
+    return value;
+}
+/** The aud the token is requested for: one of the provider's client ids. */
+function audience(value) {
+    if (!AUDIENCE.test(value)) {
+        throw new InputError("audience", value, `Expected a client id of the CAM OIDC identity provider, such as ${KEYLESS_DEFAULTS.audience}, with no spaces.`);
+    }
+    return value;
+}
+/** A RoleSessionName by STS's rules. */
+function roleSessionName(value) {
+    if (!SESSION_NAME_RULE.test(value)) {
+        throw new InputError("role-session-name", value, "Expected 2-128 letters, digits or _+=,.@- (STS's rule for RoleSessionName).");
+    }
+    return value;
+}
+/** Whole seconds from MIN_DURATION_SECONDS to MAX_DURATION_SECONDS. */
+function durationSeconds(value) {
+    const seconds = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!(seconds >= MIN_DURATION_SECONDS && seconds <= MAX_DURATION_SECONDS)) {
+        throw new InputError("role-duration-seconds", value, `Expected a whole number of seconds from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS} (and at most the role's maximum session duration). Credentials are renewed during a longer wait.`);
+    }
+    return seconds;
+}
+/** A host name or an http(s)://host[:port] URL with nothing after the host. */
+function stsEndpoint(value) {
+    const expected = `Expected a host name such as ${new URL(KEYLESS_DEFAULTS["sts-endpoint"]).host} (international site: sts.intl.tencentcloudapi.com) or an http(s)://host[:port] URL.`;
+    const shown = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, "$1***@");
+    let url;
+    try {
+        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`);
+    }
+    catch {
+        url = undefined;
+    }
+    const plain = url !== undefined &&
+        (url.protocol === "https:" || url.protocol === "http:") &&
+        url.hostname !== "" &&
+        url.username === "" &&
+        url.password === "" &&
+        url.pathname === "/" &&
+        url.search === "" &&
+        url.hash === "";
+    if (!plain || url === undefined)
+        throw new InputError("sts-endpoint", shown, expected);
+    return url;
+}
+/** The region STS requires in X-TC-Region. */
+function stsRegion(value) {
+    if (!REGION.test(value)) {
+        throw new InputError("sts-region", value, "Expected a region such as ap-guangzhou.");
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/keyless/errors.ts
+
+
+
+/** GitHub's OIDC issuer: the identity provider URL of the CAM provider. */
+const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+const GITHUB_JWKS = `${GITHUB_ISSUER}/.well-known/jwks`;
+/** The workflow's OIDC token could not be had: the workflow's permissions, or the runner. */
+class IdTokenError extends ActionError {
+    name = "IdTokenError";
+}
+/** The YAML that grants a job its OIDC token; shown whenever the token is missing. */
+const PERMISSIONS_YAML = ["permissions:", "  id-token: write", "  contents: read"].join("\n");
+/** The runner gave the step no way to request a token: the job lacks `id-token: write`. */
+function missingPermission(missing) {
+    return new IdTokenError([
+        `role-arn needs the workflow's OIDC token, but the runner gave this step none (${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set).`,
+        "Grant it to the job (or the whole workflow); a job that lists permissions gets only those it lists:",
+        PERMISSIONS_YAML,
+        "Pull requests from forks never get the token: roll out on push, tags or workflow_dispatch.",
+    ].join("\n"));
+}
+/** STS's error codes (tencentcloud-sdk-go/-python sts/v20180813 errors) by the side to fix. */
+const SIDES = {
+    "InvalidParameter.WebIdentityTokenError": "provider",
+    "ResourceNotFound.RoleNotFound": "role",
+    "InternalError.GetRoleError": "role",
+    "InternalError.IllegalRole": "role",
+    UnauthorizedOperation: "trust-policy",
+    "InvalidParameter.AccountNotAvaliable": "account",
+    "InvalidParameter.ParamError": "parameters",
+    "InvalidParameter.OverTimeError": "parameters",
+    MissingParameter: "parameters",
+    InvalidParameter: "parameters",
+    InvalidParameterValue: "parameters",
+};
+/** The side an STS error code asks to fix; "unknown" for codes that are not a definite refusal. */
+function fixSide(code) {
+    return Object.hasOwn(SIDES, code) ? SIDES[code] : "unknown";
+}
+/** STS refused the trade for good: the message says what to fix, and the token's sub and aud. */
+class StsError extends ActionError {
+    code;
+    requestId;
+    side;
+    name = "StsError";
+    constructor(code, requestId, side, message) {
+        super(message);
+        this.code = code;
+        this.requestId = requestId;
+        this.side = side;
+    }
+}
+/** Turns STS's error answer into the StsError that says which side to fix. */
+function explainStsError(error, settings, claims) {
+    const side = fixSide(error.code);
+    const message = [
+        `${error.message}.`,
+        advice(side, settings),
+        `The workflow's token has ${describeClaims(claims)}.`,
+    ].join(" ");
+    return new StsError(error.code, error.requestId, side, message);
+}
+function advice(side, s) {
+    const uin = accountOf(s.roleArn);
+    switch (side) {
+        case "provider":
+            return `The CAM identity provider '${s.providerId}' did not accept the token. Fix the provider (CAM → Identity providers → Role SSO → ${s.providerId}): its identity provider URL must be ${GITHUB_ISSUER}, its client ID must include '${s.audience}' (the audience input, which the token's aud carries), and its signing public key must be GitHub's current one from ${GITHUB_JWKS} (update it when GitHub rotates its keys).`;
+        case "role":
+            return `There is no role ${s.roleArn}. Fix role-arn: copy the RoleArn from CAM → Roles → the role (account uin/${uin}).`;
+        case "trust-policy":
+            return `The role's trust policy does not let this token assume it. Fix the trust policy of ${s.roleArn}: it must allow "name/sts:AssumeRoleWithWebIdentity" for the principal {"federated": ["qcs::cam::uin/${uin}:oidc-provider/${s.providerId}"]}, with conditions (such as oidc:sub and oidc:aud) that this token's claims meet.`;
+        case "account":
+            return `The account uin/${uin} in role-arn does not exist or cannot be used. Fix role-arn.`;
+        case "parameters":
+            return `Check oidc-provider-id '${s.providerId}' (the CAM identity provider's name), role-session-name '${s.roleSessionName}' and role-duration-seconds ${s.durationSeconds} (at most the role's maximum session duration).`;
+        case "unknown":
+            return `Check role-arn, oidc-provider-id and sts-endpoint ${s.stsEndpoint.origin}.`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/keyless/id-token.ts
+
+
+
+
+/** What the runner sets for a job with `id-token: write`; core.getIDToken reads both. */
+const ID_TOKEN_ENV = ["ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"];
+const MAX_DETAIL = 400;
+/**
+ * The workflow's OIDC token for `audience`, masked in the log and registered for redaction.
+ * Without the runner's variables it fails with the permissions YAML to add. The request is
+ * retried on server errors by @actions/http-client itself (up to 10 times, milliseconds apart).
+ */
+async function workflowIdToken(audience, env = process.env, getIdToken = getIDToken) {
+    const missing = ID_TOKEN_ENV.filter((name) => (env[name] ?? "") === "");
+    if (missing.length > 0)
+        throw missingPermission(missing);
+    // The runner's bearer token for the request: never to be logged either.
+    const requestToken = env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] ?? "";
+    setSecret(requestToken);
+    registerSecret(requestToken);
+    let token;
+    try {
+        token = await getIdToken(audience);
+    }
+    catch (error) {
+        // core's message spans lines ("Failed to get ID Token. \n Error Code : 403 …").
+        const detail = oneLine(messageOf(error).replace(/\s+/g, " ").trim(), MAX_DETAIL);
+        throw new IdTokenError(`Could not get the workflow's OIDC token for audience '${oneLine(audience, 100)}' from the runner: ${detail}`);
+    }
+    setSecret(token);
+    registerSecret(token);
+    return token;
+}
+
+;// CONCATENATED MODULE: ./src/tencent/connect.ts
+
+
+const MAX_CAUSE = 300;
+/**
+ * A connection attempt that failed, so nothing of the request was written: undici writes only
+ * once its connector has handed over a socket. It carries no `code` on purpose. After a connect
+ * error coded UND_ERR_SOCKET (undici's own "other side closed", which its proxy client reports for
+ * a closed CONNECT) undici keeps the request queued and connects again at once, for ever: that is
+ * how a proxy that closes every CONNECT drew ~2,000 CONNECTs a second. After any other error it
+ * fails the queued requests, so each attempt of ours is exactly one connection attempt.
+ */
+class ConnectFailure extends Error {
+    status;
+    name = "ConnectFailure";
+    constructor(message, cause, 
+    /** The status of a proxy's refusal. */
+    status) {
+        super(message, { cause });
+        this.status = status;
+    }
+}
+/** The first ConnectFailure in an error's cause chain. */
+function connectFailureIn(error) {
+    const seen = new Set();
+    for (let e = error; e instanceof Error && !seen.has(e); e = e.cause) {
+        if (e instanceof ConnectFailure)
+            return e;
+        seen.add(e);
+    }
+    return undefined;
+}
+/** Direct connections (TCP, then TLS for https), bounded by `timeoutMs`, failing as ConnectFailure. */
+function directConnector(timeoutMs, trust) {
+    const connect = (0,undici.buildConnector)({ ...trust, timeout: timeoutMs });
+    return (target, callback) => {
+        connect(target, (...args) => {
+            if (args[0] === null)
+                callback(null, args[1]);
+            else
+                callback(failedAttempt(target, args[0]), null);
+        });
+    };
+}
+/**
+ * "host:port" of a connector's target, IPv6 in brackets: for a CONNECT line and for messages.
+ * The host came through URL parsing, which admits no control characters, spaces or "@/?#%".
+ */
+function authority({ hostname, port, protocol }) {
+    const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+    return `${host}:${port || (protocol === "https:" ? "443" : "80")}`;
+}
+// Errors of reaching the host at all; on an https URL anything else broke the TLS handshake.
+const TCP_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+const TCP_SYSCALLS = new Set(["connect", "getaddrinfo"]);
+// What OpenSSL says when the first bytes of the answer to a ClientHello are not a TLS record,
+// as when a plain-HTTP server answers "HTTP/1.1 400".
+const NOT_TLS_CODES = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG"]);
+const NOT_TLS_HINT = "the server answered plain HTTP or another protocol, not TLS; use http:// in endpoint if that is intended";
+/** A failed attempt to reach `target` (directly, or `via` a proxy's tunnel) and why. */
+function failedAttempt(target, error, via = "") {
+    const { code, syscall } = errorFields(error);
+    const where = via === "" ? authority(target) : `${authority(target)} ${via}`;
+    const tcp = TCP_CODES.has(code) || TCP_SYSCALLS.has(syscall);
+    if (target.protocol !== "https:" || tcp) {
+        return new ConnectFailure(`could not connect to ${where}: ${describeCause(error)}`, error);
+    }
+    const hint = NOT_TLS_CODES.has(code) ? `; ${NOT_TLS_HINT}` : "";
+    return new ConnectFailure(`TLS handshake with ${where} failed: ${describeCause(error)}${hint}`, error);
+}
+/** "CODE what happened" of a system or OpenSSL error, on one line. */
+function describeCause(error) {
+    const { code } = errorFields(error);
+    // OpenSSL's message is "<hex>:error:<hex>:SSL routines:<function>:<reason>:<source file>:<line>:".
+    const reason = error.reason;
+    const message = typeof reason === "string" && reason !== ""
+        ? reason
+        : error instanceof Error
+            ? error.message
+            : String(error);
+    const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
+    return oneLine(text.trim(), MAX_CAUSE);
+}
+function errorFields(error) {
+    const { code, syscall } = (error ?? {});
+    return {
+        code: typeof code === "string" ? code : "",
+        syscall: typeof syscall === "string" ? syscall : "",
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tencent/proxy.ts
+
+
+// Lower-case names win over upper-case ones, as in curl; an https URL falls back to HTTP_PROXY.
+const HTTPS_NAMES = [
+    "https_proxy",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "HTTP_PROXY",
+];
+const HTTP_NAMES = ["http_proxy", "HTTP_PROXY"];
+/** The proxy variable that applies to URLs of `protocol`, before NO_PROXY is considered. */
+function proxyVariable(protocol, env) {
+    for (const name of protocol === "https:" ? HTTPS_NAMES : HTTP_NAMES) {
+        const value = env[name]?.trim();
+        if (value !== undefined && value !== "")
+            return { name, value };
+    }
+    return undefined;
+}
+/** The proxy variable a request to `url` should go through, or undefined to connect directly. */
+function proxyFor(url, env) {
+    const proxy = proxyVariable(url.protocol, env);
+    const noProxy = env.no_proxy?.trim() || env.NO_PROXY?.trim() || "";
+    return proxy === undefined || bypasses(url, noProxy) ? undefined : proxy;
+}
+const EXPECTED = "Expected a proxy URL such as http://proxy.example.com:3128 (http:// or https://, a host, and optionally user:password@ and a port).";
+/**
+ * Reads a proxy variable, or throws an InputError that names it and quotes its value with any
+ * password hidden. A value without a scheme ("proxy:3128") means http://, as curl reads it.
+ */
+function parseProxy({ name, value }) {
+    const invalid = () => new InputError(name, withoutPassword(value), EXPECTED);
+    let url;
+    try {
+        url = new URL(value.includes("://") ? value : `http://${value}`);
+    }
+    catch {
+        throw invalid();
+    }
+    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") {
+        throw invalid();
+    }
+    let user;
+    let password;
+    try {
+        user = decodeURIComponent(url.username);
+        password = decodeURIComponent(url.password);
+    }
+    catch {
+        throw invalid();
+    }
+    // The proxy may echo them back (in a status line, a page): keep them out of every message. A
+    // user alone ("http://token@proxy") is the secret.
+    const secrets = password === "" ? [user, url.username] : [password, url.password];
+    for (const secret of secrets)
+        registerSecret(secret);
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    return {
+        variable: name,
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ""),
+        port,
+        shown: `${url.protocol}//${url.host}`,
+        ...(user === "" && password === ""
+            ? {}
+            : { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` }),
+    };
+}
+/**
+ * A proxy variable's value as it may be shown: whatever sits between the scheme and the last
+ * "@" is userinfo; the user stays, the password becomes "***" (all of it when there is no ":",
+ * since a lone token is the secret). Works on values that do not parse, which is when it is needed.
+ */
+function withoutPassword(value) {
+    const at = value.lastIndexOf("@");
+    if (at === -1)
+        return value;
+    const scheme = value.indexOf("://");
+    const start = scheme === -1 || scheme > at ? 0 : scheme + 3;
+    const colon = value.indexOf(":", start);
+    const user = colon !== -1 && colon < at ? value.slice(start, colon + 1) : "";
+    return `${value.slice(0, start)}${user}***${value.slice(at)}`;
+}
+/** Whether NO_PROXY exempts the URL: "*", a host, a domain suffix (".example.com" or "example.com"), optionally with ":port". */
+function bypasses(url, noProxy) {
+    const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    const port = url.port || (url.protocol === "https:" ? "443" : "80");
+    return noProxy
+        .split(/[\s,]+/)
+        .filter((entry) => entry !== "")
+        .some((entry) => {
+        if (entry === "*")
+            return true;
+        const [name, entryPort] = splitHostPort(entry.toLowerCase());
+        if (entryPort !== undefined && entryPort !== port)
+            return false;
+        const bare = name.replace(/^\*?\./, "");
+        return bare !== "" && (host === bare || host.endsWith(`.${bare}`));
+    });
+}
+function splitHostPort(entry) {
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    if (bracketed !== null)
+        return [bracketed[1] ?? "", bracketed[2]];
+    const hostPort = /^([^:]+):(\d+)$/.exec(entry);
+    return hostPort === null ? [entry, undefined] : [hostPort[1] ?? "", hostPort[2]];
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/tencent/tunnel.ts
+
+
+
+
+// A CONNECT answer's head is a status line and a few headers; more is not a proxy talking.
+const MAX_HEAD = 16 * 1024;
+const MAX_REASON = 100;
+const tunnel_MAX_SNIPPET = 60;
+const KEEP_ALIVE_DELAY_MS = 60_000;
+/**
+ * Connections through an HTTP(S) proxy: one CONNECT per attempt, then TLS over the tunnel for
+ * https. Replaces undici's ProxyAgent, whose connect step reports a closed CONNECT as
+ * UND_ERR_SOCKET (see ConnectFailure) and a refusal as an "AbortError" that reads as a timeout.
+ * The whole attempt (proxy, CONNECT answer, TLS handshake) is bounded by `timeoutMs`.
+ */
+function tunnelConnector(proxy, timeoutMs, trust) {
+    return (target, callback) => {
+        let settled = false;
+        const sockets = [];
+        const settle = () => {
+            const first = !settled;
+            settled = true;
+            clearTimeout(timer);
+            return first;
+        };
+        const fail = (error) => {
+            if (!settle())
+                return;
+            for (const socket of sockets)
+                socket.on("error", () => undefined).destroy();
+            callback(error instanceof ConnectFailure ? error : failedAttempt(target, error), null);
+        };
+        const succeed = (socket) => {
+            if (settle())
+                callback(null, socket);
+        };
+        const timer = setTimeout(() => {
+            const within = `within ${timeoutMs / 1000} s`;
+            const what = `could not connect to ${authority(target)} ${via(proxy)} ${within}`;
+            fail(new ConnectFailure(what, null));
+        }, timeoutMs);
+        openTunnel(proxy, target, trust, (opened) => sockets.push(opened))
+            .then((tunnel) => {
+            if (settled)
+                return;
+            if (target.protocol !== "https:")
+                return succeed(tunnel);
+            const socket = tunnel_secure(tunnel, target, trust, (error) => error === undefined ? succeed(socket) : fail(failedAttempt(target, error, via(proxy))));
+            sockets.push(socket);
+        })
+            .catch(fail);
+    };
+}
+function via(proxy) {
+    return `through the proxy at ${proxy.shown}`;
+}
+/** Starts TLS over an open tunnel, as undici's own connector would over a socket. */
+function tunnel_secure(tunnel, target, trust, done) {
+    const servername = target.servername || target.hostname;
+    const socket = (0,external_node_tls_.connect)({
+        ...trust,
+        socket: tunnel,
+        host: target.hostname,
+        // Node refuses an IP address as the server name (SNI).
+        ...((0,external_node_net_.isIP)(servername) === 0 ? { servername } : {}),
+        ALPNProtocols: ["http/1.1"],
+    });
+    const onError = (error) => done(error);
+    socket.once("error", onError).once("secureConnect", () => {
+        socket.off("error", onError);
+        done();
+    });
+    return socket;
+}
+/**
+ * Connects to the proxy and asks it for a tunnel to the target; resolves with the socket once it
+ * answered 2xx, else rejects with a ConnectFailure that says what the proxy did.
+ */
+function openTunnel(proxy, target, trust, track) {
+    const to = authority(target);
+    return new Promise((resolve, reject) => {
+        const socket = connectTo(proxy, trust);
+        track(socket);
+        let connected = false;
+        let head = Buffer.alloc(0);
+        const stop = (failure) => {
+            socket.off("readable", onReadable).off("error", onError).off("end", onEnd);
+            socket.off("close", onEnd);
+            if (failure === undefined)
+                resolve(socket);
+            else
+                reject(failure);
+        };
+        const onError = (error) => {
+            const at = `the proxy at ${proxy.shown}`;
+            const what = connected
+                ? `${at} broke off the CONNECT for ${to}`
+                : `could not connect to ${at}`;
+            stop(new ConnectFailure(`${what}: ${describeCause(error)}`, error));
+        };
+        const onEnd = () => {
+            const what = `the proxy at ${proxy.shown} closed the tunnel to ${to} without answering the CONNECT`;
+            stop(new ConnectFailure(what, null));
+        };
+        const onReadable = () => {
+            for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) {
+                head = Buffer.concat([head, chunk]);
+            }
+            const end = head.indexOf("\r\n\r\n");
+            if (end === -1 && head.length <= MAX_HEAD)
+                return;
+            stop(answerFailure(proxy, to, head, end));
+        };
+        socket.once(proxy.protocol === "https:" ? "secureConnect" : "connect", () => {
+            connected = true;
+            socket.setNoDelay(true).setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
+            socket.write(connectRequest(to, proxy));
+        });
+        socket.on("readable", onReadable).on("error", onError).on("end", onEnd).on("close", onEnd);
+    });
+}
+function connectTo(proxy, trust) {
+    const { hostname: host, port } = proxy;
+    if (proxy.protocol === "http:")
+        return (0,external_node_net_.connect)({ host, port });
+    const servername = (0,external_node_net_.isIP)(host) === 0 ? { servername: host } : {};
+    return (0,external_node_tls_.connect)({ ...trust, host, port, ...servername, ALPNProtocols: ["http/1.1"] });
+}
+function connectRequest(to, proxy) {
+    const lines = [`CONNECT ${to} HTTP/1.1`, `Host: ${to}`];
+    if (proxy.authorization !== undefined)
+        lines.push(`Proxy-Authorization: ${proxy.authorization}`);
+    return [...lines, "", ""].join("\r\n");
+}
+/** Undefined for a 2xx answer that ends where its head ends; otherwise what went wrong. */
+function answerFailure(proxy, to, head, end) {
+    const at = `the proxy at ${proxy.shown}`;
+    if (end === -1)
+        return new ConnectFailure(`${at} sent a CONNECT answer over 16 KiB`, null);
+    const statusLine = head.subarray(0, end).toString("latin1").split("\r\n")[0] ?? "";
+    const match = /^HTTP\/\d(?:\.\d)? (\d{3})(?: (.*))?$/.exec(statusLine);
+    if (match === null) {
+        const shown = oneLine(statusLine, tunnel_MAX_SNIPPET);
+        return new ConnectFailure(`${at} did not answer the CONNECT for ${to} in HTTP: '${shown}'`, null);
+    }
+    const status = Number(match[1]);
+    if (status < 200 || status > 299) {
+        const reason = oneLine(match[2] ?? "", MAX_REASON);
+        const refused = `${at} refused the tunnel: HTTP ${status}${reason === "" ? "" : ` ${reason}`}`;
+        return new ConnectFailure(`${refused}${authorizationNote(proxy, status)}`, null, status);
+    }
+    // Nobody speaks first through a fresh tunnel but us: bytes already here are not the target's.
+    if (head.length > end + 4) {
+        return new ConnectFailure(`${at} sent data before the tunnel to ${to} was used`, null);
+    }
+    return undefined;
+}
+function authorizationNote(proxy, status) {
+    if (status !== 407)
+        return "";
+    return proxy.authorization === undefined
+        ? ` (${proxy.variable} names no user and password for it)`
+        : ` (it did not accept the user and password in ${proxy.variable})`;
+}
+
+;// CONCATENATED MODULE: ./src/tencent/http.ts
+
+
+
+
+
+
+// undici's Agent cuts every request at 300 s without headers or body data by default, below the
+// longest request-timeout (600 s). Our callers bound requests themselves: the API client with an
+// AbortSignal of request-timeout, the upload with its own headersTimeout/bodyTimeout.
+const NO_OWN_LIMITS = { headersTimeout: 0, bodyTimeout: 0 };
+const http_MAX_DETAIL = 300;
+/**
+ * The connections of one run: direct, or through the proxy that HTTPS_PROXY / HTTP_PROXY /
+ * NO_PROXY (or their lower-case forms) name for a URL, as self-hosted runners behind a proxy need.
+ * Every connection attempt, direct or tunnelled, is bounded by `connectTimeoutMs` and is one
+ * attempt: a failed one fails the request (see ConnectFailure) instead of being repeated by undici.
+ */
+class Dispatchers {
+    connectTimeoutMs;
+    env;
+    trust;
+    direct;
+    agents = new Map();
+    servers = new Map();
+    problem;
+    constructor(connectTimeoutMs, env = process.env, trust = {}) {
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.env = env;
+        this.trust = trust;
+        this.direct = new undici.Agent({
+            ...NO_OWN_LIMITS,
+            connect: directConnector(connectTimeoutMs, trust),
+        });
+        // Both variables that could apply are read now, so a malformed one fails the first for(),
+        // before anything is sent, whichever URL comes first.
+        try {
+            for (const protocol of ["https:", "http:"]) {
+                const variable = proxyVariable(protocol, env);
+                if (variable !== undefined)
+                    this.servers.set(variable.name, parseProxy(variable));
+            }
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            this.problem = error;
+        }
+    }
+    /** The dispatcher for requests to `url`; throws InputError for a malformed proxy variable. */
+    for(url) {
+        if (this.problem !== undefined)
+            throw this.problem;
+        const variable = proxyFor(new URL(url), this.env);
+        const server = variable === undefined ? undefined : this.servers.get(variable.name);
+        if (server === undefined)
+            return this.direct;
+        let agent = this.agents.get(server.variable);
+        if (agent === undefined) {
+            const connect = tunnelConnector(server, this.connectTimeoutMs, this.trust);
+            agent = new undici.Agent({ ...NO_OWN_LIMITS, connect });
+            this.agents.set(server.variable, agent);
+        }
+        return agent;
+    }
+    async close() {
+        await Promise.all([this.direct, ...this.agents.values()].map((agent) => agent.close()));
+    }
+}
+// Failures that can only happen before a byte of the request left, for errors that did not come
+// through our connectors (which say so themselves): name resolution, the connect timeout, and
+// certificate checks (made in the handshake, before any request is sent).
+const NOT_SENT_CODES = new Set([
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "UND_ERR_CONNECT_TIMEOUT",
+    "CERT_HAS_EXPIRED",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+// These mean "not sent" only when connect() itself failed: on a reused connection the
+// request may already have been written.
+const CONNECT_CODES = new Set(["ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ECONNRESET"]);
+/** Turns an error thrown by undici into a TransportError that says whether the server may have acted. */
+function transportError(step, error, timeoutMs) {
+    // A failed connection attempt: nothing was written, and a proxy's refusal keeps its status.
+    const failure = connectFailureIn(error);
+    if (failure !== undefined)
+        return new TransportError(step, "no", failure.message, failure.status);
+    if (isTimeout(error)) {
+        const detail = `no answer within ${timeoutMs / 1000} s (request-timeout)`;
+        return new TransportError(step, "unknown", detail);
+    }
+    const { code, syscall } = systemError(error);
+    const notSent = NOT_SENT_CODES.has(code) || (CONNECT_CODES.has(code) && syscall === "connect");
+    return new TransportError(step, notSent ? "no" : "unknown", describe(error, code));
+}
+function isTimeout(error) {
+    const name = error instanceof Error ? error.name : "";
+    return (name === "TimeoutError" ||
+        name === "AbortError" ||
+        (errorCode(error).endsWith("_TIMEOUT") && errorCode(error) !== "UND_ERR_CONNECT_TIMEOUT"));
+}
+function errorCode(error) {
+    return systemError(error).code;
+}
+/** The first code (and its syscall) in the cause chain: undici wraps socket errors. */
+function systemError(error) {
+    const seen = new Set();
+    let current = error;
+    while (current instanceof Error && !seen.has(current)) {
+        seen.add(current);
+        const { code, syscall } = current;
+        if (typeof code === "string" && code !== "") {
+            return { code, syscall: typeof syscall === "string" ? syscall : "" };
+        }
+        current = current.cause;
+    }
+    return { code: "", syscall: "" };
+}
+function describe(error, code) {
+    const message = error instanceof Error ? error.message : String(error);
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${describeCause(error.cause)}` : "";
+    const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
+    return `${oneLine(text, http_MAX_DETAIL)}${cause}`;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/tencent/sign.ts
+
+/** The only algorithm Tencent Cloud API 3.0 accepts for signed calls. */
+const ALGORITHM = "TC3-HMAC-SHA256";
+/** Hex SHA-256 of a string (UTF-8) or bytes. */
+function sha256Hex(data) {
+    return (0,external_node_crypto_.createHash)("sha256").update(data).digest("hex");
+}
+/** Raw HMAC-SHA256 of `data` under `key`. */
+function hmacSha256(key, data) {
+    return (0,external_node_crypto_.createHmac)("sha256", key).update(data).digest();
+}
+/** UTC calendar date (YYYY-MM-DD) of a unix timestamp in seconds. */
+function utcDate(timestamp) {
+    return new Date(timestamp * 1000).toISOString().slice(0, 10);
+}
+/** `<date>/<service>/tc3_request` */
+function credentialScope(date, service) {
+    return `${date}/${service}/tc3_request`;
+}
+/** Header names lower-cased and sorted, joined by ";" as the SignedHeaders field wants. */
+function signedHeaderNames(headers) {
+    return sortedNames(headers).join(";");
+}
+/** Step 1: the canonical request for a POST to "/" with no query string. */
+function canonicalRequest(headers, hashedPayload) {
+    // Tencent lower-cases and trims values as well as names before signing.
+    const canonicalHeaders = sortedNames(headers)
+        .map((name) => `${name}:${(headers[name] ?? "").trim().toLowerCase()}\n`)
+        .join("");
+    return ["POST", "/", "", canonicalHeaders, signedHeaderNames(headers), hashedPayload].join("\n");
+}
+/** Step 2: the string to sign. */
+function stringToSign(timestamp, scope, canonical) {
+    return [ALGORITHM, String(timestamp), scope, sha256Hex(canonical)].join("\n");
+}
+/** Step 3: the derived key, HMAC chain over date, service and "tc3_request". */
+function signingKey(secretKey, date, service) {
+    const kDate = hmacSha256(`TC3${secretKey}`, date);
+    const kService = hmacSha256(kDate, service);
+    return hmacSha256(kService, "tc3_request");
+}
+/** Step 4: hex signature of the string to sign. */
+function signature(key, toSign) {
+    return (0,external_node_crypto_.createHmac)("sha256", key).update(toSign).digest("hex");
+}
+/** Step 5: the Authorization header value. */
+function authorization(secretId, scope, signedHeaders, sig) {
+    return `${ALGORITHM} Credential=${secretId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${sig}`;
+}
+/** All five steps: the Authorization header for one request. */
+function sign(request) {
+    const date = utcDate(request.timestamp);
+    const scope = credentialScope(date, request.service);
+    const canonical = canonicalRequest(request.headers, sha256Hex(request.payload));
+    const toSign = stringToSign(request.timestamp, scope, canonical);
+    const key = signingKey(request.secretKey, date, request.service);
+    return authorization(request.secretId, scope, signedHeaderNames(request.headers), signature(key, toSign));
+}
+function sortedNames(headers) {
+    return Object.keys(headers).sort();
+}
+
+;// CONCATENATED MODULE: ./src/tencent/client.ts
+
+
+
+
+
+
+const CONTENT_TYPE = "application/json; charset=utf-8";
+const MAX_SKEW_NOTE_MS = 1000;
+/** Far above any answer of the actions we call (a page of 100 tasks is a few KB). */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+/** One Tencent Cloud API 3.0 endpoint, signing every request with TC3-HMAC-SHA256. */
+class TencentClient {
+    options;
+    clockOffsetMs = 0;
+    now;
+    constructor(options) {
+        this.options = options;
+        this.now = options.now ?? Date.now;
+    }
+    /** The server's clock as best known: the local clock plus any skew learned from its answers. */
+    serverNow() {
+        return this.now() + this.clockOffsetMs;
+    }
+    /**
+     * Sends one action and returns its Response, or throws ApiError / TransportError.
+     * A SignatureExpire answer is retried once, signed with the server's clock.
+     */
+    async call(action, params) {
+        const body = JSON.stringify(params);
+        const answer = await this.send(action, body);
+        try {
+            return parseEnvelope(action, answer);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.code !== "AuthFailure.SignatureExpire")
+                throw error;
+            if (!this.adoptServerClock(answer.date))
+                throw error;
+            return parseEnvelope(action, await this.send(action, body));
+        }
+    }
+    adoptServerClock(date) {
+        const server = date === undefined ? NaN : Date.parse(date);
+        if (Number.isNaN(server))
+            return false;
+        const offset = server - this.now();
+        if (Math.abs(offset - this.clockOffsetMs) < MAX_SKEW_NOTE_MS)
+            return false;
+        this.clockOffsetMs = offset;
+        this.options.logger.warning(`The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${oneLine(date ?? "", 40)}); signing again with the server's time.`);
+        return true;
+    }
+    async send(action, body) {
+        const { endpoint, timeoutMs, logger } = this.options;
+        const credentials = await currentCredentials(this.options.credentials);
+        const timestamp = Math.floor(this.serverNow() / 1000);
+        const signed = {
+            "content-type": CONTENT_TYPE,
+            host: endpoint.host,
+            "x-tc-action": action.toLowerCase(),
+        };
+        const authorization = sign({
+            ...credentials,
+            service: this.options.service,
+            headers: signed,
+            payload: body,
+            timestamp,
+        });
+        logger.debug(`POST ${endpoint.origin}/ ${action} (${Buffer.byteLength(body)} bytes, X-TC-Timestamp ${timestamp})`);
+        try {
+            const response = await (0,undici.request)(endpoint, {
+                method: "POST",
+                dispatcher: this.options.dispatcher,
+                signal: AbortSignal.timeout(timeoutMs),
+                headers: this.headers(action, timestamp, authorization, credentials.token),
+                body,
+            });
+            const text = await readAnswer(action, response.body);
+            logger.debug(`${action} answered HTTP ${response.statusCode} (${text.length} characters)`);
+            const header = (name) => {
+                const value = response.headers[name];
+                return Array.isArray(value) ? value[0] : value;
+            };
+            return {
+                status: response.statusCode,
+                text,
+                date: header("date"),
+                location: header("location"),
+                retryAfter: header("retry-after"),
+            };
+        }
+        catch (error) {
+            if (error instanceof TransportError)
+                throw error;
+            throw transportError(action, error, timeoutMs);
+        }
+    }
+    headers(action, timestamp, authorization, token) {
+        const { region, version } = this.options;
+        return {
+            "Content-Type": CONTENT_TYPE,
+            "X-TC-Action": action,
+            "X-TC-Version": version,
+            "X-TC-Timestamp": String(timestamp),
+            "X-TC-Language": "en-US",
+            ...(region === undefined ? {} : { "X-TC-Region": region }),
+            ...(token === undefined ? {} : { "X-TC-Token": token }),
+            Authorization: authorization,
+        };
+    }
+}
+/**
+ * Reads the answer's body, at most MAX_ANSWER_BYTES of it: a larger one is no answer of ours
+ * (and would not fit a string). The request's signal bounds the time it takes.
+ */
+async function readAnswer(action, body) {
+    const chunks = [];
+    let length = 0;
+    for await (const chunk of body) {
+        length += chunk.length;
+        if (length > MAX_ANSWER_BYTES) {
+            body.destroy();
+            throw new TransportError(action, "unknown", `the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; not read further`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+}
+/** Reads Tencent's envelope: success, error, or an answer that is not the envelope at all. */
+function parseEnvelope(action, answer) {
+    const { status } = answer;
+    if (status >= 300 && status <= 399) {
+        // Never followed: a signed call sent elsewhere is not the call we signed.
+        const where = answer.location ? oneLine(answer.location, 200) : "no Location";
+        throw new TransportError(action, "no", `HTTP ${status} redirect to ${where}; redirects are not followed: check endpoint`, status);
+    }
+    if (status < 200 || status > 299) {
+        const retryAfterMs = retryAfter(answer.retryAfter, answer.date);
+        throw new TransportError(action, status === 429 ? "no" : "unknown", `HTTP ${status}: ${snippet(answer.text)}`, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(answer.text);
+    }
+    catch {
+        throw new TransportError(action, "unknown", `the answer is not JSON: ${snippet(answer.text)}`, answer.status);
+    }
+    const response = isObject(parsed) ? parsed["Response"] : undefined;
+    if (!isObject(response)) {
+        throw new TransportError(action, "unknown", `the answer has no Response object: ${snippet(answer.text)}`, answer.status);
+    }
+    const { RequestId, Error: error, ...data } = response;
+    const requestId = typeof RequestId === "string" ? RequestId : "";
+    if (isObject(error)) {
+        throw new ApiError(action, String(error["Code"] ?? "UnknownError"), String(error["Message"] ?? ""), requestId);
+    }
+    return { data, requestId };
+}
+/** Pure: Retry-After (seconds, or an HTTP date read against the answer's Date) in ms. */
+function retryAfter(value, date) {
+    if (value === undefined || value.trim() === "")
+        return undefined;
+    if (/^\s*\d+\s*$/.test(value))
+        return Number(value) * 1000;
+    const at = Date.parse(value);
+    if (Number.isNaN(at))
+        return undefined;
+    const served = date === undefined ? NaN : Date.parse(date);
+    return Math.max(0, at - (Number.isNaN(served) ? Date.now() : served));
+}
+function isObject(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/tencent/retry.ts
+
+const RETRY_CODES = /^RequestLimitExceeded(\.|$)/;
+const UNKNOWN_OUTCOME_CODES = /^(InternalError|ServiceUnavailable)(\.|$)/;
+/** Sorts a failure into the three classes the README's "Failure handling" section lists. */
+function classify(error) {
+    if (error instanceof ApiError) {
+        if (RETRY_CODES.test(error.code))
+            return "retry";
+        if (UNKNOWN_OUTCOME_CODES.test(error.code))
+            return "reconcile";
+        return "fail";
+    }
+    if (error instanceof TransportError) {
+        const status = error.status ?? 0;
+        // A redirect or a 4xx from the endpoint or a proxy is a refusal, not a lost answer; 429 asks us to wait.
+        if (status >= 300 && status < 500)
+            return status === 429 ? "retry" : "fail";
+        return error.delivery === "no" ? "retry" : "reconcile";
+    }
+    return "fail";
+}
+const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 };
+/** How long after its start a run may still begin an attempt: every call and lookup shares it. */
+const RETRY_DEADLINE_MS = 10 * 60_000;
+/** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
+function backoffDelay(attempt, policy) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
+}
+/** For calls that are safe to repeat: definite errors end them, anything else is retried. */
+async function retryUnlessDefinite(error, kind) {
+    if (kind === "fail")
+        throw error;
+    return undefined;
+}
+/**
+ * Runs `attempt` until it succeeds or the bounds run out. No attempt starts past the deadline
+ * or after a cancellation. After each failure `recover` decides: throw to stop, return
+ * `{ value }` to finish with that value, or ask for another attempt. The wait before it is the
+ * backoff, or longer when the server asked for more (Retry-After); a wait that would end past
+ * the deadline is not begun, and nothing is waited for or announced after the last attempt.
+ */
+async function withRetries(what, policy, attempt, recover) {
+    for (let n = 1;; n++) {
+        if (policy.cancelled?.())
+            throw new CancelledError(what);
+        if (policy.now() >= policy.deadline)
+            throw new DeadlineError(what);
+        let failedAt;
+        let error;
+        try {
+            return await attempt(n);
+        }
+        catch (caught) {
+            error = caught;
+            failedAt = policy.now();
+        }
+        const kind = classify(error);
+        const last = n >= policy.maxAttempts;
+        const recovered = await recover(error, kind, last);
+        if (recovered !== undefined && recovered !== "now")
+            return recovered.value;
+        if (last)
+            throw new GaveUpError(error, what, n, "max-attempts");
+        const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
+        const minimum = recovered === "now" ? asked : Math.max(backoffDelay(n, policy), asked);
+        const wait = Math.max(0, failedAt + minimum - policy.now());
+        if (policy.now() + wait >= policy.deadline) {
+            const reason = asked > 0 ? `Retry-After asked for ${seconds(asked)} s` : "the backoff";
+            throw new GaveUpError(error, what, n, `the run's retry deadline (${reason})`);
+        }
+        if (wait > 0) {
+            policy.logger.warning(`${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${seconds(wait)} s${asked > 0 ? " (Retry-After)" : ""}.`);
+            await policy.sleep(wait);
+        }
+    }
+}
+function seconds(ms) {
+    return (ms / 1000).toFixed(1);
+}
+/** A call that kept failing in ways worth retrying until the bounds ran out. */
+class GaveUpError extends ActionError {
+    last;
+    what;
+    name = "GaveUpError";
+    constructor(last, what, attempts, bound) {
+        super(`${messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`);
+        this.last = last;
+        this.what = what;
+    }
+}
+/** An attempt that would have started after the run's deadline. */
+class DeadlineError extends ActionError {
+    what;
+    name = "DeadlineError";
+    constructor(what) {
+        super(`${what} was not started: the run's retry deadline (${RETRY_DEADLINE_MS / 60_000} minutes after the step began) has passed.`);
+        this.what = what;
+    }
+}
+/** An attempt that would have started after the step was cancelled. */
+class CancelledError extends ActionError {
+    what;
+    name = "CancelledError";
+    constructor(what) {
+        super(`${what} was not started: the step was cancelled.`);
+        this.what = what;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/keyless/sts.ts
+
+
+
+
+
+
+
+
+
+const STS_ACTION = "AssumeRoleWithWebIdentity";
+const STS_VERSION = "2018-08-13";
+/** An STS answer is a few hundred bytes; anything near this is not one. */
+const MAX_STS_ANSWER_BYTES = 64 * 1024;
+const sts_CONTENT_TYPE = "application/json; charset=utf-8";
+// The rate limit as InvalidParameter.OverLimit ("frequency limit exceeded" in the SDKs' lists).
+const RATE_LIMITED = /^(RequestLimitExceeded(\.|$)|InvalidParameter\.OverLimit$)/;
+// Fields of the answer that are secrets; matched in the raw text, so even a cut-off answer is masked.
+const SECRET_FIELDS = /"(?:TmpSecretId|TmpSecretKey|Token)"\s*:\s*"((?:[^"\\]|\\.)*)/g;
+/**
+ * Trades the workflow's token for temporary keys: AssumeRoleWithWebIdentity, unsigned
+ * (`Authorization: SKIP`), retried under `policy` for transport failures, rate limits and
+ * internal errors (the call creates nothing, so repeating it is safe). A definite refusal ends
+ * it at once with an StsError that says which side to fix.
+ */
+async function assumeRole(settings, token, deps, policy) {
+    const body = JSON.stringify({
+        ProviderId: settings.providerId,
+        WebIdentityToken: token,
+        RoleArn: settings.roleArn,
+        RoleSessionName: settings.roleSessionName,
+        DurationSeconds: settings.durationSeconds,
+    });
+    return withRetries(`STS ${STS_ACTION}`, policy, async () => readAssumedRole(await send(settings, body, deps), deps.now), async (error, kind) => {
+        if (definite(error, kind)) {
+            throw error instanceof ApiError
+                ? explainStsError(error, settings, tokenClaims(token))
+                : error;
+        }
+        return undefined;
+    });
+}
+/** A refusal that trying again cannot change; STS's internal errors are retried unless they name the role. */
+function definite(error, kind) {
+    if (error instanceof ApiError) {
+        if (RATE_LIMITED.test(error.code))
+            return false;
+        if (fixSide(error.code) !== "unknown")
+            return true;
+    }
+    return kind === "fail";
+}
+async function send(settings, body, deps) {
+    const { stsEndpoint: endpoint, stsRegion: region } = settings;
+    const timestamp = Math.floor(deps.now() / 1000);
+    deps.logger.debug(`POST ${endpoint.origin}/ ${STS_ACTION} (role ${settings.roleArn}, session ${settings.roleSessionName}, X-TC-Region ${region}, unsigned)`);
+    try {
+        const response = await (0,undici.request)(endpoint, {
+            method: "POST",
+            dispatcher: deps.dispatcher,
+            signal: AbortSignal.timeout(deps.timeoutMs),
+            headers: {
+                "Content-Type": sts_CONTENT_TYPE,
+                "X-TC-Action": STS_ACTION,
+                "X-TC-Version": STS_VERSION,
+                "X-TC-Timestamp": String(timestamp),
+                "X-TC-Region": region,
+                "X-TC-Language": "en-US",
+                // STS takes the token itself as the proof: the call is not signed.
+                Authorization: "SKIP",
+            },
+            body,
+        });
+        const text = await readCapped(response.body);
+        deps.logger.debug(`${STS_ACTION} answered HTTP ${response.statusCode}`);
+        const header = (name) => {
+            const value = response.headers[name];
+            return Array.isArray(value) ? value[0] : value;
+        };
+        return {
+            status: response.statusCode,
+            text,
+            date: header("date"),
+            location: header("location"),
+            retryAfter: header("retry-after"),
+        };
+    }
+    catch (error) {
+        if (error instanceof TransportError)
+            throw error;
+        throw transportError(STS_ACTION, error, deps.timeoutMs);
+    }
+}
+async function readCapped(body) {
+    const chunks = [];
+    let length = 0;
+    for await (const chunk of body) {
+        length += chunk.length;
+        if (length > MAX_STS_ANSWER_BYTES) {
+            body.destroy();
+            const detail = `the answer is larger than ${MAX_STS_ANSWER_BYTES / 1024} KiB; not read further: check sts-endpoint`;
+            throw new TransportError(STS_ACTION, "unknown", detail);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+}
+/** Masks the keys before anything reads the answer further, then checks its shape. */
+function readAssumedRole(answer, now) {
+    for (const match of answer.text.matchAll(SECRET_FIELDS))
+        mask(match[1] ?? "");
+    const { data, requestId } = parseEnvelope(STS_ACTION, answer);
+    const given = data["Credentials"];
+    const fields = typeof given === "object" && given !== null ? given : {};
+    const [secretId, secretKey, token] = [
+        fields["TmpSecretId"],
+        fields["TmpSecretKey"],
+        fields["Token"],
+    ].map((value) => (typeof value === "string" ? value : ""));
+    for (const value of [secretId, secretKey, token])
+        mask(value ?? "");
+    const expiredTime = data["ExpiredTime"];
+    if (!secretId || !secretKey || !token || typeof expiredTime !== "number") {
+        throw new TransportError(STS_ACTION, "yes", "the answer lacks Credentials.TmpSecretId, TmpSecretKey, Token or ExpiredTime: check sts-endpoint");
+    }
+    const expiration = typeof data["Expiration"] === "string" ? data["Expiration"] : "";
+    return {
+        credentials: { secretId, secretKey, token },
+        expiresAt: localExpiry(expiredTime, answer.date, now()),
+        expiration: oneLine(expiration, 40),
+        requestId,
+    };
+}
+/**
+ * ExpiredTime is on STS's clock: measured from the answer's Date it is a lifetime, which
+ * holds on the runner's clock whatever its skew.
+ */
+function localExpiry(expiredTime, date, now) {
+    const served = date === undefined ? NaN : Date.parse(date);
+    if (Number.isNaN(served))
+        return expiredTime * 1000;
+    return now + (expiredTime * 1000 - served);
+}
+function mask(value) {
+    if (value === "")
+        return;
+    setSecret(value);
+    registerSecret(value);
+}
+
+;// CONCATENATED MODULE: ./src/keyless/index.ts
+
+
+
+
+
+
+
+
+
+
+
+/** How long a renewal may keep retrying when the run's own retry deadline has passed. */
+const RENEWAL_RETRY_WINDOW_MS = 2 * 60_000;
+/**
+ * Trades the workflow's OIDC token for temporary keys now (so any problem fails the step before
+ * the first IoT Video call) and returns the source that keeps them fresh: each renewal requests
+ * a new token (they live minutes) and trades it again. Every key and token is masked on arrival.
+ */
+async function keylessCredentials(settings, deps) {
+    const now = deps.now ?? Date.now;
+    let renewal = false;
+    const obtain = async () => {
+        const token = await workflowIdToken(settings.audience, deps.env, deps.getIdToken);
+        const policy = renewal
+            ? {
+                ...deps.policy,
+                deadline: Math.max(deps.policy.deadline, deps.policy.now() + RENEWAL_RETRY_WINDOW_MS),
+            }
+            : deps.policy;
+        const assumed = await assumeRole(settings, token, { ...deps, now }, policy);
+        announce(settings, assumed, tokenClaims(token), renewal, deps.logger);
+        renewal = true;
+        return assumed;
+    };
+    const first = await obtain();
+    return new RenewingCredentials(first, obtain, { now, logger: deps.logger });
+}
+function announce(settings, assumed, claims, renewal, logger) {
+    const until = assumed.expiration === "" ? "" : `, valid until ${assumed.expiration}`;
+    const id = assumed.requestId === "" ? "" : ` (RequestId: ${oneLine(assumed.requestId, 80)})`;
+    logger.info(redact(`${renewal ? "Renewed the temporary credentials of" : "Assumed"} role ${settings.roleArn} as session ${settings.roleSessionName} with the workflow's OIDC token (${describeClaims(claims)})${until}${id}.`));
+}
+
 ;// CONCATENATED MODULE: ./src/tencent/assumptions.ts
 /**
  * What this action assumes where Tencent documents nothing. Each one is named in the README's
@@ -37571,6 +38935,60 @@ const DEVICE_NAME_MAX_LENGTH = 48;
  */
 const DEVICE_NAME_FORBIDDEN = /[\s,\u0000-\u001f\u007f-\u009f]/u;
 
+;// CONCATENATED MODULE: ./src/connect.ts
+
+
+
+
+
+/**
+ * The run's retry rules and its IoT Video client, signing with the keys from secrets or, keyless,
+ * with temporary keys traded for the workflow's OIDC token (before any IoT Video call).
+ */
+async function connect(inputs, ctx) {
+    const policy = {
+        ...DEFAULT_BACKOFF,
+        deadline: ctx.startedAt + RETRY_DEADLINE_MS,
+        maxAttempts: inputs.maxAttempts,
+        ...ctx.clock,
+        random: Math.random,
+        logger: core_namespaceObject,
+        cancelled: ctx.watch.cancelled,
+    };
+    const client = new TencentClient({
+        endpoint: inputs.endpoint,
+        service: IOTVIDEO_SERVICE,
+        version: IOTVIDEO_VERSION,
+        credentials: await credentials(inputs, ctx, policy),
+        ...(inputs.region === undefined ? {} : { region: inputs.region }),
+        timeoutMs: inputs.requestTimeoutMs,
+        dispatcher: ctx.dispatchers.for(inputs.endpoint),
+        logger: core_namespaceObject,
+    });
+    return { client, policy };
+}
+async function credentials(inputs, ctx, policy) {
+    if (inputs.auth.kind === "keys")
+        return inputs.auth.credentials;
+    const { settings } = inputs.auth;
+    if (settings.stsEndpoint.protocol === "http:" && !isLoopback(settings.stsEndpoint)) {
+        warning(`sts-endpoint ${settings.stsEndpoint.origin} is plain http: the workflow's OIDC token and the temporary keys travel unencrypted.`);
+    }
+    return keylessCredentials(settings, {
+        dispatcher: ctx.dispatchers.for(settings.stsEndpoint),
+        policy,
+        logger: core_namespaceObject,
+        timeoutMs: inputs.requestTimeoutMs,
+    });
+}
+/** Whether a URL names this machine (plain http is fine there: the emulator). */
+function isLoopback(url) {
+    const host = url.hostname;
+    return host === "localhost" || host.startsWith("127.") || host === "[::1]";
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/device-names.ts
 
 
@@ -37612,7 +39030,7 @@ function parseDeviceNames(value) {
 
 /** Pure parsers of single input values; each throws InputError naming the input. */
 const IDENTIFIER = /^[A-Za-z0-9._+-]{1,64}$/;
-const REGION = /^[a-z]+(-[a-z0-9]+)+$/;
+const input_values_REGION = /^[a-z]+(-[a-z0-9]+)+$/;
 const UPGRADE_METHODS = { silent: 0, "0": 0, confirm: 1, "1": 1 };
 const TRUE_WORDS = new Set(["true", "yes", "on", "1"]);
 const FALSE_WORDS = new Set(["false", "no", "off", "0", ""]);
@@ -37631,7 +39049,7 @@ function identifier(name, value, example) {
 function input_values_region(name, value) {
     if (value === "")
         return undefined;
-    if (!REGION.test(value))
+    if (!input_values_REGION.test(value))
         throw new InputError(name, value, "Expected a region such as ap-guangzhou.");
     return value;
 }
@@ -37734,6 +39152,7 @@ function spoken(ms) {
 
 
 
+
 /** Every input of action.yml, by its workflow name. */
 const INPUT_NAMES = [
     "product-id",
@@ -37755,6 +39174,13 @@ const INPUT_NAMES = [
     "poll-interval",
     "max-failed-devices",
     "dry-run",
+    "role-arn",
+    "oidc-provider-id",
+    "audience",
+    "role-session-name",
+    "role-duration-seconds",
+    "sts-endpoint",
+    "sts-region",
 ];
 const DEFAULT_ENDPOINT = "https://iotvideo.tencentcloudapi.com";
 /** What an empty input means; action.yml declares the same defaults (a test holds them equal). */
@@ -37768,6 +39194,7 @@ const INPUT_DEFAULTS = {
     "poll-interval": "15s",
     "max-failed-devices": "0",
     "dry-run": "false",
+    ...KEYLESS_DEFAULTS,
 };
 const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
 const POLL_INTERVAL_MIN_MS = 5000;
@@ -37809,12 +39236,7 @@ function parseInputs(raw, env) {
         ...(firmwareFile === ""
             ? {}
             : { firmwareFile: { path: firmwareFile, absolutePath: (0,external_node_path_namespaceObject.resolve)(workspace, firmwareFile) } }),
-        credentials: resolveCredentials({
-            secretId: value("secret-id"),
-            secretKey: value("secret-key"),
-            sessionToken: value("session-token"),
-            env,
-        }),
+        auth: parseAuth(value, raw, env),
         ...(region === undefined ? {} : { region }),
         endpoint: input_values_endpoint(value("endpoint")),
         // Whole milliseconds: AbortSignal.timeout() refuses 16100.000000000002.
@@ -37822,6 +39244,22 @@ function parseInputs(raw, env) {
         maxAttempts: numberInRange("max-attempts", value("max-attempts"), 1, 10, true),
         ...waitSettings(value),
         dryRun: flag("dry-run", value("dry-run")),
+    };
+}
+/** Keyless when role-arn is given (never together with key inputs), keys otherwise. */
+function parseAuth(value, raw, env) {
+    const keyInputs = ["secret-id", "secret-key", "session-token"].filter((name) => raw[name].trim() !== "");
+    const settings = parseKeyless(raw, env, keyInputs);
+    if (settings !== undefined)
+        return { kind: "keyless", settings };
+    return {
+        kind: "keys",
+        credentials: resolveCredentials({
+            secretId: value("secret-id"),
+            secretKey: value("secret-key"),
+            sessionToken: value("session-token"),
+            env,
+        }),
     };
 }
 function firmwareVersion(given, ref) {
@@ -37932,15 +39370,13 @@ function setOutputs(outputs, taskId) {
         }
         catch (error) {
             const task = taskId === undefined ? "" : `; the task is ${taskId}`;
-            warning(`Could not set the output ${name} (${errors_messageOf(error)})${task}.`);
+            warning(`Could not set the output ${name} (${messageOf(error)})${task}.`);
         }
     }
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -38296,6 +39732,7 @@ const look = WORD_TRICK_APPLIES ? lookAt : () => 0x80808080 | 0;
 
 
 
+
 /**
  * Bytes read at a time. Large reads keep per-chunk costs (a system call, a hash update, a
  * promise) out of the profile; 1 MiB is still small next to the 120 MiB the action may use.
@@ -38322,7 +39759,9 @@ async function openList(path) {
         return await (0,external_node_fs_promises_namespaceObject.open)(path, "r");
     }
     catch (error) {
-        throw error instanceof DeviceListError ? error : new DeviceListError(path, openProblem(error));
+        throw error instanceof DeviceListError
+            ? error
+            : new DeviceListError(path, openProblem(error, path));
     }
 }
 /**
@@ -38338,7 +39777,7 @@ async function* readChunks(file, path, next) {
             ({ bytesRead: length } = await file.read(buffer, 0, CHUNK_BYTES, position));
         }
         catch (error) {
-            throw new DeviceListError(path, `The file could not be read (${describe(error)})`);
+            throw new DeviceListError(path, `The file could not be read (${read_file_describe(error)})`);
         }
         if (length === 0)
             return;
@@ -38346,11 +39785,18 @@ async function* readChunks(file, path, next) {
         yield { buffer, length };
     }
 }
-/** What went wrong opening a list, in words, from the system error's code. */
-function openProblem(error) {
+/**
+ * What went wrong opening a file, in words, from the system error's code. A missing file names
+ * the path looked at and the workspace: most often the repository was not checked out.
+ */
+function openProblem(error, path) {
     switch (error.code) {
-        case "ENOENT":
-            return "The file does not exist";
+        case "ENOENT": {
+            if (path === undefined)
+                return "The file does not exist";
+            const workspace = process.env["GITHUB_WORKSPACE"] ?? process.cwd();
+            return `The file does not exist: looked for ${quote(path)} (relative paths are the workspace's, ${quote(workspace)}). Is it checked out (actions/checkout) or made by an earlier step`;
+        }
         case "EACCES":
         case "EPERM":
             return "The file cannot be read: permission denied";
@@ -38359,10 +39805,10 @@ function openProblem(error) {
         case "ENOTDIR":
             return "A part of the path is not a directory";
         default:
-            return `The file cannot be opened (${describe(error)})`;
+            return `The file cannot be opened (${read_file_describe(error)})`;
     }
 }
-function describe(error) {
+function read_file_describe(error) {
     const code = error.code;
     const message = error instanceof Error ? error.message : String(error);
     return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
@@ -38401,117 +39847,6 @@ async function getAllFirmwareVersion(client, productId) {
     const { data } = await client.call("GetAllFirmwareVersion", { ProductID: productId });
     const versions = data["Version"];
     return Array.isArray(versions) ? versions.filter((v) => typeof v === "string") : [];
-}
-
-;// CONCATENATED MODULE: ./src/tencent/retry.ts
-
-const RETRY_CODES = /^RequestLimitExceeded(\.|$)/;
-const UNKNOWN_OUTCOME_CODES = /^(InternalError|ServiceUnavailable)(\.|$)/;
-/** Sorts a failure into the three classes the README's "Failure handling" section lists. */
-function classify(error) {
-    if (error instanceof ApiError) {
-        if (RETRY_CODES.test(error.code))
-            return "retry";
-        if (UNKNOWN_OUTCOME_CODES.test(error.code))
-            return "reconcile";
-        return "fail";
-    }
-    if (error instanceof TransportError) {
-        const status = error.status ?? 0;
-        // A redirect or a 4xx from the endpoint or a proxy is a refusal, not a lost answer; 429 asks us to wait.
-        if (status >= 300 && status < 500)
-            return status === 429 ? "retry" : "fail";
-        return error.delivery === "no" ? "retry" : "reconcile";
-    }
-    return "fail";
-}
-const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 };
-/** How long after its start a run may still begin an attempt: every call and lookup shares it. */
-const RETRY_DEADLINE_MS = 10 * 60_000;
-/** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
-function backoffDelay(attempt, policy) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
-}
-/** For calls that are safe to repeat: definite errors end them, anything else is retried. */
-async function retryUnlessDefinite(error, kind) {
-    if (kind === "fail")
-        throw error;
-    return undefined;
-}
-/**
- * Runs `attempt` until it succeeds or the bounds run out. No attempt starts past the deadline
- * or after a cancellation. After each failure `recover` decides: throw to stop, return
- * `{ value }` to finish with that value, or ask for another attempt. The wait before it is the
- * backoff, or longer when the server asked for more (Retry-After); a wait that would end past
- * the deadline is not begun, and nothing is waited for or announced after the last attempt.
- */
-async function withRetries(what, policy, attempt, recover) {
-    for (let n = 1;; n++) {
-        if (policy.cancelled?.())
-            throw new CancelledError(what);
-        if (policy.now() >= policy.deadline)
-            throw new DeadlineError(what);
-        let failedAt;
-        let error;
-        try {
-            return await attempt(n);
-        }
-        catch (caught) {
-            error = caught;
-            failedAt = policy.now();
-        }
-        const kind = classify(error);
-        const last = n >= policy.maxAttempts;
-        const recovered = await recover(error, kind, last);
-        if (recovered !== undefined && recovered !== "now")
-            return recovered.value;
-        if (last)
-            throw new GaveUpError(error, what, n, "max-attempts");
-        const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
-        const minimum = recovered === "now" ? asked : Math.max(backoffDelay(n, policy), asked);
-        const wait = Math.max(0, failedAt + minimum - policy.now());
-        if (policy.now() + wait >= policy.deadline) {
-            const reason = asked > 0 ? `Retry-After asked for ${seconds(asked)} s` : "the backoff";
-            throw new GaveUpError(error, what, n, `the run's retry deadline (${reason})`);
-        }
-        if (wait > 0) {
-            policy.logger.warning(`${what}: attempt ${n}/${policy.maxAttempts} failed: ${errors_messageOf(error)}; retrying in ${seconds(wait)} s${asked > 0 ? " (Retry-After)" : ""}.`);
-            await policy.sleep(wait);
-        }
-    }
-}
-function seconds(ms) {
-    return (ms / 1000).toFixed(1);
-}
-/** A call that kept failing in ways worth retrying until the bounds ran out. */
-class GaveUpError extends ActionError {
-    last;
-    what;
-    name = "GaveUpError";
-    constructor(last, what, attempts, bound) {
-        super(`${errors_messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`);
-        this.last = last;
-        this.what = what;
-    }
-}
-/** An attempt that would have started after the run's deadline. */
-class DeadlineError extends ActionError {
-    what;
-    name = "DeadlineError";
-    constructor(what) {
-        super(`${what} was not started: the run's retry deadline (${RETRY_DEADLINE_MS / 60_000} minutes after the step began) has passed.`);
-        this.what = what;
-    }
-}
-/** An attempt that would have started after the step was cancelled. */
-class CancelledError extends ActionError {
-    what;
-    name = "CancelledError";
-    constructor(what) {
-        super(`${what} was not started: the step was cancelled.`);
-        this.what = what;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/check-firmware.ts
@@ -38568,7 +39903,7 @@ async function md5OfFile(absolutePath, shown) {
             hash.update(chunk);
     }
     catch (error) {
-        throw new InputError("firmware-file", shown, `${openProblem(error)}. Expected the built firmware image.`);
+        throw new InputError("firmware-file", shown, `${openProblem(error, absolutePath)}. Expected the built firmware image.`);
     }
     return hash.digest("hex");
 }
@@ -38638,7 +39973,7 @@ function taskIdOf(value) {
     return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 function shownValue(value) {
-    return value === undefined ? "missing" : outside_text_oneLine(JSON.stringify(value), 40);
+    return value === undefined ? "missing" : oneLine(JSON.stringify(value), 40);
 }
 function isRecord(value) {
     return typeof value === "object" && value !== null;
@@ -38785,7 +40120,7 @@ class Lookup {
         const { policy, plan, request } = this;
         const failedAt = policy.now();
         const acted = cause instanceof TransportError && cause.delivery === "yes";
-        policy.logger.warning(`BatchUpdateFirmware's outcome is unknown (${errors_messageOf(cause)}); looking for the task ${plan.looks} times over ${this.seconds} s before anything is sent again.`);
+        policy.logger.warning(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}); looking for the task ${plan.looks} times over ${this.seconds} s before anything is sent again.`);
         if (!this.before.complete)
             throw new TaskMayExistError(request, cause, this.before.cut ?? "the task list was cut");
         let unproven;
@@ -38802,7 +40137,7 @@ class Lookup {
                 list = await listTasks(this.client, request, policy);
             }
             catch (error) {
-                throw new TaskMayExistError(request, cause, `looking for it failed: ${errors_messageOf(error)}`);
+                throw new TaskMayExistError(request, cause, `looking for it failed: ${messageOf(error)}`);
             }
             const found = await this.ours(list, cause);
             if (found !== undefined)
@@ -38826,7 +40161,7 @@ class Lookup {
                 detail = await this.detail(entry[0]);
             }
             catch (error) {
-                throw new TaskMayExistError(this.request, cause, `looking for it failed: ${errors_messageOf(error)}`);
+                throw new TaskMayExistError(this.request, cause, `looking for it failed: ${messageOf(error)}`);
             }
             if (matchesRequest(detail, this.request))
                 ours.push(entry);
@@ -38880,7 +40215,7 @@ function create_task_explainDenied(error) {
 class TaskMayExistError extends ActionError {
     name = "TaskMayExistError";
     constructor(request, cause, why) {
-        super(`BatchUpdateFirmware's outcome is unknown (${errors_messageOf(cause)}), and ${why}: a task of firmware ${request.FirmwareVersion} may exist. Not sending it again; check the firmware's tasks in the console before running the job again.`);
+        super(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}), and ${why}: a task of firmware ${request.FirmwareVersion} may exist. Not sending it again; check the firmware's tasks in the console before running the job again.`);
     }
 }
 
@@ -39443,7 +40778,7 @@ async function poll(client, task, policy) {
         return tally(infos);
     }
     catch (error) {
-        throw new ActionError(`Stopped following task ${task.taskId}: ${errors_messageOf(error)}. The task goes on upgrading devices on Tencent's side; see it in the console.`);
+        throw new ActionError(`Stopped following task ${task.taskId}: ${messageOf(error)}. The task goes on upgrading devices on Tencent's side; see it in the console.`);
     }
 }
 /** The outputs' view of a result. */
@@ -39506,744 +40841,6 @@ async function explainDeviceIsUpdating(error, client, request, before, policy) {
         ? `No unfinished task of firmware ${request.FirmwareVersion} was found among its ${NEWEST_TASKS} newest; the devices may be in a task of another version.`
         : `Unfinished tasks of firmware ${request.FirmwareVersion}: ${running.join(", ")}. Wait for them (wait: true follows a task) or cancel their devices in the console.`;
     throw new ActionError(`${error.message}. ${which}`);
-}
-
-;// CONCATENATED MODULE: ./src/tencent/connect.ts
-
-
-const MAX_CAUSE = 300;
-/**
- * A connection attempt that failed, so nothing of the request was written: undici writes only
- * once its connector has handed over a socket. It carries no `code` on purpose. After a connect
- * error coded UND_ERR_SOCKET (undici's own "other side closed", which its proxy client reports for
- * a closed CONNECT) undici keeps the request queued and connects again at once, for ever: that is
- * how a proxy that closes every CONNECT drew ~2,000 CONNECTs a second. After any other error it
- * fails the queued requests, so each attempt of ours is exactly one connection attempt.
- */
-class ConnectFailure extends Error {
-    status;
-    name = "ConnectFailure";
-    constructor(message, cause, 
-    /** The status of a proxy's refusal. */
-    status) {
-        super(message, { cause });
-        this.status = status;
-    }
-}
-/** The first ConnectFailure in an error's cause chain. */
-function connectFailureIn(error) {
-    const seen = new Set();
-    for (let e = error; e instanceof Error && !seen.has(e); e = e.cause) {
-        if (e instanceof ConnectFailure)
-            return e;
-        seen.add(e);
-    }
-    return undefined;
-}
-/** Direct connections (TCP, then TLS for https), bounded by `timeoutMs`, failing as ConnectFailure. */
-function directConnector(timeoutMs, trust) {
-    const connect = (0,undici.buildConnector)({ ...trust, timeout: timeoutMs });
-    return (target, callback) => {
-        connect(target, (...args) => {
-            if (args[0] === null)
-                callback(null, args[1]);
-            else
-                callback(failedAttempt(target, args[0]), null);
-        });
-    };
-}
-/**
- * "host:port" of a connector's target, IPv6 in brackets: for a CONNECT line and for messages.
- * The host came through URL parsing, which admits no control characters, spaces or "@/?#%".
- */
-function authority({ hostname, port, protocol }) {
-    const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-    return `${host}:${port || (protocol === "https:" ? "443" : "80")}`;
-}
-// Errors of reaching the host at all; on an https URL anything else broke the TLS handshake.
-const TCP_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
-const TCP_SYSCALLS = new Set(["connect", "getaddrinfo"]);
-// What OpenSSL says when the first bytes of the answer to a ClientHello are not a TLS record,
-// as when a plain-HTTP server answers "HTTP/1.1 400".
-const NOT_TLS_CODES = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG"]);
-const NOT_TLS_HINT = "the server answered plain HTTP or another protocol, not TLS; use http:// in endpoint if that is intended";
-/** A failed attempt to reach `target` (directly, or `via` a proxy's tunnel) and why. */
-function failedAttempt(target, error, via = "") {
-    const { code, syscall } = errorFields(error);
-    const where = via === "" ? authority(target) : `${authority(target)} ${via}`;
-    const tcp = TCP_CODES.has(code) || TCP_SYSCALLS.has(syscall);
-    if (target.protocol !== "https:" || tcp) {
-        return new ConnectFailure(`could not connect to ${where}: ${describeCause(error)}`, error);
-    }
-    const hint = NOT_TLS_CODES.has(code) ? `; ${NOT_TLS_HINT}` : "";
-    return new ConnectFailure(`TLS handshake with ${where} failed: ${describeCause(error)}${hint}`, error);
-}
-/** "CODE what happened" of a system or OpenSSL error, on one line. */
-function describeCause(error) {
-    const { code } = errorFields(error);
-    // OpenSSL's message is "<hex>:error:<hex>:SSL routines:<function>:<reason>:<source file>:<line>:".
-    const reason = error.reason;
-    const message = typeof reason === "string" && reason !== ""
-        ? reason
-        : error instanceof Error
-            ? error.message
-            : String(error);
-    const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
-    return outside_text_oneLine(text.trim(), MAX_CAUSE);
-}
-function errorFields(error) {
-    const { code, syscall } = (error ?? {});
-    return {
-        code: typeof code === "string" ? code : "",
-        syscall: typeof syscall === "string" ? syscall : "",
-    };
-}
-
-;// CONCATENATED MODULE: ./src/tencent/proxy.ts
-
-
-// Lower-case names win over upper-case ones, as in curl; an https URL falls back to HTTP_PROXY.
-const HTTPS_NAMES = [
-    "https_proxy",
-    "HTTPS_PROXY",
-    "http_proxy",
-    "HTTP_PROXY",
-];
-const HTTP_NAMES = ["http_proxy", "HTTP_PROXY"];
-/** The proxy variable that applies to URLs of `protocol`, before NO_PROXY is considered. */
-function proxyVariable(protocol, env) {
-    for (const name of protocol === "https:" ? HTTPS_NAMES : HTTP_NAMES) {
-        const value = env[name]?.trim();
-        if (value !== undefined && value !== "")
-            return { name, value };
-    }
-    return undefined;
-}
-/** The proxy variable a request to `url` should go through, or undefined to connect directly. */
-function proxyFor(url, env) {
-    const proxy = proxyVariable(url.protocol, env);
-    const noProxy = env.no_proxy?.trim() || env.NO_PROXY?.trim() || "";
-    return proxy === undefined || bypasses(url, noProxy) ? undefined : proxy;
-}
-const EXPECTED = "Expected a proxy URL such as http://proxy.example.com:3128 (http:// or https://, a host, and optionally user:password@ and a port).";
-/**
- * Reads a proxy variable, or throws an InputError that names it and quotes its value with any
- * password hidden. A value without a scheme ("proxy:3128") means http://, as curl reads it.
- */
-function parseProxy({ name, value }) {
-    const invalid = () => new InputError(name, withoutPassword(value), EXPECTED);
-    let url;
-    try {
-        url = new URL(value.includes("://") ? value : `http://${value}`);
-    }
-    catch {
-        throw invalid();
-    }
-    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") {
-        throw invalid();
-    }
-    let user;
-    let password;
-    try {
-        user = decodeURIComponent(url.username);
-        password = decodeURIComponent(url.password);
-    }
-    catch {
-        throw invalid();
-    }
-    // The proxy may echo them back (in a status line, a page): keep them out of every message. A
-    // user alone ("http://token@proxy") is the secret.
-    const secrets = password === "" ? [user, url.username] : [password, url.password];
-    for (const secret of secrets)
-        registerSecret(secret);
-    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-    return {
-        variable: name,
-        protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[|\]$/g, ""),
-        port,
-        shown: `${url.protocol}//${url.host}`,
-        ...(user === "" && password === ""
-            ? {}
-            : { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` }),
-    };
-}
-/**
- * A proxy variable's value as it may be shown: whatever sits between the scheme and the last
- * "@" is userinfo; the user stays, the password becomes "***" (all of it when there is no ":",
- * since a lone token is the secret). Works on values that do not parse, which is when it is needed.
- */
-function withoutPassword(value) {
-    const at = value.lastIndexOf("@");
-    if (at === -1)
-        return value;
-    const scheme = value.indexOf("://");
-    const start = scheme === -1 || scheme > at ? 0 : scheme + 3;
-    const colon = value.indexOf(":", start);
-    const user = colon !== -1 && colon < at ? value.slice(start, colon + 1) : "";
-    return `${value.slice(0, start)}${user}***${value.slice(at)}`;
-}
-/** Whether NO_PROXY exempts the URL: "*", a host, a domain suffix (".example.com" or "example.com"), optionally with ":port". */
-function bypasses(url, noProxy) {
-    const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-    const port = url.port || (url.protocol === "https:" ? "443" : "80");
-    return noProxy
-        .split(/[\s,]+/)
-        .filter((entry) => entry !== "")
-        .some((entry) => {
-        if (entry === "*")
-            return true;
-        const [name, entryPort] = splitHostPort(entry.toLowerCase());
-        if (entryPort !== undefined && entryPort !== port)
-            return false;
-        const bare = name.replace(/^\*?\./, "");
-        return bare !== "" && (host === bare || host.endsWith(`.${bare}`));
-    });
-}
-function splitHostPort(entry) {
-    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-    if (bracketed !== null)
-        return [bracketed[1] ?? "", bracketed[2]];
-    const hostPort = /^([^:]+):(\d+)$/.exec(entry);
-    return hostPort === null ? [entry, undefined] : [hostPort[1] ?? "", hostPort[2]];
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/tencent/tunnel.ts
-
-
-
-
-// A CONNECT answer's head is a status line and a few headers; more is not a proxy talking.
-const MAX_HEAD = 16 * 1024;
-const MAX_REASON = 100;
-const tunnel_MAX_SNIPPET = 60;
-const KEEP_ALIVE_DELAY_MS = 60_000;
-/**
- * Connections through an HTTP(S) proxy: one CONNECT per attempt, then TLS over the tunnel for
- * https. Replaces undici's ProxyAgent, whose connect step reports a closed CONNECT as
- * UND_ERR_SOCKET (see ConnectFailure) and a refusal as an "AbortError" that reads as a timeout.
- * The whole attempt (proxy, CONNECT answer, TLS handshake) is bounded by `timeoutMs`.
- */
-function tunnelConnector(proxy, timeoutMs, trust) {
-    return (target, callback) => {
-        let settled = false;
-        const sockets = [];
-        const settle = () => {
-            const first = !settled;
-            settled = true;
-            clearTimeout(timer);
-            return first;
-        };
-        const fail = (error) => {
-            if (!settle())
-                return;
-            for (const socket of sockets)
-                socket.on("error", () => undefined).destroy();
-            callback(error instanceof ConnectFailure ? error : failedAttempt(target, error), null);
-        };
-        const succeed = (socket) => {
-            if (settle())
-                callback(null, socket);
-        };
-        const timer = setTimeout(() => {
-            const within = `within ${timeoutMs / 1000} s`;
-            const what = `could not connect to ${authority(target)} ${via(proxy)} ${within}`;
-            fail(new ConnectFailure(what, null));
-        }, timeoutMs);
-        openTunnel(proxy, target, trust, (opened) => sockets.push(opened))
-            .then((tunnel) => {
-            if (settled)
-                return;
-            if (target.protocol !== "https:")
-                return succeed(tunnel);
-            const socket = tunnel_secure(tunnel, target, trust, (error) => error === undefined ? succeed(socket) : fail(failedAttempt(target, error, via(proxy))));
-            sockets.push(socket);
-        })
-            .catch(fail);
-    };
-}
-function via(proxy) {
-    return `through the proxy at ${proxy.shown}`;
-}
-/** Starts TLS over an open tunnel, as undici's own connector would over a socket. */
-function tunnel_secure(tunnel, target, trust, done) {
-    const servername = target.servername || target.hostname;
-    const socket = (0,external_node_tls_.connect)({
-        ...trust,
-        socket: tunnel,
-        host: target.hostname,
-        // Node refuses an IP address as the server name (SNI).
-        ...((0,external_node_net_.isIP)(servername) === 0 ? { servername } : {}),
-        ALPNProtocols: ["http/1.1"],
-    });
-    const onError = (error) => done(error);
-    socket.once("error", onError).once("secureConnect", () => {
-        socket.off("error", onError);
-        done();
-    });
-    return socket;
-}
-/**
- * Connects to the proxy and asks it for a tunnel to the target; resolves with the socket once it
- * answered 2xx, else rejects with a ConnectFailure that says what the proxy did.
- */
-function openTunnel(proxy, target, trust, track) {
-    const to = authority(target);
-    return new Promise((resolve, reject) => {
-        const socket = connectTo(proxy, trust);
-        track(socket);
-        let connected = false;
-        let head = Buffer.alloc(0);
-        const stop = (failure) => {
-            socket.off("readable", onReadable).off("error", onError).off("end", onEnd);
-            socket.off("close", onEnd);
-            if (failure === undefined)
-                resolve(socket);
-            else
-                reject(failure);
-        };
-        const onError = (error) => {
-            const at = `the proxy at ${proxy.shown}`;
-            const what = connected
-                ? `${at} broke off the CONNECT for ${to}`
-                : `could not connect to ${at}`;
-            stop(new ConnectFailure(`${what}: ${describeCause(error)}`, error));
-        };
-        const onEnd = () => {
-            const what = `the proxy at ${proxy.shown} closed the tunnel to ${to} without answering the CONNECT`;
-            stop(new ConnectFailure(what, null));
-        };
-        const onReadable = () => {
-            for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) {
-                head = Buffer.concat([head, chunk]);
-            }
-            const end = head.indexOf("\r\n\r\n");
-            if (end === -1 && head.length <= MAX_HEAD)
-                return;
-            stop(answerFailure(proxy, to, head, end));
-        };
-        socket.once(proxy.protocol === "https:" ? "secureConnect" : "connect", () => {
-            connected = true;
-            socket.setNoDelay(true).setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
-            socket.write(connectRequest(to, proxy));
-        });
-        socket.on("readable", onReadable).on("error", onError).on("end", onEnd).on("close", onEnd);
-    });
-}
-function connectTo(proxy, trust) {
-    const { hostname: host, port } = proxy;
-    if (proxy.protocol === "http:")
-        return (0,external_node_net_.connect)({ host, port });
-    const servername = (0,external_node_net_.isIP)(host) === 0 ? { servername: host } : {};
-    return (0,external_node_tls_.connect)({ ...trust, host, port, ...servername, ALPNProtocols: ["http/1.1"] });
-}
-function connectRequest(to, proxy) {
-    const lines = [`CONNECT ${to} HTTP/1.1`, `Host: ${to}`];
-    if (proxy.authorization !== undefined)
-        lines.push(`Proxy-Authorization: ${proxy.authorization}`);
-    return [...lines, "", ""].join("\r\n");
-}
-/** Undefined for a 2xx answer that ends where its head ends; otherwise what went wrong. */
-function answerFailure(proxy, to, head, end) {
-    const at = `the proxy at ${proxy.shown}`;
-    if (end === -1)
-        return new ConnectFailure(`${at} sent a CONNECT answer over 16 KiB`, null);
-    const statusLine = head.subarray(0, end).toString("latin1").split("\r\n")[0] ?? "";
-    const match = /^HTTP\/\d(?:\.\d)? (\d{3})(?: (.*))?$/.exec(statusLine);
-    if (match === null) {
-        const shown = outside_text_oneLine(statusLine, tunnel_MAX_SNIPPET);
-        return new ConnectFailure(`${at} did not answer the CONNECT for ${to} in HTTP: '${shown}'`, null);
-    }
-    const status = Number(match[1]);
-    if (status < 200 || status > 299) {
-        const reason = outside_text_oneLine(match[2] ?? "", MAX_REASON);
-        const refused = `${at} refused the tunnel: HTTP ${status}${reason === "" ? "" : ` ${reason}`}`;
-        return new ConnectFailure(`${refused}${authorizationNote(proxy, status)}`, null, status);
-    }
-    // Nobody speaks first through a fresh tunnel but us: bytes already here are not the target's.
-    if (head.length > end + 4) {
-        return new ConnectFailure(`${at} sent data before the tunnel to ${to} was used`, null);
-    }
-    return undefined;
-}
-function authorizationNote(proxy, status) {
-    if (status !== 407)
-        return "";
-    return proxy.authorization === undefined
-        ? ` (${proxy.variable} names no user and password for it)`
-        : ` (it did not accept the user and password in ${proxy.variable})`;
-}
-
-;// CONCATENATED MODULE: ./src/tencent/http.ts
-
-
-
-
-
-
-// undici's Agent cuts every request at 300 s without headers or body data by default, below the
-// longest request-timeout (600 s). Our callers bound requests themselves: the API client with an
-// AbortSignal of request-timeout, the upload with its own headersTimeout/bodyTimeout.
-const NO_OWN_LIMITS = { headersTimeout: 0, bodyTimeout: 0 };
-const MAX_DETAIL = 300;
-/**
- * The connections of one run: direct, or through the proxy that HTTPS_PROXY / HTTP_PROXY /
- * NO_PROXY (or their lower-case forms) name for a URL, as self-hosted runners behind a proxy need.
- * Every connection attempt, direct or tunnelled, is bounded by `connectTimeoutMs` and is one
- * attempt: a failed one fails the request (see ConnectFailure) instead of being repeated by undici.
- */
-class Dispatchers {
-    connectTimeoutMs;
-    env;
-    trust;
-    direct;
-    agents = new Map();
-    servers = new Map();
-    problem;
-    constructor(connectTimeoutMs, env = process.env, trust = {}) {
-        this.connectTimeoutMs = connectTimeoutMs;
-        this.env = env;
-        this.trust = trust;
-        this.direct = new undici.Agent({
-            ...NO_OWN_LIMITS,
-            connect: directConnector(connectTimeoutMs, trust),
-        });
-        // Both variables that could apply are read now, so a malformed one fails the first for(),
-        // before anything is sent, whichever URL comes first.
-        try {
-            for (const protocol of ["https:", "http:"]) {
-                const variable = proxyVariable(protocol, env);
-                if (variable !== undefined)
-                    this.servers.set(variable.name, parseProxy(variable));
-            }
-        }
-        catch (error) {
-            if (!(error instanceof InputError))
-                throw error;
-            this.problem = error;
-        }
-    }
-    /** The dispatcher for requests to `url`; throws InputError for a malformed proxy variable. */
-    for(url) {
-        if (this.problem !== undefined)
-            throw this.problem;
-        const variable = proxyFor(new URL(url), this.env);
-        const server = variable === undefined ? undefined : this.servers.get(variable.name);
-        if (server === undefined)
-            return this.direct;
-        let agent = this.agents.get(server.variable);
-        if (agent === undefined) {
-            const connect = tunnelConnector(server, this.connectTimeoutMs, this.trust);
-            agent = new undici.Agent({ ...NO_OWN_LIMITS, connect });
-            this.agents.set(server.variable, agent);
-        }
-        return agent;
-    }
-    async close() {
-        await Promise.all([this.direct, ...this.agents.values()].map((agent) => agent.close()));
-    }
-}
-// Failures that can only happen before a byte of the request left, for errors that did not come
-// through our connectors (which say so themselves): name resolution, the connect timeout, and
-// certificate checks (made in the handshake, before any request is sent).
-const NOT_SENT_CODES = new Set([
-    "ENOTFOUND",
-    "EAI_AGAIN",
-    "UND_ERR_CONNECT_TIMEOUT",
-    "CERT_HAS_EXPIRED",
-    "DEPTH_ZERO_SELF_SIGNED_CERT",
-    "SELF_SIGNED_CERT_IN_CHAIN",
-    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-    "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
-// These mean "not sent" only when connect() itself failed: on a reused connection the
-// request may already have been written.
-const CONNECT_CODES = new Set(["ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ECONNRESET"]);
-/** Turns an error thrown by undici into a TransportError that says whether the server may have acted. */
-function transportError(step, error, timeoutMs) {
-    // A failed connection attempt: nothing was written, and a proxy's refusal keeps its status.
-    const failure = connectFailureIn(error);
-    if (failure !== undefined)
-        return new TransportError(step, "no", failure.message, failure.status);
-    if (isTimeout(error)) {
-        const detail = `no answer within ${timeoutMs / 1000} s (request-timeout)`;
-        return new TransportError(step, "unknown", detail);
-    }
-    const { code, syscall } = systemError(error);
-    const notSent = NOT_SENT_CODES.has(code) || (CONNECT_CODES.has(code) && syscall === "connect");
-    return new TransportError(step, notSent ? "no" : "unknown", http_describe(error, code));
-}
-function isTimeout(error) {
-    const name = error instanceof Error ? error.name : "";
-    return (name === "TimeoutError" ||
-        name === "AbortError" ||
-        (errorCode(error).endsWith("_TIMEOUT") && errorCode(error) !== "UND_ERR_CONNECT_TIMEOUT"));
-}
-function errorCode(error) {
-    return systemError(error).code;
-}
-/** The first code (and its syscall) in the cause chain: undici wraps socket errors. */
-function systemError(error) {
-    const seen = new Set();
-    let current = error;
-    while (current instanceof Error && !seen.has(current)) {
-        seen.add(current);
-        const { code, syscall } = current;
-        if (typeof code === "string" && code !== "") {
-            return { code, syscall: typeof syscall === "string" ? syscall : "" };
-        }
-        current = current.cause;
-    }
-    return { code: "", syscall: "" };
-}
-function http_describe(error, code) {
-    const message = error instanceof Error ? error.message : String(error);
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${describeCause(error.cause)}` : "";
-    const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
-    return `${outside_text_oneLine(text, MAX_DETAIL)}${cause}`;
-}
-
-;// CONCATENATED MODULE: ./src/tencent/sign.ts
-
-/** The only algorithm Tencent Cloud API 3.0 accepts for signed calls. */
-const ALGORITHM = "TC3-HMAC-SHA256";
-/** Hex SHA-256 of a string (UTF-8) or bytes. */
-function sha256Hex(data) {
-    return (0,external_node_crypto_.createHash)("sha256").update(data).digest("hex");
-}
-/** Raw HMAC-SHA256 of `data` under `key`. */
-function hmacSha256(key, data) {
-    return (0,external_node_crypto_.createHmac)("sha256", key).update(data).digest();
-}
-/** UTC calendar date (YYYY-MM-DD) of a unix timestamp in seconds. */
-function utcDate(timestamp) {
-    return new Date(timestamp * 1000).toISOString().slice(0, 10);
-}
-/** `<date>/<service>/tc3_request` */
-function credentialScope(date, service) {
-    return `${date}/${service}/tc3_request`;
-}
-/** Header names lower-cased and sorted, joined by ";" as the SignedHeaders field wants. */
-function signedHeaderNames(headers) {
-    return sortedNames(headers).join(";");
-}
-/** Step 1: the canonical request for a POST to "/" with no query string. */
-function canonicalRequest(headers, hashedPayload) {
-    // Tencent lower-cases and trims values as well as names before signing.
-    const canonicalHeaders = sortedNames(headers)
-        .map((name) => `${name}:${(headers[name] ?? "").trim().toLowerCase()}\n`)
-        .join("");
-    return ["POST", "/", "", canonicalHeaders, signedHeaderNames(headers), hashedPayload].join("\n");
-}
-/** Step 2: the string to sign. */
-function stringToSign(timestamp, scope, canonical) {
-    return [ALGORITHM, String(timestamp), scope, sha256Hex(canonical)].join("\n");
-}
-/** Step 3: the derived key, HMAC chain over date, service and "tc3_request". */
-function signingKey(secretKey, date, service) {
-    const kDate = hmacSha256(`TC3${secretKey}`, date);
-    const kService = hmacSha256(kDate, service);
-    return hmacSha256(kService, "tc3_request");
-}
-/** Step 4: hex signature of the string to sign. */
-function signature(key, toSign) {
-    return (0,external_node_crypto_.createHmac)("sha256", key).update(toSign).digest("hex");
-}
-/** Step 5: the Authorization header value. */
-function authorization(secretId, scope, signedHeaders, sig) {
-    return `${ALGORITHM} Credential=${secretId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${sig}`;
-}
-/** All five steps: the Authorization header for one request. */
-function sign(request) {
-    const date = utcDate(request.timestamp);
-    const scope = credentialScope(date, request.service);
-    const canonical = canonicalRequest(request.headers, sha256Hex(request.payload));
-    const toSign = stringToSign(request.timestamp, scope, canonical);
-    const key = signingKey(request.secretKey, date, request.service);
-    return authorization(request.secretId, scope, signedHeaderNames(request.headers), signature(key, toSign));
-}
-function sortedNames(headers) {
-    return Object.keys(headers).sort();
-}
-
-;// CONCATENATED MODULE: ./src/tencent/client.ts
-
-
-
-
-
-
-const CONTENT_TYPE = "application/json; charset=utf-8";
-const MAX_SKEW_NOTE_MS = 1000;
-/** Far above any answer of the actions we call (a page of 100 tasks is a few KB). */
-const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
-/** One Tencent Cloud API 3.0 endpoint, signing every request with TC3-HMAC-SHA256. */
-class TencentClient {
-    options;
-    clockOffsetMs = 0;
-    now;
-    constructor(options) {
-        this.options = options;
-        this.now = options.now ?? Date.now;
-    }
-    /** The server's clock as best known: the local clock plus any skew learned from its answers. */
-    serverNow() {
-        return this.now() + this.clockOffsetMs;
-    }
-    /**
-     * Sends one action and returns its Response, or throws ApiError / TransportError.
-     * A SignatureExpire answer is retried once, signed with the server's clock.
-     */
-    async call(action, params) {
-        const body = JSON.stringify(params);
-        const answer = await this.send(action, body);
-        try {
-            return parseEnvelope(action, answer);
-        }
-        catch (error) {
-            if (!(error instanceof ApiError) || error.code !== "AuthFailure.SignatureExpire")
-                throw error;
-            if (!this.adoptServerClock(answer.date))
-                throw error;
-            return parseEnvelope(action, await this.send(action, body));
-        }
-    }
-    adoptServerClock(date) {
-        const server = date === undefined ? NaN : Date.parse(date);
-        if (Number.isNaN(server))
-            return false;
-        const offset = server - this.now();
-        if (Math.abs(offset - this.clockOffsetMs) < MAX_SKEW_NOTE_MS)
-            return false;
-        this.clockOffsetMs = offset;
-        this.options.logger.warning(`The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${outside_text_oneLine(date ?? "", 40)}); signing again with the server's time.`);
-        return true;
-    }
-    async send(action, body) {
-        const { endpoint, timeoutMs, logger } = this.options;
-        const credentials = await currentCredentials(this.options.credentials);
-        const timestamp = Math.floor(this.serverNow() / 1000);
-        const signed = {
-            "content-type": CONTENT_TYPE,
-            host: endpoint.host,
-            "x-tc-action": action.toLowerCase(),
-        };
-        const authorization = sign({
-            ...credentials,
-            service: this.options.service,
-            headers: signed,
-            payload: body,
-            timestamp,
-        });
-        logger.debug(`POST ${endpoint.origin}/ ${action} (${Buffer.byteLength(body)} bytes, X-TC-Timestamp ${timestamp})`);
-        try {
-            const response = await (0,undici.request)(endpoint, {
-                method: "POST",
-                dispatcher: this.options.dispatcher,
-                signal: AbortSignal.timeout(timeoutMs),
-                headers: this.headers(action, timestamp, authorization, credentials.token),
-                body,
-            });
-            const text = await readAnswer(action, response.body);
-            logger.debug(`${action} answered HTTP ${response.statusCode} (${text.length} characters)`);
-            const header = (name) => {
-                const value = response.headers[name];
-                return Array.isArray(value) ? value[0] : value;
-            };
-            return {
-                status: response.statusCode,
-                text,
-                date: header("date"),
-                location: header("location"),
-                retryAfter: header("retry-after"),
-            };
-        }
-        catch (error) {
-            if (error instanceof TransportError)
-                throw error;
-            throw transportError(action, error, timeoutMs);
-        }
-    }
-    headers(action, timestamp, authorization, token) {
-        const { region, version } = this.options;
-        return {
-            "Content-Type": CONTENT_TYPE,
-            "X-TC-Action": action,
-            "X-TC-Version": version,
-            "X-TC-Timestamp": String(timestamp),
-            "X-TC-Language": "en-US",
-            ...(region === undefined ? {} : { "X-TC-Region": region }),
-            ...(token === undefined ? {} : { "X-TC-Token": token }),
-            Authorization: authorization,
-        };
-    }
-}
-/**
- * Reads the answer's body, at most MAX_ANSWER_BYTES of it: a larger one is no answer of ours
- * (and would not fit a string). The request's signal bounds the time it takes.
- */
-async function readAnswer(action, body) {
-    const chunks = [];
-    let length = 0;
-    for await (const chunk of body) {
-        length += chunk.length;
-        if (length > MAX_ANSWER_BYTES) {
-            body.destroy();
-            throw new TransportError(action, "unknown", `the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; not read further`);
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString("utf8");
-}
-/** Reads Tencent's envelope: success, error, or an answer that is not the envelope at all. */
-function parseEnvelope(action, answer) {
-    const { status } = answer;
-    if (status >= 300 && status <= 399) {
-        // Never followed: a signed call sent elsewhere is not the call we signed.
-        const where = answer.location ? outside_text_oneLine(answer.location, 200) : "no Location";
-        throw new TransportError(action, "no", `HTTP ${status} redirect to ${where}; redirects are not followed: check endpoint`, status);
-    }
-    if (status < 200 || status > 299) {
-        const retryAfterMs = retryAfter(answer.retryAfter, answer.date);
-        throw new TransportError(action, status === 429 ? "no" : "unknown", `HTTP ${status}: ${snippet(answer.text)}`, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(answer.text);
-    }
-    catch {
-        throw new TransportError(action, "unknown", `the answer is not JSON: ${snippet(answer.text)}`, answer.status);
-    }
-    const response = isObject(parsed) ? parsed["Response"] : undefined;
-    if (!isObject(response)) {
-        throw new TransportError(action, "unknown", `the answer has no Response object: ${snippet(answer.text)}`, answer.status);
-    }
-    const { RequestId, Error: error, ...data } = response;
-    const requestId = typeof RequestId === "string" ? RequestId : "";
-    if (isObject(error)) {
-        throw new ApiError(action, String(error["Code"] ?? "UnknownError"), String(error["Message"] ?? ""), requestId);
-    }
-    return { data, requestId };
-}
-/** Pure: Retry-After (seconds, or an HTTP date read against the answer's Date) in ms. */
-function retryAfter(value, date) {
-    if (value === undefined || value.trim() === "")
-        return undefined;
-    if (/^\s*\d+\s*$/.test(value))
-        return Number(value) * 1000;
-    const at = Date.parse(value);
-    if (Number.isNaN(at))
-        return undefined;
-    const served = date === undefined ? NaN : Date.parse(date);
-    return Math.max(0, at - (Number.isNaN(served) ? Date.now() : served));
-}
-function isObject(value) {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./src/device-list/duplicates.ts
@@ -40444,7 +41041,7 @@ async function uploadDeviceList(list, url, options) {
     const body = watched(uploadBody(list, md5, pieceBytes(options.timeoutMs)), watch);
     let response;
     try {
-        response = await send(url, list.size, body, watch, options);
+        response = await upload_send(url, list.size, body, watch, options);
         const { statusCode } = response;
         if (statusCode < 200 || statusCode > 299)
             throw await refusal(response);
@@ -40469,7 +41066,7 @@ async function uploadDeviceList(list, url, options) {
  * Starts the PUT; resolves when the answer's headers arrive. The callback form tells the watch
  * at that very moment, so a body that finishes a few microtasks later cannot pass for sent.
  */
-function send(url, size, body, watch, options) {
+function upload_send(url, size, body, watch, options) {
     const { origin, pathname, search } = new URL(url);
     return new Promise((resolve, reject) => {
         options.dispatcher.request({
@@ -40505,7 +41102,7 @@ async function refusal(response) {
     if (statusCode >= 300 && statusCode <= 399) {
         // Never followed: the URL is the one CreateTaskFileUrl signed, and nothing else is.
         const location = [headers["location"] ?? []].flat()[0];
-        const where = location === undefined ? "no Location" : outside_text_oneLine(location, MAX_LOCATION);
+        const where = location === undefined ? "no Location" : oneLine(location, MAX_LOCATION);
         const detail = `HTTP ${statusCode} redirect to ${where}; redirects are not followed`;
         return new TransportError(UPLOAD_STEP, "no", detail, statusCode);
     }
@@ -40539,7 +41136,7 @@ function checkEtag(etag, sent, status) {
         const stored = MD5_ETAG.exec(value.trim())?.[1]?.toLowerCase();
         if (stored === undefined || stored === sent)
             continue;
-        const detail = `the store's ETag ${outside_text_oneLine(value, upload_MAX_CODE)} is not the MD5 of the bytes sent (${sent}), so it did not store them as sent`;
+        const detail = `the store's ETag ${oneLine(value, upload_MAX_CODE)} is not the MD5 of the bytes sent (${sent}), so it did not store them as sent`;
         throw new TransportError(UPLOAD_STEP, "no", detail, status);
     }
 }
@@ -40567,8 +41164,8 @@ function storeError(text) {
     const message = field("Message");
     if (code === undefined)
         return snippet(text);
-    const shown = outside_text_oneLine(code, upload_MAX_CODE);
-    return message ? `${shown}: ${outside_text_oneLine(message, MAX_MESSAGE)}` : shown;
+    const shown = oneLine(code, upload_MAX_CODE);
+    return message ? `${shown}: ${oneLine(message, MAX_MESSAGE)}` : shown;
 }
 
 ;// CONCATENATED MODULE: ./src/upload-list.ts
@@ -40623,7 +41220,7 @@ async function uploadList(client, inputs, list, policy, dispatchers) {
     // The one line a reader matches against the repository's file (md5sum, wc -c, wc -l).
     const path = inputs.target.kind === "file" ? inputs.target.path : list.path;
     // The FileName is the server's: shown escaped, but sent on to BatchUpdateFirmware as it came.
-    info(`Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${upload_list_form(list)}); uploaded as ${outside_text_oneLine(fileName, MAX_FILE_NAME)}.`);
+    info(`Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${upload_list_form(list)}); uploaded as ${oneLine(fileName, MAX_FILE_NAME)}.`);
     setOutputs({
         "device-count": String(list.deviceCount),
         "device-list-md5": md5,
@@ -40646,8 +41243,13 @@ async function uploadList(client, inputs, list, policy, dispatchers) {
 
 
 
-
-
+/** The real clock, its sleeps woken by a cancel signal. */
+function realClock(signal) {
+    return {
+        now: Date.now,
+        sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
+    };
+}
 /** The story of one rollout: check, (upload,) create or follow, and, with `wait`, see it through. */
 async function rollout(inputs, ctx) {
     const { report, watch } = ctx;
@@ -40657,8 +41259,8 @@ async function rollout(inputs, ctx) {
     if (scanned)
         report.list = { path: scanned.path, deviceCount: scanned.deviceCount, size: scanned.size };
     report.target = describeTarget(inputs, scanned?.deviceCount);
-    const { client, policy } = connect(inputs, ctx);
-    announce(inputs, report.target);
+    const { client, policy } = await connect(inputs, ctx);
+    rollout_announce(inputs, report.target);
     await checkFirmware(client, inputs, policy);
     const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
     const before = await listTasksBefore(client, base, policy);
@@ -40703,7 +41305,7 @@ async function rollout(inputs, ctx) {
     report.follow = result;
     judgeResult(result, task, inputs, report);
 }
-function announce(inputs, target) {
+function rollout_announce(inputs, target) {
     if (inputs.versionSource === "tag") {
         info(`firmware-version ${inputs.firmwareVersion} comes from the tag ${process.env["GITHUB_REF"] ?? ""}.`);
     }
@@ -40723,8 +41325,7 @@ function nameTask(task, inputs) {
 async function follow(client, inputs, settings, task, ctx, policy) {
     info(`Following task ${task.taskId} for up to ${clock(settings.timeoutMs)}, polling every ${clock(settings.pollIntervalMs)}.`);
     return followTask(client, { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId: task.taskId }, settings, {
-        now: Date.now,
-        sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: ctx.watch.signal }).catch(() => undefined),
+        ...ctx.clock,
         cancelled: ctx.watch.cancelled,
         policy: (deadline) => ({ ...policy, deadline }),
         logger: core_namespaceObject,
@@ -40762,29 +41363,6 @@ function judgeResult(result, task, inputs, report) {
 function describeAllowed(inputs) {
     const threshold = inputs.wait.maxFailed;
     return "count" in threshold ? String(threshold.count) : `${threshold.percent}%`;
-}
-function connect(inputs, ctx) {
-    const client = new TencentClient({
-        endpoint: inputs.endpoint,
-        service: IOTVIDEO_SERVICE,
-        version: IOTVIDEO_VERSION,
-        credentials: inputs.credentials,
-        ...(inputs.region === undefined ? {} : { region: inputs.region }),
-        timeoutMs: inputs.requestTimeoutMs,
-        dispatcher: ctx.dispatchers.for(inputs.endpoint),
-        logger: core_namespaceObject,
-    });
-    const policy = {
-        ...DEFAULT_BACKOFF,
-        deadline: ctx.startedAt + RETRY_DEADLINE_MS,
-        maxAttempts: inputs.maxAttempts,
-        sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: ctx.watch.signal }).catch(() => undefined),
-        now: Date.now,
-        random: Math.random,
-        logger: core_namespaceObject,
-        cancelled: ctx.watch.cancelled,
-    };
-    return { client, policy };
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -40909,7 +41487,7 @@ function summary_nextStep(report) {
 }
 /** One table cell: outside text on one line, HTML and Markdown's table bar escaped. */
 function cell(text) {
-    return outside_text_oneLine(text, MAX_CELL).replace(/[&<>"|]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return oneLine(text, MAX_CELL).replace(/[&<>"|]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -40923,9 +41501,10 @@ function cell(text) {
 
 
 
+
 const CONNECT_TIMEOUT_MS = 10_000;
 /** One run: the rollout, then the job summary whatever happened. The only place that fails the step. */
-async function run() {
+async function run(options = {}) {
     const report = {};
     const startedAt = Date.now();
     const dispatchers = new Dispatchers(CONNECT_TIMEOUT_MS);
@@ -40939,7 +41518,13 @@ async function run() {
             report.runUrl = url;
         const inputs = readInputs();
         warnAboutPlainHttp(inputs.endpoint);
-        await rollout(inputs, { startedAt, dispatchers, watch, report });
+        await rollout(inputs, {
+            startedAt,
+            dispatchers,
+            watch,
+            report,
+            clock: (options.clock ?? realClock)(watch.signal),
+        });
     }
     catch (error) {
         report.error = fail(error);
@@ -40950,7 +41535,7 @@ async function run() {
     }
     finally {
         // A summary that cannot be written must not fail the step: a task may exist by now.
-        await writeSummary(report).catch((error) => warning(`Could not write the job summary: ${outside_text_oneLine(errors_messageOf(error), 300)}`));
+        await writeSummary(report).catch((error) => warning(`Could not write the job summary: ${oneLine(messageOf(error), 300)}`));
         watch.dispose();
         await dispatchers.close();
     }
@@ -40965,7 +41550,7 @@ function fail(error) {
     // Not one of ours: still one line, with the stack kept for RUNNER_DEBUG readers.
     if (error instanceof Error && error.stack)
         debug(redact(error.stack));
-    const message = `Unexpected error: ${outside_text_oneLine(errors_messageOf(error), 500)}`;
+    const message = `Unexpected error: ${oneLine(messageOf(error), 500)}`;
     setFailed(message);
     return message;
 }
@@ -40978,9 +41563,7 @@ function runUrl() {
     return `${serverUrl}/${repository}/actions/runs/${runId}`;
 }
 function warnAboutPlainHttp(endpoint) {
-    const host = endpoint.hostname;
-    const loopback = host === "localhost" || host.startsWith("127.") || host === "[::1]";
-    if (endpoint.protocol === "http:" && !loopback) {
+    if (endpoint.protocol === "http:" && !isLoopback(endpoint)) {
         warning(`endpoint ${endpoint.origin} is plain http: requests and the session token travel unencrypted.`);
     }
 }

@@ -1,4 +1,4 @@
-import { oneLine } from "./outside-text.js";
+import { oneLine, userValue } from "./outside-text.js";
 
 /** Base of every failure this action expects: main prints its message alone, never a stack. */
 export class ActionError extends Error {
@@ -75,7 +75,7 @@ const MAX_SNIPPET = 120;
  * escapes, and cut to MAX_QUOTED characters after that, so a line of them cannot blow up the message.
  */
 export function quote(value: string): string {
-  return `'${oneLine(value, MAX_QUOTED)}'`;
+  return `'${userValue(value, MAX_QUOTED)}'`;
 }
 
 /** " (RequestId: X)" for a message, or nothing when the server sent none. */

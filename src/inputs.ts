@@ -5,6 +5,7 @@ import { parseDeviceNames } from "./device-names.js";
 import { ActionError, InputError } from "./errors.js";
 import * as values from "./input-values.js";
 import type { FailureThreshold } from "./input-values.js";
+import { KEYLESS_DEFAULTS, parseKeyless, type KeylessSettings } from "./keyless/index.js";
 import { registerSecret } from "./outside-text.js";
 
 /** Every input of action.yml, by its workflow name. */
@@ -28,6 +29,13 @@ export const INPUT_NAMES = [
   "poll-interval",
   "max-failed-devices",
   "dry-run",
+  "role-arn",
+  "oidc-provider-id",
+  "audience",
+  "role-session-name",
+  "role-duration-seconds",
+  "sts-endpoint",
+  "sts-region",
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -61,7 +69,8 @@ export interface Inputs {
   upgradeMethod: 0 | 1;
   target: Target;
   firmwareFile?: InputFile;
-  credentials: Credentials;
+  /** Keys from secrets, or keyless: the workflow's OIDC token traded for temporary keys. */
+  auth: { kind: "keys"; credentials: Credentials } | { kind: "keyless"; settings: KeylessSettings };
   region?: string;
   endpoint: URL;
   requestTimeoutMs: number;
@@ -84,6 +93,7 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   "poll-interval": "15s",
   "max-failed-devices": "0",
   "dry-run": "false",
+  ...KEYLESS_DEFAULTS,
 };
 const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
 const POLL_INTERVAL_MIN_MS = 5000;
@@ -137,12 +147,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     ...(firmwareFile === ""
       ? {}
       : { firmwareFile: { path: firmwareFile, absolutePath: resolve(workspace, firmwareFile) } }),
-    credentials: resolveCredentials({
-      secretId: value("secret-id"),
-      secretKey: value("secret-key"),
-      sessionToken: value("session-token"),
-      env,
-    }),
+    auth: parseAuth(value, raw, env),
     ...(region === undefined ? {} : { region }),
     endpoint: values.endpoint(value("endpoint")),
     // Whole milliseconds: AbortSignal.timeout() refuses 16100.000000000002.
@@ -152,6 +157,28 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     maxAttempts: values.numberInRange("max-attempts", value("max-attempts"), 1, 10, true),
     ...waitSettings(value),
     dryRun: values.flag("dry-run", value("dry-run")),
+  };
+}
+
+/** Keyless when role-arn is given (never together with key inputs), keys otherwise. */
+function parseAuth(
+  value: (name: InputName) => string,
+  raw: RawInputs,
+  env: NodeJS.ProcessEnv,
+): Inputs["auth"] {
+  const keyInputs = (["secret-id", "secret-key", "session-token"] as const).filter(
+    (name) => raw[name].trim() !== "",
+  );
+  const settings = parseKeyless(raw, env, keyInputs);
+  if (settings !== undefined) return { kind: "keyless", settings };
+  return {
+    kind: "keys",
+    credentials: resolveCredentials({
+      secretId: value("secret-id"),
+      secretKey: value("secret-key"),
+      sessionToken: value("session-token"),
+      env,
+    }),
   };
 }
 

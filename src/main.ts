@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 
 import * as github from "@actions/github";
 import { CancelWatch } from "./cancel.js";
+import { isLoopback } from "./connect.js";
 import { ActionError, messageOf } from "./errors.js";
 import { readInputs } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
@@ -79,9 +80,7 @@ function runUrl(): string | undefined {
 }
 
 function warnAboutPlainHttp(endpoint: URL): void {
-  const host = endpoint.hostname;
-  const loopback = host === "localhost" || host.startsWith("127.") || host === "[::1]";
-  if (endpoint.protocol === "http:" && !loopback) {
+  if (endpoint.protocol === "http:" && !isLoopback(endpoint)) {
     core.warning(
       `endpoint ${endpoint.origin} is plain http: requests and the session token travel unencrypted.`,
     );

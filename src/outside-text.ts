@@ -26,10 +26,11 @@ export function redact(text: string): string {
   let out = text
     .replace(AUTHORIZATION, `TC3-HMAC-SHA256 ${REDACTED}`)
     .replace(SIGNATURE, `Signature=${REDACTED}`);
-  for (const secret of secrets) {
-    out = out.split(secret).join(REDACTED);
-    out = redactPrefixes(out, secret);
-  }
+  // Whole values first, longest first: two secrets may share a start (every GitHub ID token has
+  // the same JWT header), and cutting one's start must not leave another's tail behind.
+  const ordered = [...secrets].sort((a, b) => b.length - a.length);
+  for (const secret of ordered) out = out.split(secret).join(REDACTED);
+  for (const secret of ordered) out = redactPrefixes(out, secret);
   return out;
 }
 
@@ -52,11 +53,26 @@ function redactPrefixes(text: string, secret: string): string {
  * "::" and "##[" broken up so no workflow command can start, then cut to `max` characters.
  */
 export function oneLine(text: string, max: number): string {
-  const escaped = JSON.stringify(redact(text))
+  return cut(escaped(redact(text)).replace(/::/g, ": :"), max);
+}
+
+/**
+ * One line of a user's own value (an input) for an error message: like oneLine, but "::" is left
+ * alone where it cannot start a command (mid-line), so an ARN such as qcs::cam::uin/1 reads as
+ * written. The runner reads "::" commands only at the start of a line, "##[" anywhere.
+ */
+export function userValue(text: string, max: number): string {
+  return cut(escaped(redact(text)).replace(/^(\s*):/, "$1\\u003a"), max);
+}
+
+function escaped(text: string): string {
+  return JSON.stringify(text)
     .slice(1, -1)
     .replace(/\\"/g, '"')
     .replace(/[\u2028\u2029\u0085]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-    .replace(/::/g, ": :")
     .replace(/##\[/g, "# #[");
-  return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -12,10 +12,10 @@ import { clock } from "./progress.js";
 import type { RunReport } from "./report.js";
 import { describeTarget, rolloutRequest } from "./rollout-request.js";
 import { explainDeviceIsUpdating, findRunningTask } from "./running-tasks.js";
-import { IOTVIDEO_SERVICE, IOTVIDEO_VERSION } from "./tencent/assumptions.js";
-import { TencentClient } from "./tencent/client.js";
+import { connect } from "./connect.js";
+import type { TencentClient } from "./tencent/client.js";
 import type { Dispatchers } from "./tencent/http.js";
-import { DEFAULT_BACKOFF, RETRY_DEADLINE_MS, type RetryPolicy } from "./tencent/retry.js";
+import type { RetryPolicy } from "./tencent/retry.js";
 import { scanList, uploadList } from "./upload-list.js";
 
 /** What a run shares with its steps. */
@@ -53,7 +53,7 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
   if (scanned)
     report.list = { path: scanned.path, deviceCount: scanned.deviceCount, size: scanned.size };
   report.target = describeTarget(inputs, scanned?.deviceCount);
-  const { client, policy } = connect(inputs, ctx);
+  const { client, policy } = await connect(inputs, ctx);
   announce(inputs, report.target);
   await checkFirmware(client, inputs, policy);
   const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
@@ -201,27 +201,4 @@ function judgeResult(result: FollowResult, task: Task, inputs: Inputs, report: R
 function describeAllowed(inputs: Inputs): string {
   const threshold = inputs.wait!.maxFailed;
   return "count" in threshold ? String(threshold.count) : `${threshold.percent}%`;
-}
-
-function connect(inputs: Inputs, ctx: RunContext): { client: TencentClient; policy: RetryPolicy } {
-  const client = new TencentClient({
-    endpoint: inputs.endpoint,
-    service: IOTVIDEO_SERVICE,
-    version: IOTVIDEO_VERSION,
-    credentials: inputs.credentials,
-    ...(inputs.region === undefined ? {} : { region: inputs.region }),
-    timeoutMs: inputs.requestTimeoutMs,
-    dispatcher: ctx.dispatchers.for(inputs.endpoint),
-    logger: core,
-  });
-  const policy: RetryPolicy = {
-    ...DEFAULT_BACKOFF,
-    deadline: ctx.startedAt + RETRY_DEADLINE_MS,
-    maxAttempts: inputs.maxAttempts,
-    ...ctx.clock,
-    random: Math.random,
-    logger: core,
-    cancelled: ctx.watch.cancelled,
-  };
-  return { client, policy };
 }

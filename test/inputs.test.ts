@@ -138,10 +138,9 @@ describe("readInputs: credentials", () => {
         TENCENTCLOUD_SESSION_TOKEN: "tok",
       },
     );
-    expect(inputs.credentials).toEqual({
-      secretId: "AKIDenv",
-      secretKey: "env-key",
-      token: "tok",
+    expect(inputs.auth).toEqual({
+      kind: "keys",
+      credentials: { secretId: "AKIDenv", secretKey: "env-key", token: "tok" },
     });
   });
 
@@ -154,10 +153,9 @@ describe("readInputs: credentials", () => {
         TENCENTCLOUD_TOKEN: "env-token",
       },
     );
-    expect(inputs.credentials).toMatchObject({
-      secretId: "AKIDexample",
-      secretKey: "env-key",
-      token: "input-token",
+    expect(inputs.auth).toMatchObject({
+      kind: "keys",
+      credentials: { secretId: "AKIDexample", secretKey: "env-key", token: "input-token" },
     });
   });
 
@@ -370,6 +368,40 @@ describe("readInputs: invalid inputs", () => {
   ])("$name", ({ inputs, env, says }) => {
     setInputs(inputs);
     expect(() => readInputs(env ?? {})).toThrow(says);
+  });
+
+  it("role-arn turns keyless on, with the defaults of action.yml", () => {
+    const parsed = read(
+      {
+        ...VALID,
+        "secret-id": "",
+        "secret-key": "",
+        "role-arn": "qcs::cam::uin/100000000001:roleName/fw-deploy",
+        "oidc-provider-id": "github",
+      },
+      { GITHUB_REPOSITORY: "acme/cams", GITHUB_RUN_ID: "42", GITHUB_RUN_ATTEMPT: "1" },
+    );
+    expect(parsed.auth).toMatchObject({
+      kind: "keyless",
+      settings: {
+        roleArn: "qcs::cam::uin/100000000001:roleName/fw-deploy",
+        providerId: "github",
+        audience: "sts.tencentcloudapi.com",
+        durationSeconds: 3600,
+        stsRegion: "ap-guangzhou",
+      },
+    });
+  });
+
+  it("role-arn and key inputs together are refused, naming both", () => {
+    setInputs({
+      ...VALID,
+      "role-arn": "qcs::cam::uin/100000000001:roleName/fw-deploy",
+      "oidc-provider-id": "github",
+    });
+    expect(() => readInputs({})).toThrow(
+      "Invalid input 'role-arn': 'qcs::cam::uin/100000000001:roleName/fw-deploy'. Expected either role-arn (keyless, with the workflow's OIDC token) or secret-id, secret-key (keys from secrets), not both",
+    );
   });
 
   it("the version comes from a tag, with one leading v dropped", () => {

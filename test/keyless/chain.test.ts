@@ -69,13 +69,18 @@ function settings(overrides: Partial<KeylessSettings> = {}): KeylessSettings {
 }
 
 function deps(overrides: Partial<KeylessDeps> = {}): KeylessDeps {
+  // The retry clock only moves when the policy sleeps, so the waits are exact.
+  let clock = Date.now();
   const policy: RetryPolicy = {
     maxAttempts: 3,
     baseDelayMs: 1000,
     maxDelayMs: 20_000,
-    deadline: Date.now() + 600_000,
-    sleep: async (ms) => void slept.push(ms),
-    now: Date.now,
+    deadline: clock + 600_000,
+    sleep: async (ms) => {
+      slept.push(ms);
+      clock += ms;
+    },
+    now: () => clock,
     random: () => 0.5,
     logger,
   };

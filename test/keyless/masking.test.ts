@@ -112,17 +112,12 @@ it("masks every secret of the chain and prints none, even with RUNNER_DEBUG=1", 
   }
 });
 
-// A bug in src/outside-text.ts, kept here as a failing expectation for its owner: redact()
-// replaces the long common start of an earlier secret first, which leaves a later secret
-// sharing that start (every JWT of a run shares its header) no longer whole, so its tail stays
-// in the text. Two ID tokens in one run (a renewal) are enough. Drop `.fails` once fixed.
-it.fails(
-  "redact hides a second secret that shares a 12+ character start with an earlier one",
-  () => {
-    const first = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.AAAAAAAAAAAAAAAA.signature-one";
-    const second = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.BBBBBBBBBBBBBBBB.signature-two";
-    registerSecret(first);
-    registerSecret(second);
-    expect(redact(`x ${second} y`)).toBe("x *** y");
-  },
-);
+// Every JWT of a run shares its header: two ID tokens in one run (a renewal) share a long start,
+// and redacting one's start must not leave the other's tail behind.
+it("redact hides a second secret that shares a 12+ character start with an earlier one", () => {
+  const first = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.AAAAAAAAAAAAAAAA.signature-one";
+  const second = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.BBBBBBBBBBBBBBBB.signature-two";
+  registerSecret(first);
+  registerSecret(second);
+  expect(redact(`x ${second} y`)).toBe("x *** y");
+});

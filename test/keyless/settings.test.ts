@@ -81,7 +81,7 @@ describe("parseKeyless", () => {
   it("refuses role-arn with static keys, naming both", () => {
     expect(refusal(() => parseKeyless(raw(), {}, ["secret-id", "secret-key"]))).toBe(
       // quote() breaks up "::" in any value it shows, so no workflow command can start.
-      `Invalid input 'role-arn': '${ARN.replaceAll("::", ": :")}'. Expected either role-arn (keyless, with the workflow's OIDC token) or secret-id, secret-key (keys from secrets), not both: remove secret-id, secret-key or role-arn from the step.`,
+      `Invalid input 'role-arn': '${ARN}'. Expected either role-arn (keyless, with the workflow's OIDC token) or secret-id, secret-key (keys from secrets), not both: remove secret-id, secret-key or role-arn from the step.`,
     );
   });
 
@@ -95,7 +95,7 @@ describe("parseKeyless", () => {
       name: "an AWS ARN",
       input: { "role-arn": "arn:aws:iam::123:role/x" },
       expected:
-        "Invalid input 'role-arn': 'arn:aws:iam: :123:role/x'. Expected a CAM role's RoleArn",
+        "Invalid input 'role-arn': 'arn:aws:iam::123:role/x'. Expected a CAM role's RoleArn",
     },
     {
       name: "a role name with a space",
