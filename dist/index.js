@@ -38590,7 +38590,7 @@ function parseEnvelope(action, answer) {
     const { RequestId, Error: error, ...data } = response;
     const requestId = typeof RequestId === "string" ? RequestId : "";
     if (isObject(error)) {
-        throw new ApiError(action, String(error["Code"] ?? "UnknownError"), String(error["Message"] ?? ""), requestId);
+        throw new ApiError(action, client_text(error["Code"]) || "UnknownError", client_text(error["Message"]), requestId);
     }
     return { data, requestId };
 }
@@ -38605,6 +38605,12 @@ function retryAfter(value, date) {
         return undefined;
     const served = date === undefined ? NaN : Date.parse(date);
     return Math.max(0, at - (Number.isNaN(served) ? Date.now() : served));
+}
+/** A field that should be text, as text ("" when missing; JSON for anything else). */
+function client_text(value) {
+    if (value === undefined || value === null)
+        return "";
+    return typeof value === "string" ? value : JSON.stringify(value);
 }
 function isObject(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -41510,7 +41516,7 @@ async function run(options = {}) {
     const dispatchers = new Dispatchers(CONNECT_TIMEOUT_MS);
     const watch = new CancelWatch({
         error: (line) => error(line),
-        exit: process.exit,
+        exit: (code) => process.exit(code),
     }).install();
     try {
         const url = runUrl();

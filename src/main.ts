@@ -27,7 +27,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const dispatchers = new Dispatchers(CONNECT_TIMEOUT_MS);
   const watch = new CancelWatch({
     error: (line) => core.error(line),
-    exit: process.exit,
+    exit: (code) => process.exit(code),
   }).install();
   try {
     const url = runUrl();

@@ -223,8 +223,8 @@ export function parseEnvelope(action: string, answer: RawAnswer): ApiResult {
   if (isObject(error)) {
     throw new ApiError(
       action,
-      String(error["Code"] ?? "UnknownError"),
-      String(error["Message"] ?? ""),
+      text(error["Code"]) || "UnknownError",
+      text(error["Message"]),
       requestId,
     );
   }
@@ -242,6 +242,12 @@ export function retryAfter(
   if (Number.isNaN(at)) return undefined;
   const served = date === undefined ? NaN : Date.parse(date);
   return Math.max(0, at - (Number.isNaN(served) ? Date.now() : served));
+}
+
+/** A field that should be text, as text ("" when missing; JSON for anything else). */
+function text(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

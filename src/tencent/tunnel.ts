@@ -122,7 +122,11 @@ function openTunnel(
       stop(new ConnectFailure(what, null));
     };
     const onReadable = () => {
-      for (let chunk = socket.read() as Buffer | null; chunk !== null; chunk = socket.read()) {
+      for (
+        let chunk = socket.read() as Buffer | null;
+        chunk !== null;
+        chunk = socket.read() as Buffer | null
+      ) {
         head = Buffer.concat([head, chunk]);
       }
       const end = head.indexOf("\r\n\r\n");

@@ -6,6 +6,8 @@ import {
   request,
   type ClientRequestArgs,
   type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
 } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
 
@@ -37,10 +39,13 @@ export async function startTamperProxy(
   target: string,
   tamper: (req: InFlight) => void,
 ): Promise<TamperProxy> {
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-    const inFlight: InFlight = { headers: { ...req.headers }, body: Buffer.concat(chunks) };
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => forward(req, res, Buffer.concat(chunks)));
+  });
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
+    const inFlight: InFlight = { headers: { ...req.headers }, body };
     tamper(inFlight);
     inFlight.headers["content-length"] = String(inFlight.body.length);
     const upstream = request(
@@ -53,7 +58,7 @@ export async function startTamperProxy(
     );
     upstream.on("error", () => res.destroy());
     upstream.end(inFlight.body);
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     port: (server.address() as AddressInfo).port,

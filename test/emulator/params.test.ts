@@ -149,7 +149,7 @@ describe("parameter checks", () => {
   it.each(cases)("$name → $code", async ({ action, params, code, mentions }) => {
     const result = await callApi(emu, action ?? "BatchUpdateFirmware", params);
     expect(result.response?.Error?.Code).toBe(code);
-    if (mentions) expect(result.response?.Error?.Message).toContain(mentions);
+    expect(result.response?.Error?.Message ?? "").toContain(mentions ?? "");
     expect(emu.tasks).toEqual([]);
   });
 

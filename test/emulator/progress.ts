@@ -159,5 +159,7 @@ export function checkPlan(device: string, value: unknown): DevicePlan {
 
 /** The outcomes of a plan, one per task in turn; the last repeats. */
 export function planOutcomes(plan: DevicePlan): readonly DeviceOutcome[] {
-  return typeof plan === "string" || !Array.isArray(plan) ? [plan as DeviceOutcome] : plan;
+  return typeof plan === "string" || !Array.isArray(plan)
+    ? [plan as DeviceOutcome]
+    : (plan as readonly DeviceOutcome[]);
 }

@@ -61,7 +61,9 @@ describe("official SDK against the emulator", () => {
     expect(list).toMatchObject({ Total: 1, TaskInfos: [{ TaskId: 1, Status: 1 }] });
     const url = await client.request("CreateTaskFileUrl", { ProductId: SAMPLE_PRODUCT_ID });
     expect(url).toMatchObject({ FileName: expect.stringContaining(`_${SAMPLE_PRODUCT_ID}_`) });
-    expect(url["Url"]).toMatch(new RegExp(`^${emu.url}/upload/`));
+    expect(String((url as Record<string, unknown>)["Url"])).toMatch(
+      new RegExp(`^${emu.url}/upload/`),
+    );
   });
 
   it("refuses a body with one byte changed in flight", async () => {

@@ -90,8 +90,8 @@ describe("in process", () => {
     const result = await post(server.url, env, { ca: TEST_CA });
     expect(result).toEqual({ answered: '{"Response":{"RequestId":"r-1"}}' });
     expect(server.heads[0]).toMatch(/^POST \/ HTTP\/1\.1\r\n/);
-    if (proxy !== undefined) expect(proxy.targets).toEqual([`127.0.0.1:${server.port}`]);
-    if (httpsProxy) expect(proxy?.url).toMatch(/^https:/);
+    expect(proxy?.targets ?? []).toEqual(viaProxy ? [`127.0.0.1:${server.port}`] : []);
+    expect(proxy?.url ?? "none").toMatch(httpsProxy ? /^https:/ : /^(http:|none$)/);
   });
 
   it.each([

@@ -86,7 +86,7 @@ describe("RenewingCredentials", () => {
   it("shares one renewal among concurrent requests", async () => {
     const t = setup();
     t.clock.now += HOUR - 60_000;
-    t.hold();
+    void t.hold();
     const pending = [t.source.current(), t.source.current(), t.source.current()];
     t.release();
     const got = await Promise.all(pending);

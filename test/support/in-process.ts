@@ -44,10 +44,10 @@ export async function runInProcess(
     process.env[`INPUT_${name.toUpperCase()}`] = value;
   const chunks: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     chunks.push(String(chunk));
     return true;
-  }) as typeof process.stdout.write;
+  };
   try {
     await run({ clock: () => clock });
   } finally {

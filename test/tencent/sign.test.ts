@@ -60,7 +60,8 @@ describe("TC3-HMAC-SHA256 against Tencent's published examples", () => {
 
     const scope = credentialScope(common.date, common.service);
     const toSign = stringToSign(common.timestamp, scope, canonical);
-    if (vector.stringToSign !== undefined) expect(toSign).toBe(vector.stringToSign);
+    // Not every published example gives its string to sign; those that do are checked.
+    expect(toSign).toBe(vector.stringToSign ?? toSign);
 
     const key = signingKey(vector.secretKey, common.date, common.service);
     expect(signature(key, toSign)).toBe(vector.signature);
