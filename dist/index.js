@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9615);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4552);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9615:
+/***/ 4552:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37961,354 +37961,11 @@ function errorFields(error) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/tencent/proxy.ts
-
-
-// Lower-case names win over upper-case ones, as in curl; an https URL falls back to HTTP_PROXY.
-const HTTPS_NAMES = [
-    "https_proxy",
-    "HTTPS_PROXY",
-    "http_proxy",
-    "HTTP_PROXY",
-];
-const HTTP_NAMES = ["http_proxy", "HTTP_PROXY"];
-/** The proxy variable that applies to URLs of `protocol`, before NO_PROXY is considered. */
-function proxyVariable(protocol, env) {
-    for (const name of protocol === "https:" ? HTTPS_NAMES : HTTP_NAMES) {
-        const value = env[name]?.trim();
-        if (value !== undefined && value !== "")
-            return { name, value };
-    }
-    return undefined;
-}
-/** The proxy variable a request to `url` should go through, or undefined to connect directly. */
-function proxyFor(url, env) {
-    const proxy = proxyVariable(url.protocol, env);
-    const noProxy = env.no_proxy?.trim() || env.NO_PROXY?.trim() || "";
-    return proxy === undefined || bypasses(url, noProxy) ? undefined : proxy;
-}
-const EXPECTED = "Expected a proxy URL such as http://proxy.example.com:3128 (http:// or https://, a host, and optionally user:password@ and a port).";
-/**
- * Reads a proxy variable, or throws an InputError that names it and quotes its value with any
- * password hidden. A value without a scheme ("proxy:3128") means http://, as curl reads it.
- */
-function parseProxy({ name, value }) {
-    const invalid = () => new InputError(name, withoutPassword(value), EXPECTED);
-    let url;
-    try {
-        url = new URL(value.includes("://") ? value : `http://${value}`);
-    }
-    catch {
-        throw invalid();
-    }
-    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") {
-        throw invalid();
-    }
-    let user;
-    let password;
-    try {
-        user = decodeURIComponent(url.username);
-        password = decodeURIComponent(url.password);
-    }
-    catch {
-        throw invalid();
-    }
-    // The proxy may echo them back (in a status line, a page): keep them out of every message. A
-    // user alone ("http://token@proxy") is the secret.
-    const secrets = password === "" ? [user, url.username] : [password, url.password];
-    for (const secret of secrets)
-        registerSecret(secret);
-    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-    return {
-        variable: name,
-        protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[|\]$/g, ""),
-        port,
-        shown: `${url.protocol}//${url.host}`,
-        ...(user === "" && password === ""
-            ? {}
-            : { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` }),
-    };
-}
-/**
- * A proxy variable's value as it may be shown: whatever sits between the scheme and the last
- * "@" is userinfo; the user stays, the password becomes "***" (all of it when there is no ":",
- * since a lone token is the secret). Works on values that do not parse, which is when it is needed.
- */
-function withoutPassword(value) {
-    const at = value.lastIndexOf("@");
-    if (at === -1)
-        return value;
-    const scheme = value.indexOf("://");
-    const start = scheme === -1 || scheme > at ? 0 : scheme + 3;
-    const colon = value.indexOf(":", start);
-    const user = colon !== -1 && colon < at ? value.slice(start, colon + 1) : "";
-    return `${value.slice(0, start)}${user}***${value.slice(at)}`;
-}
-/** Whether NO_PROXY exempts the URL: "*", a host, a domain suffix (".example.com" or "example.com"), optionally with ":port". */
-function bypasses(url, noProxy) {
-    const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-    const port = url.port || (url.protocol === "https:" ? "443" : "80");
-    return noProxy
-        .split(/[\s,]+/)
-        .filter((entry) => entry !== "")
-        .some((entry) => {
-        if (entry === "*")
-            return true;
-        const [name, entryPort] = splitHostPort(entry.toLowerCase());
-        if (entryPort !== undefined && entryPort !== port)
-            return false;
-        const bare = name.replace(/^\*?\./, "");
-        return bare !== "" && (host === bare || host.endsWith(`.${bare}`));
-    });
-}
-function splitHostPort(entry) {
-    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-    if (bracketed !== null)
-        return [bracketed[1] ?? "", bracketed[2]];
-    const hostPort = /^([^:]+):(\d+)$/.exec(entry);
-    return hostPort === null ? [entry, undefined] : [hostPort[1] ?? "", hostPort[2]];
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/tencent/tunnel.ts
+;// CONCATENATED MODULE: ./src/tencent/transport-error.ts
 
 
 
-
-// A CONNECT answer's head is a status line and a few headers; more is not a proxy talking.
-const MAX_HEAD = 16 * 1024;
-const MAX_REASON = 100;
-const tunnel_MAX_SNIPPET = 60;
-const KEEP_ALIVE_DELAY_MS = 60_000;
-/**
- * Connections through an HTTP(S) proxy: one CONNECT per attempt, then TLS over the tunnel for
- * https. Replaces undici's ProxyAgent, whose connect step reports a closed CONNECT as
- * UND_ERR_SOCKET (see ConnectFailure) and a refusal as an "AbortError" that reads as a timeout.
- * The whole attempt (proxy, CONNECT answer, TLS handshake) is bounded by `timeoutMs`.
- */
-function tunnelConnector(proxy, timeoutMs, trust) {
-    return (target, callback) => {
-        let settled = false;
-        const sockets = [];
-        const settle = () => {
-            const first = !settled;
-            settled = true;
-            clearTimeout(timer);
-            return first;
-        };
-        const fail = (error) => {
-            if (!settle())
-                return;
-            for (const socket of sockets)
-                socket.on("error", () => undefined).destroy();
-            callback(error instanceof ConnectFailure ? error : failedAttempt(target, error), null);
-        };
-        const succeed = (socket) => {
-            if (settle())
-                callback(null, socket);
-        };
-        const timer = setTimeout(() => {
-            const within = `within ${timeoutMs / 1000} s`;
-            const what = `could not connect to ${authority(target)} ${via(proxy)} ${within}`;
-            fail(new ConnectFailure(what, null));
-        }, timeoutMs);
-        openTunnel(proxy, target, trust, (opened) => sockets.push(opened))
-            .then((tunnel) => {
-            if (settled)
-                return;
-            if (target.protocol !== "https:")
-                return succeed(tunnel);
-            const socket = tunnel_secure(tunnel, target, trust, (error) => error === undefined ? succeed(socket) : fail(failedAttempt(target, error, via(proxy))));
-            sockets.push(socket);
-        })
-            .catch(fail);
-    };
-}
-function via(proxy) {
-    return `through the proxy at ${proxy.shown}`;
-}
-/** Starts TLS over an open tunnel, as undici's own connector would over a socket. */
-function tunnel_secure(tunnel, target, trust, done) {
-    const servername = target.servername || target.hostname;
-    const socket = (0,external_node_tls_.connect)({
-        ...trust,
-        socket: tunnel,
-        host: target.hostname,
-        // Node refuses an IP address as the server name (SNI).
-        ...((0,external_node_net_.isIP)(servername) === 0 ? { servername } : {}),
-        ALPNProtocols: ["http/1.1"],
-    });
-    const onError = (error) => done(error);
-    socket.once("error", onError).once("secureConnect", () => {
-        socket.off("error", onError);
-        done();
-    });
-    return socket;
-}
-/**
- * Connects to the proxy and asks it for a tunnel to the target; resolves with the socket once it
- * answered 2xx, else rejects with a ConnectFailure that says what the proxy did.
- */
-function openTunnel(proxy, target, trust, track) {
-    const to = authority(target);
-    return new Promise((resolve, reject) => {
-        const socket = connectTo(proxy, trust);
-        track(socket);
-        let connected = false;
-        let head = Buffer.alloc(0);
-        const stop = (failure) => {
-            socket.off("readable", onReadable).off("error", onError).off("end", onEnd);
-            socket.off("close", onEnd);
-            if (failure === undefined)
-                resolve(socket);
-            else
-                reject(failure);
-        };
-        const onError = (error) => {
-            const at = `the proxy at ${proxy.shown}`;
-            const what = connected
-                ? `${at} broke off the CONNECT for ${to}`
-                : `could not connect to ${at}`;
-            stop(new ConnectFailure(`${what}: ${describeCause(error)}`, error));
-        };
-        const onEnd = () => {
-            const what = `the proxy at ${proxy.shown} closed the tunnel to ${to} without answering the CONNECT`;
-            stop(new ConnectFailure(what, null));
-        };
-        const onReadable = () => {
-            for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) {
-                head = Buffer.concat([head, chunk]);
-            }
-            const end = head.indexOf("\r\n\r\n");
-            if (end === -1 && head.length <= MAX_HEAD)
-                return;
-            stop(answerFailure(proxy, to, head, end));
-        };
-        socket.once(proxy.protocol === "https:" ? "secureConnect" : "connect", () => {
-            connected = true;
-            socket.setNoDelay(true).setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
-            socket.write(connectRequest(to, proxy));
-        });
-        socket.on("readable", onReadable).on("error", onError).on("end", onEnd).on("close", onEnd);
-    });
-}
-function connectTo(proxy, trust) {
-    const { hostname: host, port } = proxy;
-    if (proxy.protocol === "http:")
-        return (0,external_node_net_.connect)({ host, port });
-    const servername = (0,external_node_net_.isIP)(host) === 0 ? { servername: host } : {};
-    return (0,external_node_tls_.connect)({ ...trust, host, port, ...servername, ALPNProtocols: ["http/1.1"] });
-}
-function connectRequest(to, proxy) {
-    const lines = [`CONNECT ${to} HTTP/1.1`, `Host: ${to}`];
-    if (proxy.authorization !== undefined)
-        lines.push(`Proxy-Authorization: ${proxy.authorization}`);
-    return [...lines, "", ""].join("\r\n");
-}
-/** Undefined for a 2xx answer that ends where its head ends; otherwise what went wrong. */
-function answerFailure(proxy, to, head, end) {
-    const at = `the proxy at ${proxy.shown}`;
-    if (end === -1)
-        return new ConnectFailure(`${at} sent a CONNECT answer over 16 KiB`, null);
-    const statusLine = head.subarray(0, end).toString("latin1").split("\r\n")[0] ?? "";
-    const match = /^HTTP\/\d(?:\.\d)? (\d{3})(?: (.*))?$/.exec(statusLine);
-    if (match === null) {
-        const shown = oneLine(statusLine, tunnel_MAX_SNIPPET);
-        return new ConnectFailure(`${at} did not answer the CONNECT for ${to} in HTTP: '${shown}'`, null);
-    }
-    const status = Number(match[1]);
-    if (status < 200 || status > 299) {
-        const reason = oneLine(match[2] ?? "", MAX_REASON);
-        const refused = `${at} refused the tunnel: HTTP ${status}${reason === "" ? "" : ` ${reason}`}`;
-        return new ConnectFailure(`${refused}${authorizationNote(proxy, status)}`, null, status);
-    }
-    // Nobody speaks first through a fresh tunnel but us: bytes already here are not the target's.
-    if (head.length > end + 4) {
-        return new ConnectFailure(`${at} sent data before the tunnel to ${to} was used`, null);
-    }
-    return undefined;
-}
-function authorizationNote(proxy, status) {
-    if (status !== 407)
-        return "";
-    return proxy.authorization === undefined
-        ? ` (${proxy.variable} names no user and password for it)`
-        : ` (it did not accept the user and password in ${proxy.variable})`;
-}
-
-;// CONCATENATED MODULE: ./src/tencent/http.ts
-
-
-
-
-
-
-// undici's Agent cuts every request at 300 s without headers or body data by default, below the
-// longest request-timeout (600 s). Our callers bound requests themselves: the API client with an
-// AbortSignal of request-timeout, the upload with its own headersTimeout/bodyTimeout.
-const NO_OWN_LIMITS = { headersTimeout: 0, bodyTimeout: 0 };
-const http_MAX_DETAIL = 300;
-/**
- * The connections of one run: direct, or through the proxy that HTTPS_PROXY / HTTP_PROXY /
- * NO_PROXY (or their lower-case forms) name for a URL, as self-hosted runners behind a proxy need.
- * Every connection attempt, direct or tunnelled, is bounded by `connectTimeoutMs` and is one
- * attempt: a failed one fails the request (see ConnectFailure) instead of being repeated by undici.
- */
-class Dispatchers {
-    connectTimeoutMs;
-    env;
-    trust;
-    direct;
-    agents = new Map();
-    servers = new Map();
-    problem;
-    constructor(connectTimeoutMs, env = process.env, trust = {}) {
-        this.connectTimeoutMs = connectTimeoutMs;
-        this.env = env;
-        this.trust = trust;
-        this.direct = new undici.Agent({
-            ...NO_OWN_LIMITS,
-            connect: directConnector(connectTimeoutMs, trust),
-        });
-        // Both variables that could apply are read now, so a malformed one fails the first for(),
-        // before anything is sent, whichever URL comes first.
-        try {
-            for (const protocol of ["https:", "http:"]) {
-                const variable = proxyVariable(protocol, env);
-                if (variable !== undefined)
-                    this.servers.set(variable.name, parseProxy(variable));
-            }
-        }
-        catch (error) {
-            if (!(error instanceof InputError))
-                throw error;
-            this.problem = error;
-        }
-    }
-    /** The dispatcher for requests to `url`; throws InputError for a malformed proxy variable. */
-    for(url) {
-        if (this.problem !== undefined)
-            throw this.problem;
-        const variable = proxyFor(new URL(url), this.env);
-        const server = variable === undefined ? undefined : this.servers.get(variable.name);
-        if (server === undefined)
-            return this.direct;
-        let agent = this.agents.get(server.variable);
-        if (agent === undefined) {
-            const connect = tunnelConnector(server, this.connectTimeoutMs, this.trust);
-            agent = new undici.Agent({ ...NO_OWN_LIMITS, connect });
-            this.agents.set(server.variable, agent);
-        }
-        return agent;
-    }
-    async close() {
-        await Promise.all([this.direct, ...this.agents.values()].map((agent) => agent.close()));
-    }
-}
+const transport_error_MAX_DETAIL = 300;
 // Failures that can only happen before a byte of the request left, for errors that did not come
 // through our connectors (which say so themselves): name resolution, the connect timeout, and
 // certificate checks (made in the handshake, before any request is sent).
@@ -38367,7 +38024,7 @@ function describe(error, code) {
     const message = error instanceof Error ? error.message : String(error);
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${describeCause(error.cause)}` : "";
     const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
-    return `${oneLine(text, http_MAX_DETAIL)}${cause}`;
+    return `${oneLine(text, transport_error_MAX_DETAIL)}${cause}`;
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -41174,7 +40831,7 @@ function storeError(text) {
     return message ? `${shown}: ${oneLine(message, MAX_MESSAGE)}` : shown;
 }
 
-;// CONCATENATED MODULE: ./src/upload-list.ts
+;// CONCATENATED MODULE: ./src/device-list.ts
 
 
 
@@ -41187,7 +40844,7 @@ const MAX_FILE_NAME = 200;
 /** Reads and checks the device-list file, and logs what will be uploaded. Sends nothing. */
 async function scanList(target) {
     const list = await scanDeviceList(target.absolutePath);
-    info(`Checked device list ${target.path}: ${list.deviceCount} devices, ${list.size} bytes to upload (${upload_list_form(list)}).`);
+    info(`Checked device list ${target.path}: ${list.deviceCount} devices, ${list.size} bytes to upload (${device_list_form(list)}).`);
     const { duplicates } = list;
     if (duplicates.count > 0) {
         const examples = duplicates.examples
@@ -41201,7 +40858,7 @@ async function scanList(target) {
     }
     return list;
 }
-function upload_list_form(list) {
+function device_list_form(list) {
     return list.normalized
         ? "normalized: trimmed, LF line ends, blank lines dropped"
         : "the file's bytes as they are";
@@ -41226,7 +40883,7 @@ async function uploadList(client, inputs, list, policy, dispatchers) {
     // The one line a reader matches against the repository's file (md5sum, wc -c, wc -l).
     const path = inputs.target.kind === "file" ? inputs.target.path : list.path;
     // The FileName is the server's: shown escaped, but sent on to BatchUpdateFirmware as it came.
-    info(`Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${upload_list_form(list)}); uploaded as ${oneLine(fileName, MAX_FILE_NAME)}.`);
+    info(`Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${device_list_form(list)}); uploaded as ${oneLine(fileName, MAX_FILE_NAME)}.`);
     setOutputs({
         "device-count": String(list.deviceCount),
         "device-list-md5": md5,
@@ -41494,6 +41151,353 @@ function summary_nextStep(report) {
 /** One table cell: outside text on one line, HTML and Markdown's table bar escaped. */
 function cell(text) {
     return oneLine(text, MAX_CELL).replace(/[&<>"|]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+;// CONCATENATED MODULE: ./src/tencent/proxy.ts
+
+
+// Lower-case names win over upper-case ones, as in curl; an https URL falls back to HTTP_PROXY.
+const HTTPS_NAMES = [
+    "https_proxy",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "HTTP_PROXY",
+];
+const HTTP_NAMES = ["http_proxy", "HTTP_PROXY"];
+/** The proxy variable that applies to URLs of `protocol`, before NO_PROXY is considered. */
+function proxyVariable(protocol, env) {
+    for (const name of protocol === "https:" ? HTTPS_NAMES : HTTP_NAMES) {
+        const value = env[name]?.trim();
+        if (value !== undefined && value !== "")
+            return { name, value };
+    }
+    return undefined;
+}
+/** The proxy variable a request to `url` should go through, or undefined to connect directly. */
+function proxyFor(url, env) {
+    const proxy = proxyVariable(url.protocol, env);
+    const noProxy = env.no_proxy?.trim() || env.NO_PROXY?.trim() || "";
+    return proxy === undefined || bypasses(url, noProxy) ? undefined : proxy;
+}
+const EXPECTED = "Expected a proxy URL such as http://proxy.example.com:3128 (http:// or https://, a host, and optionally user:password@ and a port).";
+/**
+ * Reads a proxy variable, or throws an InputError that names it and quotes its value with any
+ * password hidden. A value without a scheme ("proxy:3128") means http://, as curl reads it.
+ */
+function parseProxy({ name, value }) {
+    const invalid = () => new InputError(name, withoutPassword(value), EXPECTED);
+    let url;
+    try {
+        url = new URL(value.includes("://") ? value : `http://${value}`);
+    }
+    catch {
+        throw invalid();
+    }
+    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") {
+        throw invalid();
+    }
+    let user;
+    let password;
+    try {
+        user = decodeURIComponent(url.username);
+        password = decodeURIComponent(url.password);
+    }
+    catch {
+        throw invalid();
+    }
+    // The proxy may echo them back (in a status line, a page): keep them out of every message. A
+    // user alone ("http://token@proxy") is the secret.
+    const secrets = password === "" ? [user, url.username] : [password, url.password];
+    for (const secret of secrets)
+        registerSecret(secret);
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    return {
+        variable: name,
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ""),
+        port,
+        shown: `${url.protocol}//${url.host}`,
+        ...(user === "" && password === ""
+            ? {}
+            : { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` }),
+    };
+}
+/**
+ * A proxy variable's value as it may be shown: whatever sits between the scheme and the last
+ * "@" is userinfo; the user stays, the password becomes "***" (all of it when there is no ":",
+ * since a lone token is the secret). Works on values that do not parse, which is when it is needed.
+ */
+function withoutPassword(value) {
+    const at = value.lastIndexOf("@");
+    if (at === -1)
+        return value;
+    const scheme = value.indexOf("://");
+    const start = scheme === -1 || scheme > at ? 0 : scheme + 3;
+    const colon = value.indexOf(":", start);
+    const user = colon !== -1 && colon < at ? value.slice(start, colon + 1) : "";
+    return `${value.slice(0, start)}${user}***${value.slice(at)}`;
+}
+/** Whether NO_PROXY exempts the URL: "*", a host, a domain suffix (".example.com" or "example.com"), optionally with ":port". */
+function bypasses(url, noProxy) {
+    const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    const port = url.port || (url.protocol === "https:" ? "443" : "80");
+    return noProxy
+        .split(/[\s,]+/)
+        .filter((entry) => entry !== "")
+        .some((entry) => {
+        if (entry === "*")
+            return true;
+        const [name, entryPort] = splitHostPort(entry.toLowerCase());
+        if (entryPort !== undefined && entryPort !== port)
+            return false;
+        const bare = name.replace(/^\*?\./, "");
+        return bare !== "" && (host === bare || host.endsWith(`.${bare}`));
+    });
+}
+function splitHostPort(entry) {
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    if (bracketed !== null)
+        return [bracketed[1] ?? "", bracketed[2]];
+    const hostPort = /^([^:]+):(\d+)$/.exec(entry);
+    return hostPort === null ? [entry, undefined] : [hostPort[1] ?? "", hostPort[2]];
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/tencent/tunnel.ts
+
+
+
+
+// A CONNECT answer's head is a status line and a few headers; more is not a proxy talking.
+const MAX_HEAD = 16 * 1024;
+const MAX_REASON = 100;
+const tunnel_MAX_SNIPPET = 60;
+const KEEP_ALIVE_DELAY_MS = 60_000;
+/**
+ * Connections through an HTTP(S) proxy: one CONNECT per attempt, then TLS over the tunnel for
+ * https. Replaces undici's ProxyAgent, whose connect step reports a closed CONNECT as
+ * UND_ERR_SOCKET (see ConnectFailure) and a refusal as an "AbortError" that reads as a timeout.
+ * The whole attempt (proxy, CONNECT answer, TLS handshake) is bounded by `timeoutMs`.
+ */
+function tunnelConnector(proxy, timeoutMs, trust) {
+    return (target, callback) => {
+        let settled = false;
+        const sockets = [];
+        const settle = () => {
+            const first = !settled;
+            settled = true;
+            clearTimeout(timer);
+            return first;
+        };
+        const fail = (error) => {
+            if (!settle())
+                return;
+            for (const socket of sockets)
+                socket.on("error", () => undefined).destroy();
+            callback(error instanceof ConnectFailure ? error : failedAttempt(target, error), null);
+        };
+        const succeed = (socket) => {
+            if (settle())
+                callback(null, socket);
+        };
+        const timer = setTimeout(() => {
+            const within = `within ${timeoutMs / 1000} s`;
+            const what = `could not connect to ${authority(target)} ${via(proxy)} ${within}`;
+            fail(new ConnectFailure(what, null));
+        }, timeoutMs);
+        openTunnel(proxy, target, trust, (opened) => sockets.push(opened))
+            .then((tunnel) => {
+            if (settled)
+                return;
+            if (target.protocol !== "https:")
+                return succeed(tunnel);
+            const socket = tunnel_secure(tunnel, target, trust, (error) => error === undefined ? succeed(socket) : fail(failedAttempt(target, error, via(proxy))));
+            sockets.push(socket);
+        })
+            .catch(fail);
+    };
+}
+function via(proxy) {
+    return `through the proxy at ${proxy.shown}`;
+}
+/** Starts TLS over an open tunnel, as undici's own connector would over a socket. */
+function tunnel_secure(tunnel, target, trust, done) {
+    const servername = target.servername || target.hostname;
+    const socket = (0,external_node_tls_.connect)({
+        ...trust,
+        socket: tunnel,
+        host: target.hostname,
+        // Node refuses an IP address as the server name (SNI).
+        ...((0,external_node_net_.isIP)(servername) === 0 ? { servername } : {}),
+        ALPNProtocols: ["http/1.1"],
+    });
+    const onError = (error) => done(error);
+    socket.once("error", onError).once("secureConnect", () => {
+        socket.off("error", onError);
+        done();
+    });
+    return socket;
+}
+/**
+ * Connects to the proxy and asks it for a tunnel to the target; resolves with the socket once it
+ * answered 2xx, else rejects with a ConnectFailure that says what the proxy did.
+ */
+function openTunnel(proxy, target, trust, track) {
+    const to = authority(target);
+    return new Promise((resolve, reject) => {
+        const socket = connectTo(proxy, trust);
+        track(socket);
+        let connected = false;
+        let head = Buffer.alloc(0);
+        const stop = (failure) => {
+            socket.off("readable", onReadable).off("error", onError).off("end", onEnd);
+            socket.off("close", onEnd);
+            if (failure === undefined)
+                resolve(socket);
+            else
+                reject(failure);
+        };
+        const onError = (error) => {
+            const at = `the proxy at ${proxy.shown}`;
+            const what = connected
+                ? `${at} broke off the CONNECT for ${to}`
+                : `could not connect to ${at}`;
+            stop(new ConnectFailure(`${what}: ${describeCause(error)}`, error));
+        };
+        const onEnd = () => {
+            const what = `the proxy at ${proxy.shown} closed the tunnel to ${to} without answering the CONNECT`;
+            stop(new ConnectFailure(what, null));
+        };
+        const onReadable = () => {
+            for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) {
+                head = Buffer.concat([head, chunk]);
+            }
+            const end = head.indexOf("\r\n\r\n");
+            if (end === -1 && head.length <= MAX_HEAD)
+                return;
+            stop(answerFailure(proxy, to, head, end));
+        };
+        socket.once(proxy.protocol === "https:" ? "secureConnect" : "connect", () => {
+            connected = true;
+            socket.setNoDelay(true).setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
+            socket.write(connectRequest(to, proxy));
+        });
+        socket.on("readable", onReadable).on("error", onError).on("end", onEnd).on("close", onEnd);
+    });
+}
+function connectTo(proxy, trust) {
+    const { hostname: host, port } = proxy;
+    if (proxy.protocol === "http:")
+        return (0,external_node_net_.connect)({ host, port });
+    const servername = (0,external_node_net_.isIP)(host) === 0 ? { servername: host } : {};
+    return (0,external_node_tls_.connect)({ ...trust, host, port, ...servername, ALPNProtocols: ["http/1.1"] });
+}
+function connectRequest(to, proxy) {
+    const lines = [`CONNECT ${to} HTTP/1.1`, `Host: ${to}`];
+    if (proxy.authorization !== undefined)
+        lines.push(`Proxy-Authorization: ${proxy.authorization}`);
+    return [...lines, "", ""].join("\r\n");
+}
+/** Undefined for a 2xx answer that ends where its head ends; otherwise what went wrong. */
+function answerFailure(proxy, to, head, end) {
+    const at = `the proxy at ${proxy.shown}`;
+    if (end === -1)
+        return new ConnectFailure(`${at} sent a CONNECT answer over 16 KiB`, null);
+    const statusLine = head.subarray(0, end).toString("latin1").split("\r\n")[0] ?? "";
+    const match = /^HTTP\/\d(?:\.\d)? (\d{3})(?: (.*))?$/.exec(statusLine);
+    if (match === null) {
+        const shown = oneLine(statusLine, tunnel_MAX_SNIPPET);
+        return new ConnectFailure(`${at} did not answer the CONNECT for ${to} in HTTP: '${shown}'`, null);
+    }
+    const status = Number(match[1]);
+    if (status < 200 || status > 299) {
+        const reason = oneLine(match[2] ?? "", MAX_REASON);
+        const refused = `${at} refused the tunnel: HTTP ${status}${reason === "" ? "" : ` ${reason}`}`;
+        return new ConnectFailure(`${refused}${authorizationNote(proxy, status)}`, null, status);
+    }
+    // Nobody speaks first through a fresh tunnel but us: bytes already here are not the target's.
+    if (head.length > end + 4) {
+        return new ConnectFailure(`${at} sent data before the tunnel to ${to} was used`, null);
+    }
+    return undefined;
+}
+function authorizationNote(proxy, status) {
+    if (status !== 407)
+        return "";
+    return proxy.authorization === undefined
+        ? ` (${proxy.variable} names no user and password for it)`
+        : ` (it did not accept the user and password in ${proxy.variable})`;
+}
+
+;// CONCATENATED MODULE: ./src/tencent/dispatchers.ts
+
+
+
+
+
+// undici's Agent cuts every request at 300 s without headers or body data by default, below the
+// longest request-timeout (600 s). Our callers bound requests themselves: the API client with an
+// AbortSignal of request-timeout, the upload with its own headersTimeout/bodyTimeout.
+const NO_OWN_LIMITS = { headersTimeout: 0, bodyTimeout: 0 };
+/**
+ * The connections of one run: direct, or through the proxy that HTTPS_PROXY / HTTP_PROXY /
+ * NO_PROXY (or their lower-case forms) name for a URL, as self-hosted runners behind a proxy need.
+ * Every connection attempt, direct or tunnelled, is bounded by `connectTimeoutMs` and is one
+ * attempt: a failed one fails the request (see ConnectFailure) instead of being repeated by undici.
+ */
+class Dispatchers {
+    connectTimeoutMs;
+    env;
+    trust;
+    direct;
+    agents = new Map();
+    servers = new Map();
+    problem;
+    constructor(connectTimeoutMs, env = process.env, trust = {}) {
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.env = env;
+        this.trust = trust;
+        this.direct = new undici.Agent({
+            ...NO_OWN_LIMITS,
+            connect: directConnector(connectTimeoutMs, trust),
+        });
+        // Both variables that could apply are read now, so a malformed one fails the first for(),
+        // before anything is sent, whichever URL comes first.
+        try {
+            for (const protocol of ["https:", "http:"]) {
+                const variable = proxyVariable(protocol, env);
+                if (variable !== undefined)
+                    this.servers.set(variable.name, parseProxy(variable));
+            }
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            this.problem = error;
+        }
+    }
+    /** The dispatcher for requests to `url`; throws InputError for a malformed proxy variable. */
+    for(url) {
+        if (this.problem !== undefined)
+            throw this.problem;
+        const variable = proxyFor(new URL(url), this.env);
+        const server = variable === undefined ? undefined : this.servers.get(variable.name);
+        if (server === undefined)
+            return this.direct;
+        let agent = this.agents.get(server.variable);
+        if (agent === undefined) {
+            const connect = tunnelConnector(server, this.connectTimeoutMs, this.trust);
+            agent = new undici.Agent({ ...NO_OWN_LIMITS, connect });
+            this.agents.set(server.variable, agent);
+        }
+        return agent;
+    }
+    async close() {
+        await Promise.all([this.direct, ...this.agents.values()].map((agent) => agent.close()));
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

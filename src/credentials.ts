@@ -1,6 +1,6 @@
 import { InputError, messageOf } from "./errors.js";
 import { oneLine } from "./outside-text.js";
-import type { Logger } from "./tencent/client.js";
+import type { Logger } from "./logger.js";
 
 /** A Tencent Cloud key pair, with the session token that temporary keys come with. */
 export interface Credentials {

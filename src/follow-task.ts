@@ -1,7 +1,8 @@
 import { failedDevices, type FailureReport } from "./failed-devices.js";
 import type { WaitSettings } from "./inputs.js";
 import { judge, outcome, progressLine, tally, type Counts, type Decision } from "./progress.js";
-import type { Logger, TencentClient } from "./tencent/client.js";
+import type { Logger } from "./logger.js";
+import type { TencentClient } from "./tencent/client.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "./tencent/retry.js";
 import { describeFirmwareTaskDistribution } from "./tencent/task-status.js";
 import { ActionError, messageOf } from "./errors.js";

@@ -10,7 +10,7 @@ import { oneLine, redact } from "./outside-text.js";
 import type { RunReport } from "./report.js";
 import { realClock, rollout, type Clock } from "./rollout.js";
 import { writeSummary } from "./summary.js";
-import { Dispatchers } from "./tencent/http.js";
+import { Dispatchers } from "./tencent/dispatchers.js";
 
 const CONNECT_TIMEOUT_MS = 10_000;
 

@@ -14,9 +14,9 @@ import { describeTarget, rolloutRequest } from "./rollout-request.js";
 import { explainDeviceIsUpdating, findRunningTask } from "./running-tasks.js";
 import { connect } from "./connect.js";
 import type { TencentClient } from "./tencent/client.js";
-import type { Dispatchers } from "./tencent/http.js";
+import type { Dispatchers } from "./tencent/dispatchers.js";
 import type { RetryPolicy } from "./tencent/retry.js";
-import { scanList, uploadList } from "./upload-list.js";
+import { scanList, uploadList } from "./device-list.js";
 
 /** What a run shares with its steps. */
 export interface RunContext {

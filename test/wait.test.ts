@@ -209,6 +209,22 @@ describe.concurrent("before anything is created", () => {
       expect(emulator.tasks[0]?.firmwareVersion).toBe("2.0.0");
     }));
 
+  it("a version that is not registered: nothing is created, the product's versions are listed", () =>
+    withRun({}, async (emulator, dir) => {
+      const run = await rollout(emulator, dir, { "firmware-version": "2.1.0", wait: "false" });
+      expect(run.code).toBe(1);
+      expect(emulator.requests.map((r) => r.action)).toEqual([
+        "DescribeFirmware",
+        "GetAllFirmwareVersion",
+      ]);
+      expect(run.errors).toEqual([
+        expect.stringContaining(
+          "Firmware 2.1.0 is not registered for product EMUPRODUCT1; it has 1.0.0, 1.1.0, 2.0.0.",
+        ),
+      ]);
+      expect(await summary(dir)).toContain("No task was created by this step");
+    }));
+
   it("a firmware file whose MD5 is not the registered one: nothing is created", () =>
     withRun({}, async (emulator, dir) => {
       await writeFile(join(dir, "fw.bin"), "another build");

@@ -4,7 +4,7 @@ import type { Dispatcher } from "undici";
 import { ActionError, snippet, TransportError } from "../errors.js";
 import { oneLine } from "../outside-text.js";
 import { MAX_ANSWER_BYTES } from "../tencent/client.js";
-import { transportError } from "../tencent/http.js";
+import { transportError } from "../tencent/transport-error.js";
 import type { ScannedList } from "./scan.js";
 import { pieceBytes, uploadBody, UploadWatch, watched } from "./upload-body.js";
 

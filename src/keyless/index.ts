@@ -3,7 +3,7 @@
 import type { Dispatcher } from "undici";
 import { RenewingCredentials, type CredentialSource } from "../credentials.js";
 import { oneLine, redact } from "../outside-text.js";
-import type { Logger } from "../tencent/client.js";
+import type { Logger } from "../logger.js";
 import type { RetryPolicy } from "../tencent/retry.js";
 import { describeClaims, tokenClaims, type TokenClaims } from "./claims.js";
 import { workflowIdToken, type GetIdToken } from "./id-token.js";

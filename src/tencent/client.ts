@@ -2,15 +2,9 @@ import { request, type Dispatcher } from "undici";
 import { currentCredentials, type CredentialSource, type Credentials } from "../credentials.js";
 import { ApiError, snippet, TransportError } from "../errors.js";
 import { oneLine } from "../outside-text.js";
-import { transportError } from "./http.js";
+import { transportError } from "./transport-error.js";
+import type { Logger } from "../logger.js";
 import { sign } from "./sign.js";
-
-/** Where log lines go; main passes @actions/core. */
-export interface Logger {
-  info(message: string): void;
-  warning(message: string): void;
-  debug(message: string): void;
-}
 
 export interface ClientOptions {
   endpoint: URL;

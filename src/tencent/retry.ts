@@ -1,5 +1,5 @@
 import { ActionError, ApiError, messageOf, TransportError } from "../errors.js";
-import type { Logger } from "./client.js";
+import type { Logger } from "../logger.js";
 
 /**
  * What a failed call allows: "retry" (the server did not act), "reconcile" (it may have acted:

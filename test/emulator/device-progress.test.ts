@@ -227,11 +227,12 @@ describe("DeviceIsUpdating follows the devices", () => {
 
 describe("steps by the clock (deviceStepMs)", () => {
   it("moves devices on with real time, and polls take no steps", async () => {
-    await restart({ deviceStepMs: 25, devicePlans: { "dev-002": "fail" } });
+    // Steps long enough that two polls fit in the first even on a loaded machine.
+    await restart({ deviceStepMs: 500, devicePlans: { "dev-002": "fail" } });
     const taskId = await create({ DeviceNames: ["dev-001", "dev-002"] });
     expect(await poll(taskId)).toEqual(["1×2"]);
     expect(await poll(taskId)).toEqual(["1×2"]);
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await new Promise((resolve) => setTimeout(resolve, 1700));
     expect(await poll(taskId)).toEqual(["5×1", "6×1"]);
     expect(emu.tasks[0]?.status).toBe(2);
   });

@@ -107,7 +107,11 @@ describe("API faults", () => {
   it("slow with process:false does nothing for a client that gave up", async () => {
     emu.script(ACTION, { type: "slow", delayMs: 200, process: false });
     await expect(call(AbortSignal.timeout(50))).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // The emulator records an exchange once it is over: wait for that, then look.
+    for (let i = 0; i < 100 && emu.requests.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(emu.requests).toMatchObject([{ action: ACTION, fault: "slow" }]);
     expect(emu.tasks).toEqual([]);
   });
 

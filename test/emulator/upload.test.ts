@@ -120,7 +120,10 @@ describe("uploads", () => {
     const req = request(Url, { method: "PUT", headers: { "Content-Length": "2000000" } });
     req.on("error", () => undefined);
     req.write(Buffer.alloc(1_000_000, 0x61), () => req.destroy());
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The emulator records the upload once the exchange is over: wait for that, then look.
+    for (let i = 0; i < 100 && emu.requests.at(-1)?.kind !== "upload"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     expect(emu.uploads.has(FileName)).toBe(false);
     expect(emu.requests.at(-1)).toMatchObject({ kind: "upload", status: 0 });
   });

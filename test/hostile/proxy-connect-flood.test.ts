@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { request } from "undici";
 import { TransportError } from "../../src/errors.js";
-import { Dispatchers, transportError } from "../../src/tencent/http.js";
+import { Dispatchers } from "../../src/tencent/dispatchers.js";
+import { transportError } from "../../src/tencent/transport-error.js";
 import { classify } from "../../src/tencent/retry.js";
 import { startEmulator, type Emulator } from "../emulator/index.js";
 import {

@@ -5,7 +5,7 @@ import { UPLOAD_STEP, uploadDeviceList } from "./device-list/upload.js";
 import type { Inputs, Target } from "./inputs.js";
 import type { UploadedList } from "./rollout-request.js";
 import type { TencentClient } from "./tencent/client.js";
-import type { Dispatchers } from "./tencent/http.js";
+import type { Dispatchers } from "./tencent/dispatchers.js";
 import { TransportError } from "./errors.js";
 import { oneLine } from "./outside-text.js";
 import { createTaskFileUrl } from "./tencent/iotvideo.js";
