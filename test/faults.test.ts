@@ -3,13 +3,12 @@ import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator, type Fault } from "./e
 import { callApi } from "./emulator/test-client.js";
 import { fakeClock, runInProcess } from "./support/in-process.js";
 import { sampleInputs } from "./support/sample-inputs.js";
-import { runAction, type ActionRun } from "./support/run-action.js";
+import type { ActionRun } from "./support/run-action.js";
 
 // Exactly-once under faults: whatever goes wrong, the emulator ends with one task (or none, for
 // a definite error) and task-id names it. The tables run the step in-process on a fake clock
-// (a lookup window of request-timeout + 20 s passes at once); a few cases run the bundled
-// action as a process, in real time.
-const WINDOW_TEST_MS = 60_000;
+// (a lookup window of request-timeout + 20 s passes at once); faults-real-time.test.ts runs a
+// few cases through the bundled action as a process, in real time.
 
 async function withEmulator(body: (emulator: Emulator) => Promise<void>): Promise<void> {
   const emulator = await startEmulator();
@@ -125,31 +124,6 @@ describe("outcome unknown: look for the task before retrying", () => {
       );
     }),
   );
-});
-
-describe.concurrent("the bundled action, in real time", () => {
-  it(
-    "a connection reset: four looks over 21 s, then sent once more",
-    () =>
-      withEmulator(async (emulator) => {
-        emulator.script("BatchUpdateFirmware", { type: "reset-before" });
-        const started = Date.now();
-        const run = await runAction({ inputs: inputsFor(emulator) });
-        expect(Date.now() - started).toBeGreaterThanOrEqual(21_000);
-        expectOneTask(emulator, run);
-        expect(calls(emulator, "BatchUpdateFirmware")).toBe(2);
-        expect(calls(emulator, "DescribeFirmwareTasks")).toBe(5);
-      }),
-    WINDOW_TEST_MS,
-  );
-
-  it("an answer lost after the task was created: found, not sent again", () =>
-    withEmulator(async (emulator) => {
-      emulator.script("BatchUpdateFirmware", { type: "lost-after-process" });
-      const run = await runAction({ inputs: inputsFor(emulator) });
-      expectOneTask(emulator, run);
-      expect(calls(emulator, "BatchUpdateFirmware")).toBe(1);
-    }));
 });
 
 describe("definite errors: one attempt, no task", () => {
