@@ -70,3 +70,39 @@ export const KEEP_NAMES_MAX_BYTES = 1024 * 1024;
 /** ASSUMPTION: codes for request-level problems Tencent documents no code for. */
 export const BAD_CONTENT_TYPE_CODE = "InvalidParameter";
 export const MISSING_HEADER_CODE = "MissingParameter";
+
+/**
+ * DOCUMENTED (the SDK's error list for CancelDeviceFirmwareTask and RetryDeviceFirmwareTask),
+ * Tencent's spelling "Alread" included. When each applies is an ASSUMPTION; checked in this order,
+ * after the parameters' types and PRODUCT_NOT_EXIST:
+ * - DEVICE_TASK_NOT_EXIST: no task of that ProductID, FirmwareVersion and TaskId, or the device
+ *   is not in it (whatever else it is doing).
+ * - Cancel of a device not yet terminal in that task: no error, whatever other tasks hold it.
+ * - Retry of a device done (6) there: DEVICE_TASK_ALREADY_DONE (there is nothing to retry).
+ * - DEVICE_RUNNING_OTHER_TASK: the device is terminal in that task but not terminal in another
+ *   task of the product, so the TaskId given is not its current one (a retry would have it
+ *   upgrading twice; a cancel would stop nothing).
+ * - Cancel of a device terminal there (5, 6, 10; a cancelled one too): DEVICE_TASK_ALREADY_DONE.
+ * - Retry of a device not yet terminal there: InvalidParameterValue (RETRY_UNFINISHED_CODE), as
+ *   only a failed (5) or timed-out (10) device can be retried; a retry of a cancelled one is
+ *   allowed (it is 5).
+ * - InvalidParameterValue also for an empty ProductID, DeviceName or FirmwareVersion, or TaskId 0.
+ */
+export const DEVICE_TASK_NOT_EXIST = "ResourceNotFound.DeviceFirmwareTaskNotExist";
+export const DEVICE_TASK_ALREADY_DONE = "FailedOperation.DeviceFirmwareTaskAlreadDone";
+export const DEVICE_RUNNING_OTHER_TASK = "FailedOperation.DeviceRunningOtherOtaTask";
+export const RETRY_UNFINISHED_CODE = "InvalidParameterValue";
+
+/**
+ * ASSUMPTION: Tencent documents no status for a device cancelled by CancelDeviceFirmwareTask.
+ * The emulator reports it as 5 (failed) with ErrMsg "cancelled" and Retcode -1, frozen at the
+ * Percent it had reached. Why 5 and not a code of its own (say 9): the documented terminal codes
+ * are 5, 6 and 10, and a client that knows only those (ours counts undocumented codes as still
+ * upgrading) must see a cancelled device as finished, or it would wait for it until it gave up
+ * and never see the task end. Tencent already reports one non-failure as 5 told apart by ErrMsg
+ * ("firmware no need update."), so a client that cares tells a cancel the same way.
+ * A cancelled device is no longer upgrading: BatchUpdateFirmware may include it again.
+ */
+export const CANCELLED_STATUS = 5;
+export const CANCELLED_ERR_MSG = "cancelled";
+export const CANCELLED_RETCODE = -1;

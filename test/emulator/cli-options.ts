@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { checkFault } from "./faults.js";
-import { checkPlan, planOutcomes } from "./progress.js";
+import { checkPlan, planOutcomes } from "./plans.js";
 import type { DeviceOutcome, DevicePlan, Fault } from "./types.js";
 
 /** A mistake in the command line or a file it names; the CLI prints it and exits 2. */

@@ -1,13 +1,17 @@
 // How one device moves through one task: each outcome is a fixed path of status codes, and a
 // device that has taken n steps stands at the n-th status of its path (the last one at most).
+// CancelDeviceFirmwareTask stops a device; RetryDeviceFirmwareTask puts it on a new path.
 import {
+  CANCELLED_ERR_MSG,
+  CANCELLED_RETCODE,
+  CANCELLED_STATUS,
   DOWNLOADING_PERCENT,
   FAIL_ERR_MSG,
   FAILURE_RETCODE,
   NO_NEED_UPDATE_ERR_MSG,
   TIME_OUT_ERR_MSG,
 } from "./assumptions.js";
-import type { DeviceOutcome, DeviceOutcomeName, DevicePlan, TaskDeviceRecord } from "./types.js";
+import type { DeviceOutcome, DeviceOutcomeName, TaskDeviceRecord } from "./types.js";
 
 /** Per-device status codes (API.md). */
 export const DEVICE_STATUS = {
@@ -70,11 +74,19 @@ function pathOf(outcome: DeviceOutcome): Path {
   return { statuses, errMsg: "", retcode: 0 };
 }
 
-/** Where a device is in one task; it only ever moves forward. */
+/**
+ * Where a device is in one task. It only moves forward along its path, until a cancel stops it
+ * (at CANCELLED_STATUS) or a retry starts it again on a new path from its first status.
+ */
 export class DeviceRun {
-  private readonly path: Path;
+  private path: Path;
+  /** The task's step count when the current path began: steps are counted from there. */
+  private origin = 0;
   private taken = 0;
   private changedAt: number;
+  private cancelledNow = false;
+  private retried = 0;
+  private readonly seen: number[];
 
   constructor(
     readonly taskId: number,
@@ -86,6 +98,7 @@ export class DeviceRun {
   ) {
     this.path = pathOf(outcome);
     this.changedAt = nowSeconds;
+    this.seen = [this.status];
   }
 
   private get index(): number {
@@ -93,23 +106,53 @@ export class DeviceRun {
   }
 
   get status(): number {
+    if (this.cancelledNow) return CANCELLED_STATUS;
     return this.path.statuses[this.index] ?? S.pending;
   }
 
-  /** Moves on to `steps` steps taken in all (never back); true when the status changed. */
+  /** Moves on to `steps` steps of the task in all (never back); true when the status changed. */
   moveTo(steps: number, nowSeconds: number): boolean {
-    const before = this.status;
-    this.taken = Math.max(this.taken, steps);
-    if (this.status === before) return false;
+    if (this.cancelledNow) return false;
+    const before = this.index;
+    this.taken = Math.max(this.taken, steps - this.origin);
+    // Every status passed, even those one big step skipped over.
+    this.seen.push(...this.path.statuses.slice(before + 1, this.index + 1));
+    if (this.index === before) return false;
     this.changedAt = nowSeconds;
     return true;
   }
 
-  /** The row DescribeFirmwareTaskDevices answers for this device. */
+  /** Stops the device where it is; it then reports CANCELLED_STATUS. Only for unfinished devices. */
+  cancel(nowSeconds: number): void {
+    this.cancelledNow = true;
+    this.changedAt = nowSeconds;
+    this.seen.push(CANCELLED_STATUS);
+  }
+
+  /** Starts again on `outcome`'s path, counting steps from the task's `taskSteps` on. */
+  retry(outcome: DeviceOutcome, taskSteps: number, nowSeconds: number): void {
+    this.path = pathOf(outcome);
+    this.origin = taskSteps;
+    this.taken = 0;
+    this.cancelledNow = false;
+    this.retried++;
+    this.changedAt = nowSeconds;
+    this.seen.push(this.status);
+  }
+
+  /** ErrMsg and Retcode: set for a failure, a time-out or a cancel only. */
+  private report(): { errMsg: string; retcode: number } {
+    if (this.cancelledNow) return { errMsg: CANCELLED_ERR_MSG, retcode: CANCELLED_RETCODE };
+    if (this.status === S.failed || this.status === S.timedOut) {
+      return { errMsg: this.path.errMsg, retcode: this.path.retcode };
+    }
+    return { errMsg: "", retcode: 0 };
+  }
+
+  /** The row DescribeFirmwareTaskDevices answers for this device, and what tests may see too. */
   record(): TaskDeviceRecord {
     const reached = this.path.statuses.slice(0, this.index + 1);
     const percent = reached.reduce((last, status) => PERCENT[status] ?? last, 0);
-    const failed = this.status === S.failed || this.status === S.timedOut;
     return {
       taskId: this.taskId,
       deviceName: this.deviceName,
@@ -117,49 +160,11 @@ export class DeviceRun {
       oriVersion: this.oriVersion,
       dstVersion: this.dstVersion,
       percent,
-      errMsg: failed ? this.path.errMsg : "",
-      retcode: failed ? this.path.retcode : 0,
+      ...this.report(),
       lastProcessTime: this.changedAt,
+      cancelled: this.cancelledNow,
+      retries: this.retried,
+      history: [...this.seen],
     };
   }
-}
-
-const OUTCOME_NAMES: ReadonlySet<string> = new Set(Object.keys(OUTCOME_PATHS));
-
-function describeValue(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
-
-function checkOutcome(device: string, value: unknown): DeviceOutcome {
-  if (typeof value === "string" && OUTCOME_NAMES.has(value)) return value as DeviceOutcomeName;
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    const { outcome, errMsg, retcode, ...rest } = value as Record<string, unknown>;
-    const stray = Object.keys(rest)[0];
-    if (
-      (outcome === "fail" || outcome === "time-out") &&
-      (errMsg === undefined || typeof errMsg === "string") &&
-      (retcode === undefined || Number.isSafeInteger(retcode)) &&
-      stray === undefined
-    ) {
-      return value as DeviceOutcome;
-    }
-  }
-  const names = [...OUTCOME_NAMES].join(", ");
-  throw new Error(
-    `emulator: the plan of ${device} is ${describeValue(value)}; expected one of ${names}, or {"outcome": "fail" | "time-out", "errMsg"?: string, "retcode"?: integer}, or a non-empty list of those`,
-  );
-}
-
-/** A plan as given (by a test or a JSON file), checked; throws an Error naming the device. */
-export function checkPlan(device: string, value: unknown): DevicePlan {
-  if (!Array.isArray(value)) return checkOutcome(device, value);
-  if (value.length === 0) checkOutcome(device, value);
-  return value.map((item) => checkOutcome(device, item));
-}
-
-/** The outcomes of a plan, one per task in turn; the last repeats. */
-export function planOutcomes(plan: DevicePlan): readonly DeviceOutcome[] {
-  return typeof plan === "string" || !Array.isArray(plan)
-    ? [plan as DeviceOutcome]
-    : (plan as readonly DeviceOutcome[]);
 }

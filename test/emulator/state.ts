@@ -6,7 +6,8 @@ import {
 } from "./assumptions.js";
 import { ApiError } from "./api-error.js";
 import type { Clock } from "./clock.js";
-import { checkPlan, DEVICE_STATUS, DeviceRun, isTerminal, planOutcomes } from "./progress.js";
+import { checkPlan, planOutcomes } from "./plans.js";
+import { DEVICE_STATUS, DeviceRun, isTerminal } from "./progress.js";
 import type {
   DeviceOutcome,
   DevicePlan,
@@ -123,6 +124,42 @@ export class EmulatorState {
     return this.runs(taskId).map((run) => run.record());
   }
 
+  /** A device's row in a task; undefined when the task does not hold the device. */
+  deviceRecord(taskId: number, name: string): TaskDeviceRecord | undefined {
+    return this.run(taskId, name)?.record();
+  }
+
+  /** Another task of the same product in which the device is not yet terminal. */
+  unfinishedElsewhere(task: TaskRecord, name: string): TaskRecord | undefined {
+    return this.tasks.find(
+      (other) =>
+        other !== task &&
+        other.productId === task.productId &&
+        other.status === TASK_STATUS_RUNNING &&
+        !isTerminal(this.run(other.taskId, name)?.status ?? DEVICE_STATUS.done),
+    );
+  }
+
+  /** Stops a device of the task where it is (CancelDeviceFirmwareTask; the caller checks). */
+  cancelDevice(task: TaskRecord, name: string): void {
+    this.run(task.taskId, name)?.cancel(this.options.clock.nowSeconds());
+    this.step(task, 0);
+  }
+
+  /**
+   * Puts a device of the task back at the start (RetryDeviceFirmwareTask; the caller checks),
+   * on its next planned outcome as `planDevices` says now, the way a new task would take it.
+   */
+  retryDevice(task: TaskRecord, name: string): void {
+    const progress = this.progress.get(task.taskId);
+    const run = this.run(task.taskId, name);
+    if (!progress || !run) return;
+    const version = this.device(task.productId, name)?.version ?? "";
+    const outcome = this.outcomeFor(name, version, task.firmwareVersion);
+    run.retry(outcome, this.stepsTaken(progress), this.options.clock.nowSeconds());
+    this.step(task, 0);
+  }
+
   /** The next number for a generated FileName. */
   fileSequence(): number {
     return this.nextFileSequence++;
@@ -138,6 +175,17 @@ export class EmulatorState {
     return this.progress.get(taskId)?.runs ?? [];
   }
 
+  private run(taskId: number, name: string): DeviceRun | undefined {
+    return this.runs(taskId).find((run) => run.deviceName === name);
+  }
+
+  /** Steps a task has taken in all: by polls and `advance`, plus by the clock when it counts. */
+  private stepsTaken(progress: TaskProgress): number {
+    const stepMs = this.options.deviceStepMs;
+    const timed = stepMs === undefined ? 0 : Math.floor((Date.now() - progress.createdMs) / stepMs);
+    return progress.extraSteps + timed;
+  }
+
   private outcomeFor(name: string, version: string, target: string): DeviceOutcome {
     const planned = this.plans.get(name);
     if (!planned) return version === target ? "up-to-date" : "succeed";
@@ -151,11 +199,10 @@ export class EmulatorState {
     const progress = this.progress.get(task.taskId);
     if (!progress) return;
     progress.extraSteps += extra;
-    const stepMs = this.options.deviceStepMs;
-    const timed = stepMs === undefined ? 0 : Math.floor((Date.now() - progress.createdMs) / stepMs);
+    const steps = this.stepsTaken(progress);
     const now = this.options.clock.nowSeconds();
     for (const run of progress.runs) {
-      const changed = run.moveTo(progress.extraSteps + timed, now);
+      const changed = run.moveTo(steps, now);
       const device = this.device(task.productId, run.deviceName);
       // A device that finished is on the new version, so rollouts "by original version" skip it.
       if (changed && run.status === DEVICE_STATUS.done && device) device.version = run.dstVersion;

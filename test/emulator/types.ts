@@ -36,7 +36,14 @@ export type DeviceOutcome =
  */
 export type DevicePlan = DeviceOutcome | readonly DeviceOutcome[];
 
-/** One device in one task, as DescribeFirmwareTaskDevices reports it. */
+/**
+ * One device in one task, as DescribeFirmwareTaskDevices reports it, plus what only tests see
+ * (`cancelled`, `retries`, `history`). CancelDeviceFirmwareTask stops a device that has not
+ * finished: it reports 5 (failed) with ErrMsg "cancelled" and Retcode -1 from then on (an
+ * ASSUMPTION: see CANCELLED_STATUS), no longer counts as updating, and DescribeFirmwareTaskDistribution
+ * counts it under 5. RetryDeviceFirmwareTask puts a failed (5) or timed-out (10) device back to
+ * the first status of its next planned outcome, and it moves on from there, step by step.
+ */
 export interface TaskDeviceRecord {
   taskId: number;
   deviceName: string;
@@ -49,6 +56,15 @@ export interface TaskDeviceRecord {
   retcode: number;
   /** Unix seconds, server clock: when the status last changed. */
   lastProcessTime: number;
+  /** True from a CancelDeviceFirmwareTask until a RetryDeviceFirmwareTask of the device. */
+  cancelled: boolean;
+  /** How many times RetryDeviceFirmwareTask restarted the device in this task. */
+  retries: number;
+  /**
+   * Every status the device has had in this task, oldest first: each one its path passed (also
+   * those one big step skipped over), 5 for a cancel, and the new path's first for a retry.
+   */
+  history: number[];
 }
 
 /** API keys the emulator accepts; with `token`, requests must carry it in X-TC-Token. */
@@ -165,7 +181,10 @@ export interface TaskRecord {
   originalVersion?: string;
   deviceNames?: string[];
   fileName?: string;
-  /** TASK_STATUS_RUNNING (1) while any device is not terminal (5, 6, 10), else TASK_STATUS_DONE (2). */
+  /**
+   * TASK_STATUS_RUNNING (1) while any device is not terminal (5, 6, 10), else TASK_STATUS_DONE (2);
+   * a cancel may finish a task, and a retry makes it run again.
+   */
   status: number;
 }
 
@@ -213,7 +232,11 @@ export interface Emulator {
   planDevices(plans: Record<string, DevicePlan>): void;
   /** Takes `steps` (default 1) more steps for every device of a task, as that many polls would. */
   advance(taskId: number, steps?: number): void;
-  /** A task's devices with their status as of now (empty for an unknown task). */
+  /**
+   * A task's devices with their status as of now (empty for an unknown task), with their cancels,
+   * retries and every status they have had. The CancelDeviceFirmwareTask and
+   * RetryDeviceFirmwareTask calls themselves (params, errorCode) are in `requests`.
+   */
   taskDevices(taskId: number): TaskDeviceRecord[];
   setClockSkew(seconds: number): void;
   /** Replaces what STS knows (providers, roles); keys issued before stay valid. */

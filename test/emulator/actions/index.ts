@@ -1,6 +1,7 @@
 import { BATCH_UPDATE_FIRMWARE } from "./batch-update-firmware.js";
 import type { ActionDef } from "./context.js";
 import { CREATE_TASK_FILE_URL } from "./create-task-file-url.js";
+import { CANCEL_DEVICE_FIRMWARE_TASK, RETRY_DEVICE_FIRMWARE_TASK } from "./device-task.js";
 import { DESCRIBE_FIRMWARE, GET_ALL_FIRMWARE_VERSION } from "./firmware-info.js";
 import { DESCRIBE_FIRMWARE_TASK, DESCRIBE_FIRMWARE_TASKS } from "./firmware-tasks.js";
 import {
@@ -20,4 +21,6 @@ export const ACTIONS: ReadonlyMap<string, ActionDef> = new Map([
   ["DescribeFirmwareTaskDevices", DESCRIBE_FIRMWARE_TASK_DEVICES],
   ["DescribeFirmware", DESCRIBE_FIRMWARE],
   ["GetAllFirmwareVersion", GET_ALL_FIRMWARE_VERSION],
+  ["CancelDeviceFirmwareTask", CANCEL_DEVICE_FIRMWARE_TASK],
+  ["RetryDeviceFirmwareTask", RETRY_DEVICE_FIRMWARE_TASK],
 ]);
