@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4552);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6153);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4552:
+/***/ 6153:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38668,13 +38668,13 @@ function deviceNameProblem(name) {
     return undefined;
 }
 /** Splits the device-names input on newlines and commas; blanks are dropped, repeats kept once. */
-function parseDeviceNames(value) {
+function parseDeviceNames(value, input = "device-names") {
     const names = value
         .split(/[\r\n,]/)
         .map((name) => name.trim())
         .filter((name) => name !== "");
     if (names.length === 0) {
-        throw new InputError("device-names", value, "Expected device names separated by newlines or commas.");
+        throw new InputError(input, value, "Expected device names separated by newlines or commas.");
     }
     for (const name of names) {
         const problem = deviceNameProblem(name);
@@ -38683,7 +38683,7 @@ function parseDeviceNames(value) {
             const hint = /\S\s+\S/.test(name)
                 ? " Separate names with newlines or commas, not spaces."
                 : "";
-            throw new InputError("device-names", name, `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.${hint}`);
+            throw new InputError(input, name, `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.${hint}`);
         }
     }
     return [...new Set(names)];
@@ -38807,7 +38807,82 @@ function spoken(ms) {
     return `${ms / 1000}s`;
 }
 
+;// CONCATENATED MODULE: ./src/waves/settings.ts
+
+
+
+const WAVE_DEFAULTS = {
+    "wave-pause": "0s",
+    "on-failure": "stop",
+};
+const MAX_PAUSE_MS = 6 * 3_600_000;
+/** Pure: the waves settings, or undefined when `waves` is empty. */
+function parseWaves(raw, target) {
+    const spec = raw.waves.trim();
+    const canaryText = raw["canary-devices"].trim();
+    if (spec === "") {
+        if (canaryText !== "") {
+            throw new InputError("canary-devices", canaryText, "Expected waves with it: canaries are the first wave of a progressive rollout.");
+        }
+        return undefined;
+    }
+    if (target.kind === "original-version" ||
+        (target.kind === "devices" && target.originalVersion !== undefined)) {
+        throw new InputError("waves", spec, "Expected device-list or device-names (without firmware-original-version) with waves: waves are made of named devices.");
+    }
+    const canaries = canaryText === "" ? [] : parseDeviceNames(canaryText, "canary-devices");
+    if (target.kind === "devices") {
+        const listed = new Set(target.deviceNames);
+        const stranger = canaries.find((name) => !listed.has(name));
+        if (stranger !== undefined) {
+            throw new InputError("canary-devices", stranger, "Expected canaries from device-names: a canary is one of the devices to upgrade.");
+        }
+    }
+    return {
+        sizes: waveSizes(spec),
+        canaries,
+        pauseMs: duration("wave-pause", raw["wave-pause"].trim() || "0s", 0, MAX_PAUSE_MS),
+        onFailure: onFailure(raw["on-failure"].trim() || "stop"),
+        perRun: perRun(raw["waves-per-run"].trim()),
+    };
+}
+/** "10, 5%, 25%, 100%" → cumulative sizes; growing, and ending at 100%. */
+function waveSizes(spec) {
+    const expected = "Expected cumulative wave sizes, counts or shares, growing and ending at 100%, such as 10, 5%, 25%, 100%.";
+    const parts = spec.split(/[\s,]+/).filter((part) => part !== "");
+    const sizes = parts.map((part) => {
+        const share = /^(\d+(?:\.\d+)?)%$/.exec(part);
+        if (share !== null && Number(share[1]) > 0 && Number(share[1]) <= 100)
+            return { percent: Number(share[1]) };
+        if (/^[1-9]\d*$/.test(part))
+            return { count: Number(part) };
+        throw new InputError("waves", spec, expected);
+    });
+    const last = sizes[sizes.length - 1];
+    if (last === undefined || !("percent" in last) || last.percent !== 100)
+        throw new InputError("waves", spec, expected);
+    for (let i = 1; i < sizes.length; i++) {
+        const [a, b] = [sizes[i - 1], sizes[i]];
+        if ("count" in a && "count" in b && b.count <= a.count)
+            throw new InputError("waves", spec, expected);
+        if ("percent" in a && "percent" in b && b.percent <= a.percent)
+            throw new InputError("waves", spec, expected);
+    }
+    return sizes;
+}
+function onFailure(value) {
+    if (value === "stop" || value === "cancel")
+        return value;
+    throw new InputError("on-failure", value, "Expected stop (create no further wave) or cancel (also cancel the failing wave's devices that have not started).");
+}
+function perRun(value) {
+    if (value === "" || value.toLowerCase() === "all")
+        return Infinity;
+    return numberInRange("waves-per-run", value, 1, 1000, true);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -38844,6 +38919,11 @@ const INPUT_NAMES = [
     "role-duration-seconds",
     "sts-endpoint",
     "sts-region",
+    "waves",
+    "canary-devices",
+    "wave-pause",
+    "on-failure",
+    "waves-per-run",
 ];
 const DEFAULT_ENDPOINT = "https://iotvideo.tencentcloudapi.com";
 /** What an empty input means; action.yml declares the same defaults (a test holds them equal). */
@@ -38858,6 +38938,7 @@ const INPUT_DEFAULTS = {
     "max-failed-devices": "0",
     "dry-run": "false",
     ...KEYLESS_DEFAULTS,
+    ...WAVE_DEFAULTS,
 };
 const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
 const POLL_INTERVAL_MIN_MS = 5000;
@@ -38905,7 +38986,7 @@ function parseInputs(raw, env) {
         // Whole milliseconds: AbortSignal.timeout() refuses 16100.000000000002.
         requestTimeoutMs: Math.round(1000 * numberInRange("request-timeout", value("request-timeout"), 1, 600, false)),
         maxAttempts: numberInRange("max-attempts", value("max-attempts"), 1, 10, true),
-        ...waitSettings(value),
+        ...waitAndWaves(value, raw, target),
         dryRun: flag("dry-run", value("dry-run")),
     };
 }
@@ -38942,13 +39023,21 @@ function firmwareVersion(given, ref) {
         versionSource: "tag",
     };
 }
-function waitSettings(value) {
+/** The wait settings, given with wait or implied by waves, and the waves. */
+function waitAndWaves(value, raw, target) {
+    const waves = parseWaves(raw, target);
+    const { wait } = waitSettings(value);
+    if (waves === undefined)
+        return wait === undefined ? {} : { wait };
+    return { wait: wait ?? waitSettings(value, true).wait, waves };
+}
+function waitSettings(value, implied = false) {
     const settings = {
         timeoutMs: duration("wait-timeout", value("wait-timeout"), 1000, WAIT_TIMEOUT_MAX_MS),
         pollIntervalMs: duration("poll-interval", value("poll-interval"), POLL_INTERVAL_MIN_MS, WAIT_TIMEOUT_MAX_MS),
         maxFailed: failureThreshold("max-failed-devices", value("max-failed-devices")),
     };
-    return flag("wait", value("wait")) ? { wait: settings } : {};
+    return implied || flag("wait", value("wait")) ? { wait: settings } : {};
 }
 function parseTarget(raw, workspace) {
     const original = raw["firmware-original-version"].trim();
@@ -39021,6 +39110,9 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     "device-count",
     "device-list-md5",
     "device-list-size",
+    "task-ids",
+    "waves-completed",
+    "waves-total",
 ]));
 /**
  * Sets step outputs. Once a task exists nothing may fail the step (a re-run would roll out
@@ -40253,6 +40345,15 @@ async function describeFirmwareTaskDevices(client, productId, firmwareVersion, o
 function task_status_isRecord(value) {
     return typeof value === "object" && value !== null;
 }
+/** Cancels one device's upgrade in a task (it must not have finished). */
+async function cancelDeviceFirmwareTask(client, productId, firmwareVersion, taskId, deviceName) {
+    await client.call("CancelDeviceFirmwareTask", {
+        ProductID: productId,
+        DeviceName: deviceName,
+        FirmwareVersion: firmwareVersion,
+        TaskId: taskId,
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/failed-devices.ts
 
@@ -40504,6 +40605,43 @@ async function explainDeviceIsUpdating(error, client, request, before, policy) {
         ? `No unfinished task of firmware ${request.FirmwareVersion} was found among its ${NEWEST_TASKS} newest; the devices may be in a task of another version.`
         : `Unfinished tasks of firmware ${request.FirmwareVersion}: ${running.join(", ")}. Wait for them (wait: true follows a task) or cancel their devices in the console.`;
     throw new ActionError(`${error.message}. ${which}`);
+}
+
+;// CONCATENATED MODULE: ./src/task-steps.ts
+
+
+
+
+
+
+
+/** BatchUpdateFirmware exactly once, the cancel watch told when it is in flight. */
+async function createTask(client, request, before, policy, ctx, requestTimeoutMs, target) {
+    ctx.watch.at({ step: "preparing" });
+    const outcome = await createTaskOnce(client, request, policy, lookupPlan(requestTimeoutMs), before, {
+        sending: () => ctx.watch.at({ step: "creating", firmwareVersion: request.FirmwareVersion, target }),
+    }).catch((error) => explainDeviceIsUpdating(error, client, request, before, policy));
+    return { ...outcome.task, origin: outcome.origin };
+}
+/** Names the task first, so that no later failure (a full disk for GITHUB_OUTPUT) can hide it. */
+function nameTask(task, inputs) {
+    const { taskId, requestId } = task;
+    info({
+        created: `Created upgrade task ${taskId}${requestIdNote(requestId)}.`,
+        found: `Using upgrade task ${taskId}, which this run's BatchUpdateFirmware created (found with DescribeFirmwareTasks${requestIdNote(requestId)}).`,
+        followed: `Upgrade task ${taskId} of firmware ${inputs.firmwareVersion} targets the same devices and is still running (a re-run?): following it instead of creating another.`,
+    }[task.origin]);
+    setOutputs({ "task-id": String(taskId), "request-id": requestId }, taskId);
+}
+/** Follows a task as the wait settings say, on the run's clock, waking when the step is cancelled. */
+async function follow(client, inputs, settings, taskId, ctx, policy) {
+    info(`Following task ${taskId} for up to ${clock(settings.timeoutMs)}, polling every ${clock(settings.pollIntervalMs)}.`);
+    return followTask(client, { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId }, settings, {
+        ...ctx.clock,
+        cancelled: ctx.watch.cancelled,
+        policy: (deadline) => ({ ...policy, deadline }),
+        logger: core_namespaceObject,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/device-list/duplicates.ts
@@ -40892,7 +41030,370 @@ async function uploadList(client, inputs, list, policy, dispatchers) {
     return { fileName, md5, size: list.size, deviceCount: list.deviceCount };
 }
 
+;// CONCATENATED MODULE: ./src/waves/cancel-wave.ts
+
+
+
+/** Devices that have not started: offline, pending, message delivered, awaiting confirmation. */
+const NOT_STARTED = new Set([0, 1, 2, 8]);
+/** Answers that mean the device is past cancelling (done, in another task, or gone): not errors. */
+const PAST_CANCELLING = new Set([
+    "FailedOperation.DeviceFirmwareTaskAlreadDone",
+    "FailedOperation.DeviceRunningOtherOtaTask",
+    "ResourceNotFound.DeviceFirmwareTaskNotExist",
+]);
+/** Cancels at once, at most: bounded, far below the API's rate limit. */
+const PARALLEL = 8;
+const cancel_wave_PAGE_SIZE = 100;
+const cancel_wave_MAX_PAGES = 2000;
+/** Cancels a task's devices that have not started, a few at a time. */
+async function cancelNotStarted(client, task, policy) {
+    const names = await notStarted(client, task, policy);
+    const report = { cancelled: 0, skipped: 0, failed: 0 };
+    let next = 0;
+    const worker = async () => {
+        for (let i = next++; i < names.length; i = next++) {
+            try {
+                await withRetries("CancelDeviceFirmwareTask", policy, () => cancelDeviceFirmwareTask(client, task.productId, task.firmwareVersion, task.taskId, names[i]), retryUnlessDefinite);
+                report.cancelled++;
+            }
+            catch (error) {
+                if (error instanceof ApiError && PAST_CANCELLING.has(error.code))
+                    report.skipped++;
+                else
+                    report.failed++;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, names.length) }, worker));
+    return report;
+}
+async function notStarted(client, task, policy) {
+    const names = [];
+    let offset = 0;
+    for (let page = 0; page < cancel_wave_MAX_PAGES; page++) {
+        const { rows, returned, total } = await withRetries("DescribeFirmwareTaskDevices", policy, () => describeFirmwareTaskDevices(client, task.productId, task.firmwareVersion, offset, cancel_wave_PAGE_SIZE), retryUnlessDefinite);
+        for (const row of rows) {
+            if (row.taskId === task.taskId && NOT_STARTED.has(row.status))
+                names.push(row.deviceName);
+        }
+        offset += returned;
+        if (returned === 0 || (returned < cancel_wave_PAGE_SIZE && offset >= total))
+            break;
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/waves/existing.ts
+
+
+
+const existing_PAGE_SIZE = 100;
+/** 200,000 device rows of one version: far past a fleet's waves, and a bounded number of calls. */
+const MAX_ROW_PAGES = 2000;
+/**
+ * The version's tasks and the devices each one holds, from DescribeFirmwareTaskDevices (which
+ * lists every task's devices of the version; it takes no TaskId). Thrown when the rows cannot
+ * all be read: then no one can tell which waves already have a task.
+ */
+async function devicesByTask(client, productId, firmwareVersion, policy) {
+    const tasks = new Map();
+    let offset = 0;
+    for (let page = 0; page < MAX_ROW_PAGES; page++) {
+        const { rows, returned, total } = await withRetries("DescribeFirmwareTaskDevices", policy, () => describeFirmwareTaskDevices(client, productId, firmwareVersion, offset, existing_PAGE_SIZE), retryUnlessDefinite);
+        for (const row of rows) {
+            let devices = tasks.get(row.taskId);
+            if (devices === undefined)
+                tasks.set(row.taskId, (devices = new Set()));
+            devices.add(row.deviceName);
+        }
+        offset += returned;
+        // As for the task list: neither Total nor a short page alone ends the listing.
+        if (returned === 0 || (returned < existing_PAGE_SIZE && offset >= total)) {
+            if (offset < total)
+                break;
+            return tasks;
+        }
+    }
+    throw new ActionError(`The device rows of firmware ${firmwareVersion} could not all be read (more than ${MAX_ROW_PAGES * existing_PAGE_SIZE}, or fewer than Total says): the action cannot tell which waves already have a task, and creates none rather than risk a second one.`);
+}
+/**
+ * Pure: the task that holds exactly a wave's devices, or undefined. Exactly: a task made in the
+ * console for other devices, or for more, is never taken for a wave's.
+ */
+function waveTask(wave, tasks) {
+    const matching = [...tasks].filter(([, devices]) => devices.size === wave.names.length && wave.names.every((name) => devices.has(name)));
+    if (matching.length > 1) {
+        throw new ActionError(`Wave ${wave.number}'s devices are held by ${matching.length} tasks (${matching.map(([id]) => id).join(", ")}); check them in the console before the rollout goes on.`);
+    }
+    return matching[0]?.[0];
+}
+
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./src/waves/list-names.ts
+
+
+
+/**
+ * The device names of a checked list, exactly as its upload would send them (normalized: one
+ * trimmed name per LF-ended line), read through the same code as the upload.
+ */
+async function listNames(list) {
+    const names = [];
+    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder("utf8");
+    let carry = "";
+    for await (const piece of uploadBody(list, (0,external_node_crypto_.createHash)("md5"))) {
+        const lines = (carry + decoder.write(piece)).split("\n");
+        carry = lines.pop() ?? "";
+        for (const line of lines)
+            names.push(line);
+    }
+    const last = carry + decoder.end();
+    if (last !== "")
+        names.push(last);
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/waves/plan.ts
+
+/**
+ * Where a device falls in the rollout: a stable hash of (firmware version, device name), so
+ * each wave is a spread of the fleet, not the first lines of a file sorted by customer or
+ * region, and the same inputs always give the same waves. A new version reshuffles the fleet,
+ * so the same devices are not always first.
+ */
+function rank(version, name) {
+    return (0,external_node_crypto_.createHash)("sha256").update(version).update("\n").update(name).digest("hex").slice(0, 16);
+}
+/**
+ * Pure: the waves of a rollout. Canaries first, on their own; then the rest in rank order, cut
+ * at the cumulative sizes (a count, or a share of the whole list rounded down; 100% is every
+ * device). A size that adds no device gives no wave.
+ */
+function planWaves(names, version, sizes, canaries = []) {
+    const canarySet = new Set(canaries);
+    const rest = names
+        .filter((name) => !canarySet.has(name))
+        .map((name) => ({ name, key: rank(version, name) }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.name < b.name ? -1 : 1))
+        .map((entry) => entry.name);
+    const total = names.length;
+    const waves = [];
+    if (canaries.length > 0)
+        waves.push({ number: 1, names: [...canaries], canary: true });
+    let done = 0;
+    for (const size of sizes) {
+        const wanted = "count" in size
+            ? size.count
+            : size.percent >= 100
+                ? total
+                : Math.floor((size.percent * total) / 100);
+        const end = Math.min(rest.length, Math.max(done, wanted - canaries.length));
+        if (end > done) {
+            waves.push({ number: waves.length + 1, names: rest.slice(done, end), canary: false });
+            done = end;
+        }
+    }
+    if (done < rest.length) {
+        waves.push({ number: waves.length + 1, names: rest.slice(done), canary: false });
+    }
+    return waves;
+}
+
+;// CONCATENATED MODULE: ./src/waves/rollout-waves.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Waves of at most this many devices are sent by DeviceNames, bigger ones as an uploaded list.
+ * Tencent documents no limit on DeviceNames; 500 names keep the request far below any body limit
+ * (about 25 KB), and a list file is what the API offers for more.
+ */
+const NAMES_LIMIT = 500;
+const SHOWN_NAMES = 3;
+/**
+ * A progressive rollout: the waves planned from the target, the tasks earlier runs made found
+ * from Tencent's device rows, then wave after wave created exactly once and followed, the next
+ * one only after the last passed and wave-pause. A failing wave stops it (and with cancel, its
+ * devices that have not started are cancelled).
+ */
+async function rolloutInWaves(inputs, settings, ctx) {
+    const { client, policy, report } = ctx;
+    const names = ctx.scanned
+        ? await listNames(ctx.scanned)
+        : inputs.target.kind === "devices"
+            ? inputs.target.deviceNames
+            : [];
+    const waves = planWaves(names, inputs.firmwareVersion, settings.sizes, settings.canaries);
+    const rows = await devicesByTask(client, inputs.productId, inputs.firmwareVersion, policy);
+    const earlier = waves.map((wave) => waveTask(wave, rows));
+    report.waves = waves.map((wave, i) => ({
+        number: wave.number,
+        devices: wave.names.length,
+        canary: wave.canary,
+        firstNames: wave.names.slice(0, SHOWN_NAMES),
+        ...(earlier[i] === undefined ? {} : { taskId: earlier[i], origin: "earlier run" }),
+        verdict: "not started",
+    }));
+    info(`The rollout has ${waves.length} wave(s): ${waves.map(describeWave).join("; ")}.`);
+    for (const [i, wave] of waves.entries()) {
+        if (earlier[i] !== undefined)
+            info(`Wave ${wave.number} already has task ${earlier[i]}.`);
+    }
+    if (inputs.dryRun) {
+        report.status = "dry-run";
+        setOutputs({ status: "dry-run", "waves-total": String(waves.length) });
+        return;
+    }
+    let created = 0;
+    const tasks = [];
+    const totals = { total: 0, succeeded: 0, failed: 0, pending: 0 };
+    try {
+        for (const [i, wave] of waves.entries()) {
+            const entry = report.waves[i];
+            let taskId = earlier[i];
+            if (taskId === undefined) {
+                if (created >= settings.perRun) {
+                    entry.verdict = "next run";
+                    info(`waves-per-run (${settings.perRun}) reached: wave ${wave.number} and later are for the next run.`);
+                    break;
+                }
+                if (created > 0 || i > 0)
+                    await pause(settings, wave, ctx);
+                const task = await createWave(inputs, wave, ctx);
+                created++;
+                taskId = task.taskId;
+                entry.taskId = taskId;
+                entry.origin = task.origin === "found" ? "found" : "created";
+                nameTask(task, inputs);
+            }
+            else {
+                info(`Following wave ${wave.number}'s task ${taskId}, created by an earlier run.`);
+            }
+            tasks.push(taskId);
+            ctx.watch.at({ step: "waiting", taskId });
+            const started = ctx.clock.now();
+            const result = await follow(client, inputs, inputs.wait, taskId, ctx, policy);
+            entry.durationMs = ctx.clock.now() - started;
+            entry.counts = resultCounts(result);
+            add(totals, entry.counts);
+            entry.verdict = verdictOf(result);
+            if (entry.verdict !== "passed") {
+                await stop(inputs, settings, waves, i, taskId, result, ctx);
+            }
+            info(`Wave ${wave.number} passed: ${entry.counts.succeeded} of ${entry.counts.total} devices upgraded, ${entry.counts.failed} failed, ${entry.counts.pending} pending.`);
+        }
+    }
+    finally {
+        const completed = report.waves.filter((wave) => wave.verdict === "passed").length;
+        setOutputs({
+            "task-ids": tasks.join(","),
+            "waves-completed": String(completed),
+            "waves-total": String(waves.length),
+            "devices-total": String(totals.total),
+            "devices-succeeded": String(totals.succeeded),
+            "devices-failed": String(totals.failed),
+            "devices-pending": String(totals.pending),
+        });
+    }
+    report.status = "succeeded";
+    setOutputs({ status: "succeeded" });
+    const done = report.waves.filter((wave) => wave.verdict === "passed").length;
+    if (done < waves.length) {
+        info(`${done} of ${waves.length} waves done; a later run with the same inputs goes on.`);
+    }
+}
+function describeWave(wave) {
+    const shown = wave.names.slice(0, SHOWN_NAMES).join(", ");
+    const more = wave.names.length > SHOWN_NAMES ? ", …" : "";
+    return `${wave.number}${wave.canary ? " (canary)" : ""}: ${wave.names.length} device(s) (${shown}${more})`;
+}
+async function pause(settings, wave, ctx) {
+    if (settings.pauseMs <= 0 || wave.number === 1)
+        return;
+    info(`Soaking for ${clock(settings.pauseMs)} (wave-pause) before wave ${wave.number}.`);
+    await ctx.clock.sleep(settings.pauseMs);
+    if (ctx.watch.cancelled()) {
+        throw new ActionError(`The step was cancelled before wave ${wave.number} was created.`);
+    }
+}
+/** One wave's task, created exactly once: by DeviceNames when small, as an uploaded list when big. */
+async function createWave(inputs, wave, ctx) {
+    const { client, policy } = ctx;
+    const base = {
+        ProductID: inputs.productId,
+        FirmwareVersion: inputs.firmwareVersion,
+        UpgradeMethod: inputs.upgradeMethod,
+    };
+    const before = await listTasksBefore(client, base, policy);
+    let request;
+    if (wave.names.length <= NAMES_LIMIT) {
+        request = { ...base, DeviceNames: wave.names };
+    }
+    else {
+        const path = (0,external_node_path_namespaceObject.join)(process.env["RUNNER_TEMP"] ?? process.cwd(), `wave-${wave.number}-${process.pid}.txt`);
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(path, `${wave.names.join("\n")}\n`);
+        const target = { kind: "file", path, absolutePath: path };
+        const scanned = await scanList(target);
+        ctx.watch.at({ step: "uploading" });
+        const list = await uploadList(client, { ...inputs, target }, scanned, policy, ctx.dispatchers);
+        request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
+    }
+    info(`Creating wave ${wave.number}: ${wave.names.length} device(s).`);
+    return createTask(client, request, before, policy, ctx, inputs.requestTimeoutMs, `wave ${wave.number} (${wave.names.length} devices)`);
+}
+function verdictOf(result) {
+    switch (result.decision.kind) {
+        case "succeeded":
+            return "passed";
+        case "failed":
+            return "failed";
+        case "timed-out":
+            return "timed-out";
+        case "cancelled":
+            return "cancelled";
+    }
+}
+/** A wave that did not pass stops the rollout; with cancel, its devices that have not started are cancelled. */
+async function stop(inputs, settings, waves, index, taskId, result, ctx) {
+    const wave = waves[index];
+    const counts = resultCounts(result);
+    const later = waves.slice(index + 1).reduce((sum, w) => sum + w.names.length, 0);
+    let cancelled = "";
+    if (settings.onFailure === "cancel" && result.decision.kind === "failed") {
+        const report = await cancelNotStarted(ctx.client, { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId }, ctx.policy);
+        cancelled = ` Cancelled ${report.cancelled} of its devices that had not started${report.skipped > 0 ? ` (${report.skipped} had moved on)` : ""}${report.failed > 0 ? `; ${report.failed} could not be cancelled` : ""}.`;
+    }
+    const why = {
+        failed: `${counts.failed} device(s) failed, more than max-failed-devices allows`,
+        "timed-out": `it was still upgrading ${counts.pending} device(s) when wait-timeout passed`,
+        cancelled: "the step was cancelled",
+        succeeded: "",
+    }[result.decision.kind];
+    throw new ActionError(`Wave ${wave.number} (task ${taskId}) stopped the rollout: ${why}. No further wave was created; ${later} device(s) of later waves never got the firmware.${cancelled}`);
+}
+function add(total, part) {
+    total.total += part.total;
+    total.succeeded += part.succeeded;
+    total.failed += part.failed;
+    total.pending += part.pending;
+}
+
 ;// CONCATENATED MODULE: ./src/rollout.ts
+
+
 
 
 
@@ -40925,6 +41426,9 @@ async function rollout(inputs, ctx) {
     const { client, policy } = await connect(inputs, ctx);
     rollout_announce(inputs, report.target);
     await checkFirmware(client, inputs, policy);
+    if (inputs.waves !== undefined) {
+        return rolloutInWaves(inputs, inputs.waves, { ...ctx, client, policy, scanned });
+    }
     const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
     const before = await listTasksBefore(client, base, policy);
     if (inputs.dryRun)
@@ -40941,16 +41445,8 @@ async function rollout(inputs, ctx) {
         const list = scanned && (await uploadList(client, inputs, scanned, policy, ctx.dispatchers));
         if (list && report.list)
             report.list.md5 = list.md5;
-        watch.at({ step: "preparing" });
         const request = rolloutRequest(inputs, list);
-        const outcome = await createTaskOnce(client, request, policy, lookupPlan(inputs.requestTimeoutMs), before, {
-            sending: () => watch.at({
-                step: "creating",
-                firmwareVersion: inputs.firmwareVersion,
-                target: report.target,
-            }),
-        }).catch((error) => explainDeviceIsUpdating(error, client, request, before, policy));
-        task = { ...outcome.task, origin: outcome.origin };
+        task = await createTask(client, request, before, policy, ctx, inputs.requestTimeoutMs, report.target);
     }
     watch.at({ step: "created", taskId: task.taskId });
     report.task = task;
@@ -40964,7 +41460,7 @@ async function rollout(inputs, ctx) {
         return;
     }
     watch.at({ step: "waiting", taskId: task.taskId });
-    const result = await follow(client, inputs, inputs.wait, task, ctx, policy);
+    const result = await follow(client, inputs, inputs.wait, task.taskId, ctx, policy);
     report.follow = result;
     judgeResult(result, task, inputs, report);
 }
@@ -40974,25 +41470,6 @@ function rollout_announce(inputs, target) {
     }
     info(`${inputs.dryRun ? "Dry run of rolling" : "Rolling"} out firmware ${inputs.firmwareVersion} of product ${inputs.productId} to ${target} ` +
         `(${inputs.upgradeMethod === 0 ? "silent" : "confirm"} upgrade, endpoint ${inputs.endpoint.origin}).`);
-}
-/** Names the task first, so that no later failure (a full disk for GITHUB_OUTPUT) can hide it. */
-function nameTask(task, inputs) {
-    const { taskId, requestId } = task;
-    info({
-        created: `Created upgrade task ${taskId}${requestIdNote(requestId)}.`,
-        found: `Using upgrade task ${taskId}, which this run's BatchUpdateFirmware created (found with DescribeFirmwareTasks${requestIdNote(requestId)}).`,
-        followed: `Upgrade task ${taskId} of firmware ${inputs.firmwareVersion} targets the same devices and is still running (a re-run?): following it instead of creating another.`,
-    }[task.origin]);
-    setOutputs({ "task-id": String(taskId), "request-id": requestId }, taskId);
-}
-async function follow(client, inputs, settings, task, ctx, policy) {
-    info(`Following task ${task.taskId} for up to ${clock(settings.timeoutMs)}, polling every ${clock(settings.pollIntervalMs)}.`);
-    return followTask(client, { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId: task.taskId }, settings, {
-        ...ctx.clock,
-        cancelled: ctx.watch.cancelled,
-        policy: (deadline) => ({ ...policy, deadline }),
-        logger: core_namespaceObject,
-    });
 }
 /** Outputs and the step's verdict from how the wait ended. */
 function judgeResult(result, task, inputs, report) {
@@ -41081,6 +41558,8 @@ function summaryMarkdown(report) {
     if (report.runUrl !== undefined)
         facts.push(["Workflow run", report.runUrl]);
     lines.push("| | |", "|---|---|", ...facts.map(([name, value]) => `| ${name} | ${cell(value)} |`), "");
+    if (report.waves !== undefined)
+        lines.push(...wavesTable(report.waves), "");
     if (follow !== undefined)
         lines.push(...progressTable(report), "");
     if (follow !== undefined && follow.failures.failed.length > 0)
@@ -41128,6 +41607,19 @@ function progressTable(report) {
         "| State | Devices |",
         "|---|---:|",
         ...rows.filter(([, n]) => n > 0).map(([state, n]) => `| ${state} | ${n} |`),
+    ];
+}
+function wavesTable(waves) {
+    return [
+        "| Wave | Devices | Task | Done | Failed | Pending | Duration | Verdict |",
+        "|---:|---:|---|---:|---:|---:|---:|---|",
+        ...waves.map((w) => {
+            const task = w.taskId === undefined
+                ? ""
+                : `${w.taskId}${w.origin === "earlier run" ? " (earlier run)" : ""}`;
+            const n = (value) => (value === undefined ? "" : String(value));
+            return `| ${w.number}${w.canary ? " (canary)" : ""} | ${w.devices} | ${task} | ${n(w.counts?.succeeded)} | ${n(w.counts?.failed)} | ${n(w.counts?.pending)} | ${w.durationMs === undefined ? "" : clock(w.durationMs)} | ${w.verdict} |`;
+        }),
     ];
 }
 function failedTable(failed, total) {

@@ -16,17 +16,13 @@ export function deviceNameProblem(name: string): string | undefined {
 }
 
 /** Splits the device-names input on newlines and commas; blanks are dropped, repeats kept once. */
-export function parseDeviceNames(value: string): string[] {
+export function parseDeviceNames(value: string, input = "device-names"): string[] {
   const names = value
     .split(/[\r\n,]/)
     .map((name) => name.trim())
     .filter((name) => name !== "");
   if (names.length === 0) {
-    throw new InputError(
-      "device-names",
-      value,
-      "Expected device names separated by newlines or commas.",
-    );
+    throw new InputError(input, value, "Expected device names separated by newlines or commas.");
   }
   for (const name of names) {
     const problem = deviceNameProblem(name);
@@ -36,7 +32,7 @@ export function parseDeviceNames(value: string): string[] {
         ? " Separate names with newlines or commas, not spaces."
         : "";
       throw new InputError(
-        "device-names",
+        input,
         name,
         `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.${hint}`,
       );

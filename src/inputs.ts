@@ -7,6 +7,7 @@ import * as values from "./input-values.js";
 import type { FailureThreshold } from "./input-values.js";
 import { KEYLESS_DEFAULTS, parseKeyless, type KeylessSettings } from "./keyless/index.js";
 import { registerSecret } from "./outside-text.js";
+import { parseWaves, WAVE_DEFAULTS, type WaveSettings } from "./waves/settings.js";
 
 /** Every input of action.yml, by its workflow name. */
 export const INPUT_NAMES = [
@@ -36,6 +37,11 @@ export const INPUT_NAMES = [
   "role-duration-seconds",
   "sts-endpoint",
   "sts-region",
+  "waves",
+  "canary-devices",
+  "wave-pause",
+  "on-failure",
+  "waves-per-run",
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -75,8 +81,10 @@ export interface Inputs {
   endpoint: URL;
   requestTimeoutMs: number;
   maxAttempts: number;
-  /** Set when the step follows the task until no device is upgrading. */
+  /** Set when the step follows the task until no device is upgrading (always with waves). */
   wait?: WaitSettings;
+  /** Set for a progressive rollout. */
+  waves?: WaveSettings;
   dryRun: boolean;
 }
 
@@ -94,6 +102,7 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   "max-failed-devices": "0",
   "dry-run": "false",
   ...KEYLESS_DEFAULTS,
+  ...WAVE_DEFAULTS,
 };
 const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
 const POLL_INTERVAL_MIN_MS = 5000;
@@ -155,7 +164,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
       1000 * values.numberInRange("request-timeout", value("request-timeout"), 1, 600, false),
     ),
     maxAttempts: values.numberInRange("max-attempts", value("max-attempts"), 1, 10, true),
-    ...waitSettings(value),
+    ...waitAndWaves(value, raw, target),
     dryRun: values.flag("dry-run", value("dry-run")),
   };
 }
@@ -211,7 +220,22 @@ function firmwareVersion(
   };
 }
 
-function waitSettings(value: (name: InputName) => string): { wait?: WaitSettings } {
+/** The wait settings, given with wait or implied by waves, and the waves. */
+function waitAndWaves(
+  value: (name: InputName) => string,
+  raw: RawInputs,
+  target: Target,
+): { wait?: WaitSettings; waves?: WaveSettings } {
+  const waves = parseWaves(raw, target);
+  const { wait } = waitSettings(value);
+  if (waves === undefined) return wait === undefined ? {} : { wait };
+  return { wait: wait ?? waitSettings(value, true).wait!, waves };
+}
+
+function waitSettings(
+  value: (name: InputName) => string,
+  implied = false,
+): { wait?: WaitSettings } {
   const settings: WaitSettings = {
     timeoutMs: values.duration("wait-timeout", value("wait-timeout"), 1000, WAIT_TIMEOUT_MAX_MS),
     pollIntervalMs: values.duration(
@@ -222,7 +246,7 @@ function waitSettings(value: (name: InputName) => string): { wait?: WaitSettings
     ),
     maxFailed: values.failureThreshold("max-failed-devices", value("max-failed-devices")),
   };
-  return values.flag("wait", value("wait")) ? { wait: settings } : {};
+  return implied || values.flag("wait", value("wait")) ? { wait: settings } : {};
 }
 
 function parseTarget(raw: RawInputs, workspace: string): Target {

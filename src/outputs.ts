@@ -13,6 +13,9 @@ export const OUTPUT_NAMES = [
   "device-count",
   "device-list-md5",
   "device-list-size",
+  "task-ids",
+  "waves-completed",
+  "waves-total",
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];

@@ -1,5 +1,6 @@
 import type { FollowResult } from "./follow-task.js";
 import type { Inputs } from "./inputs.js";
+import type { Outcome } from "./progress.js";
 
 /** The step's result, as the `status` output says it. */
 export type RolloutStatus = "created" | "succeeded" | "failed" | "timed-out" | "dry-run";
@@ -24,4 +25,20 @@ export interface RunReport {
   error?: string;
   /** Link to the workflow run. */
   runUrl?: string;
+  /** A progressive rollout's waves, in order. */
+  waves?: WaveReport[];
+}
+
+/** One wave as the summary shows it. */
+export interface WaveReport {
+  number: number;
+  devices: number;
+  canary: boolean;
+  firstNames: string[];
+  taskId?: number;
+  /** Created in this run, or found from an earlier one. */
+  origin?: "created" | "found" | "earlier run";
+  counts?: Outcome;
+  durationMs?: number;
+  verdict: "passed" | "failed" | "timed-out" | "cancelled" | "not started" | "next run";
 }

@@ -2,20 +2,20 @@ import * as core from "@actions/core";
 import { setTimeout as delay } from "node:timers/promises";
 import type { CancelWatch } from "./cancel.js";
 import { checkFirmware } from "./check-firmware.js";
-import { createTaskOnce, listTasksBefore, lookupPlan } from "./create-task.js";
+import { listTasksBefore } from "./create-task.js";
 import { dryRun } from "./dry-run.js";
-import { ActionError, requestIdNote } from "./errors.js";
-import { followTask, resultCounts, type FollowResult } from "./follow-task.js";
-import type { Inputs, WaitSettings } from "./inputs.js";
+import { ActionError } from "./errors.js";
+import { resultCounts, type FollowResult } from "./follow-task.js";
+import type { Inputs } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
 import { clock } from "./progress.js";
 import type { RunReport } from "./report.js";
 import { describeTarget, rolloutRequest } from "./rollout-request.js";
-import { explainDeviceIsUpdating, findRunningTask } from "./running-tasks.js";
+import { findRunningTask } from "./running-tasks.js";
+import { createTask, follow, nameTask, type Task } from "./task-steps.js";
+import { rolloutInWaves } from "./waves/rollout-waves.js";
 import { connect } from "./connect.js";
-import type { TencentClient } from "./tencent/client.js";
 import type { Dispatchers } from "./tencent/dispatchers.js";
-import type { RetryPolicy } from "./tencent/retry.js";
 import { scanList, uploadList } from "./device-list.js";
 
 /** What a run shares with its steps. */
@@ -42,8 +42,6 @@ export function realClock(signal: AbortSignal): Clock {
   };
 }
 
-type Task = NonNullable<RunReport["task"]>;
-
 /** The story of one rollout: check, (upload,) create or follow, and, with `wait`, see it through. */
 export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
   const { report, watch } = ctx;
@@ -56,6 +54,9 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
   const { client, policy } = await connect(inputs, ctx);
   announce(inputs, report.target);
   await checkFirmware(client, inputs, policy);
+  if (inputs.waves !== undefined) {
+    return rolloutInWaves(inputs, inputs.waves, { ...ctx, client, policy, scanned });
+  }
   const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
   const before = await listTasksBefore(client, base, policy);
   if (inputs.dryRun) return dryRun(inputs, scanned, report);
@@ -69,24 +70,16 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
     watch.at({ step: "uploading" });
     const list = scanned && (await uploadList(client, inputs, scanned, policy, ctx.dispatchers));
     if (list && report.list) report.list.md5 = list.md5;
-    watch.at({ step: "preparing" });
     const request = rolloutRequest(inputs, list);
-    const outcome = await createTaskOnce(
+    task = await createTask(
       client,
       request,
-      policy,
-      lookupPlan(inputs.requestTimeoutMs),
       before,
-      {
-        sending: () =>
-          watch.at({
-            step: "creating",
-            firmwareVersion: inputs.firmwareVersion,
-            target: report.target!,
-          }),
-      },
-    ).catch((error: unknown) => explainDeviceIsUpdating(error, client, request, before, policy));
-    task = { ...outcome.task, origin: outcome.origin };
+      policy,
+      ctx,
+      inputs.requestTimeoutMs,
+      report.target,
+    );
   }
   watch.at({ step: "created", taskId: task.taskId });
   report.task = task;
@@ -102,7 +95,7 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
     return;
   }
   watch.at({ step: "waiting", taskId: task.taskId });
-  const result = await follow(client, inputs, inputs.wait, task, ctx, policy);
+  const result = await follow(client, inputs, inputs.wait, task.taskId, ctx, policy);
   report.follow = result;
   judgeResult(result, task, inputs, report);
 }
@@ -116,43 +109,6 @@ function announce(inputs: Inputs, target: string): void {
   core.info(
     `${inputs.dryRun ? "Dry run of rolling" : "Rolling"} out firmware ${inputs.firmwareVersion} of product ${inputs.productId} to ${target} ` +
       `(${inputs.upgradeMethod === 0 ? "silent" : "confirm"} upgrade, endpoint ${inputs.endpoint.origin}).`,
-  );
-}
-
-/** Names the task first, so that no later failure (a full disk for GITHUB_OUTPUT) can hide it. */
-function nameTask(task: Task, inputs: Inputs): void {
-  const { taskId, requestId } = task;
-  core.info(
-    {
-      created: `Created upgrade task ${taskId}${requestIdNote(requestId)}.`,
-      found: `Using upgrade task ${taskId}, which this run's BatchUpdateFirmware created (found with DescribeFirmwareTasks${requestIdNote(requestId)}).`,
-      followed: `Upgrade task ${taskId} of firmware ${inputs.firmwareVersion} targets the same devices and is still running (a re-run?): following it instead of creating another.`,
-    }[task.origin],
-  );
-  setOutputs({ "task-id": String(taskId), "request-id": requestId }, taskId);
-}
-
-async function follow(
-  client: TencentClient,
-  inputs: Inputs,
-  settings: WaitSettings,
-  task: Task,
-  ctx: RunContext,
-  policy: RetryPolicy,
-): Promise<FollowResult> {
-  core.info(
-    `Following task ${task.taskId} for up to ${clock(settings.timeoutMs)}, polling every ${clock(settings.pollIntervalMs)}.`,
-  );
-  return followTask(
-    client,
-    { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId: task.taskId },
-    settings,
-    {
-      ...ctx.clock,
-      cancelled: ctx.watch.cancelled,
-      policy: (deadline) => ({ ...policy, deadline }),
-      logger: core,
-    },
   );
 }
 

@@ -2,7 +2,7 @@ import * as core from "@actions/core";
 import type { FailedDevice } from "./failed-devices.js";
 import { resultCounts } from "./follow-task.js";
 import { clock } from "./progress.js";
-import type { RunReport } from "./report.js";
+import type { RunReport, WaveReport } from "./report.js";
 import { oneLine } from "./outside-text.js";
 
 /** Failed devices listed at most: the summary must stay far below GitHub's 1 MiB. */
@@ -55,6 +55,7 @@ export function summaryMarkdown(report: RunReport): string {
     ...facts.map(([name, value]) => `| ${name} | ${cell(value)} |`),
     "",
   );
+  if (report.waves !== undefined) lines.push(...wavesTable(report.waves), "");
   if (follow !== undefined) lines.push(...progressTable(report), "");
   if (follow !== undefined && follow.failures.failed.length > 0)
     lines.push(...failedTable(follow.failures.failed, resultCounts(follow).failed), "");
@@ -110,6 +111,21 @@ function progressTable(report: RunReport): string[] {
     "| State | Devices |",
     "|---|---:|",
     ...rows.filter(([, n]) => n > 0).map(([state, n]) => `| ${state} | ${n} |`),
+  ];
+}
+
+function wavesTable(waves: WaveReport[]): string[] {
+  return [
+    "| Wave | Devices | Task | Done | Failed | Pending | Duration | Verdict |",
+    "|---:|---:|---|---:|---:|---:|---:|---|",
+    ...waves.map((w) => {
+      const task =
+        w.taskId === undefined
+          ? ""
+          : `${w.taskId}${w.origin === "earlier run" ? " (earlier run)" : ""}`;
+      const n = (value: number | undefined) => (value === undefined ? "" : String(value));
+      return `| ${w.number}${w.canary ? " (canary)" : ""} | ${w.devices} | ${task} | ${n(w.counts?.succeeded)} | ${n(w.counts?.failed)} | ${n(w.counts?.pending)} | ${w.durationMs === undefined ? "" : clock(w.durationMs)} | ${w.verdict} |`;
+    }),
   ];
 }
 

@@ -81,3 +81,19 @@ export async function describeFirmwareTaskDevices(
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
+
+/** Cancels one device's upgrade in a task (it must not have finished). */
+export async function cancelDeviceFirmwareTask(
+  client: TencentClient,
+  productId: string,
+  firmwareVersion: string,
+  taskId: number,
+  deviceName: string,
+): Promise<void> {
+  await client.call("CancelDeviceFirmwareTask", {
+    ProductID: productId,
+    DeviceName: deviceName,
+    FirmwareVersion: firmwareVersion,
+    TaskId: taskId,
+  });
+}

@@ -37,6 +37,7 @@ export function isTerminal(status: number): boolean {
 export const OUTCOME_PATHS: Readonly<Record<DeviceOutcomeName, readonly number[]>> = {
   succeed: [S.pending, S.downloading, S.flashing, S.done],
   fail: [S.pending, S.downloading, S.failed],
+  "fail-at-once": [S.failed],
   "time-out": [S.pending, S.downloading, S.timedOut],
   offline: [S.offline],
   "await-confirmation": [S.pending, S.awaitingConfirmation],
@@ -66,7 +67,9 @@ function pathOf(outcome: DeviceOutcome): Path {
     };
   }
   const statuses = OUTCOME_PATHS[outcome];
-  if (outcome === "fail") return { statuses, errMsg: FAIL_ERR_MSG, retcode: FAILURE_RETCODE };
+  if (outcome === "fail" || outcome === "fail-at-once") {
+    return { statuses, errMsg: FAIL_ERR_MSG, retcode: FAILURE_RETCODE };
+  }
   if (outcome === "time-out") {
     return { statuses, errMsg: TIME_OUT_ERR_MSG, retcode: FAILURE_RETCODE };
   }

@@ -15,6 +15,8 @@ export type DeviceOutcomeName =
   | "succeed"
   /** 1 → 3 → 5 failed, ErrMsg "download failed", Retcode -1 (or as the object form says). */
   | "fail"
+  /** 5 failed at once, as "fail" reports it: for tests that must not depend on poll timing. */
+  | "fail-at-once"
   /** 1 → 3 → 10 timed out, ErrMsg "upgrade timed out", Retcode -1 (or as the object form says). */
   | "time-out"
   /** 0 offline, forever. */

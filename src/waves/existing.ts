@@ -1,0 +1,66 @@
+import { ActionError } from "../errors.js";
+import type { TencentClient } from "../tencent/client.js";
+import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../tencent/retry.js";
+import { describeFirmwareTaskDevices } from "../tencent/task-status.js";
+import type { Wave } from "./plan.js";
+
+const PAGE_SIZE = 100;
+/** 200,000 device rows of one version: far past a fleet's waves, and a bounded number of calls. */
+export const MAX_ROW_PAGES = 2000;
+
+/**
+ * The version's tasks and the devices each one holds, from DescribeFirmwareTaskDevices (which
+ * lists every task's devices of the version; it takes no TaskId). Thrown when the rows cannot
+ * all be read: then no one can tell which waves already have a task.
+ */
+export async function devicesByTask(
+  client: TencentClient,
+  productId: string,
+  firmwareVersion: string,
+  policy: RetryPolicy,
+): Promise<Map<number, Set<string>>> {
+  const tasks = new Map<number, Set<string>>();
+  let offset = 0;
+  for (let page = 0; page < MAX_ROW_PAGES; page++) {
+    const { rows, returned, total } = await withRetries(
+      "DescribeFirmwareTaskDevices",
+      policy,
+      () => describeFirmwareTaskDevices(client, productId, firmwareVersion, offset, PAGE_SIZE),
+      retryUnlessDefinite,
+    );
+    for (const row of rows) {
+      let devices = tasks.get(row.taskId);
+      if (devices === undefined) tasks.set(row.taskId, (devices = new Set()));
+      devices.add(row.deviceName);
+    }
+    offset += returned;
+    // As for the task list: neither Total nor a short page alone ends the listing.
+    if (returned === 0 || (returned < PAGE_SIZE && offset >= total)) {
+      if (offset < total) break;
+      return tasks;
+    }
+  }
+  throw new ActionError(
+    `The device rows of firmware ${firmwareVersion} could not all be read (more than ${MAX_ROW_PAGES * PAGE_SIZE}, or fewer than Total says): the action cannot tell which waves already have a task, and creates none rather than risk a second one.`,
+  );
+}
+
+/**
+ * Pure: the task that holds exactly a wave's devices, or undefined. Exactly: a task made in the
+ * console for other devices, or for more, is never taken for a wave's.
+ */
+export function waveTask(
+  wave: Wave,
+  tasks: ReadonlyMap<number, ReadonlySet<string>>,
+): number | undefined {
+  const matching = [...tasks].filter(
+    ([, devices]) =>
+      devices.size === wave.names.length && wave.names.every((name) => devices.has(name)),
+  );
+  if (matching.length > 1) {
+    throw new ActionError(
+      `Wave ${wave.number}'s devices are held by ${matching.length} tasks (${matching.map(([id]) => id).join(", ")}); check them in the console before the rollout goes on.`,
+    );
+  }
+  return matching[0]?.[0];
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
+import { waveTask } from "../../src/waves/existing.js";
+import { planWaves } from "../../src/waves/plan.js";
+import { waveSizes } from "../../src/waves/settings.js";
+
+// A fleet listed the way exports are: sorted, say, by region and then customer.
+const FLEET = Array.from({ length: 1000 }, (_, i) => `cam-${String(i).padStart(4, "0")}`);
+const SIZES = waveSizes("10, 5%, 25%, 100%");
+
+describe("planWaves", () => {
+  it("cuts at the cumulative sizes: 10, then up to 5%, 25% and the rest", () => {
+    expect(planWaves(FLEET, "2.0.0", SIZES).map((w) => w.names.length)).toEqual([10, 40, 200, 750]);
+  });
+
+  it("covers every device exactly once", () => {
+    const all = planWaves(FLEET, "2.0.0", SIZES).flatMap((w) => w.names);
+    expect(all).toHaveLength(FLEET.length);
+    expect(new Set(all)).toEqual(new Set(FLEET));
+  });
+
+  it("is stable: the same inputs give the same waves, whatever the list's order", () => {
+    const shuffled = [...FLEET].reverse();
+    expect(planWaves(shuffled, "2.0.0", SIZES)).toEqual(planWaves(FLEET, "2.0.0", SIZES));
+  });
+
+  it("spreads each wave over the fleet instead of taking the first lines", () => {
+    for (const wave of planWaves(FLEET, "2.0.0", SIZES).slice(1)) {
+      const positions = wave.names.map((name) => FLEET.indexOf(name));
+      // Every tenth of the list is represented in a wave of 40 or more.
+      const tenths = new Set(positions.map((p) => Math.floor(p / 100)));
+      expect(tenths.size).toBe(10);
+    }
+  });
+
+  it("reshuffles with a new version, so the same devices are not always first", () => {
+    const first = planWaves(FLEET, "2.0.0", SIZES)[0]!.names;
+    const next = planWaves(FLEET, "2.1.0", SIZES)[0]!.names;
+    expect(first.filter((name) => next.includes(name)).length).toBeLessThan(5);
+  });
+
+  it("puts canaries first, on their own, counted in the cumulative sizes", () => {
+    const waves = planWaves(FLEET, "2.0.0", SIZES, ["cam-0500", "cam-0007"]);
+    expect(waves[0]).toEqual({ number: 1, names: ["cam-0500", "cam-0007"], canary: true });
+    expect(waves.map((w) => w.names.length)).toEqual([2, 8, 40, 200, 750]);
+    expect(waves.slice(1).flatMap((w) => w.names)).not.toContain("cam-0500");
+  });
+
+  it("drops a size that adds no device, and a tiny list still gets every device", () => {
+    const waves = planWaves(FLEET.slice(0, 12), "2.0.0", SIZES);
+    expect(waves.map((w) => [w.number, w.names.length])).toEqual([
+      [1, 10],
+      [2, 2],
+    ]);
+  });
+});
+
+describe("waveSizes", () => {
+  it.each([
+    {
+      spec: "10, 5%, 25%, 100%",
+      sizes: [{ count: 10 }, { percent: 5 }, { percent: 25 }, { percent: 100 }],
+    },
+    { spec: "100%", sizes: [{ percent: 100 }] },
+    { spec: "1\n2.5%\n100%", sizes: [{ count: 1 }, { percent: 2.5 }, { percent: 100 }] },
+  ])("$spec", ({ spec, sizes }) => {
+    expect(waveSizes(spec)).toEqual(sizes);
+  });
+
+  it.each(["10, 50%", "0, 100%", "50%, 20%, 100%", "20, 10, 100%", "ten, 100%", "150%", ""])(
+    "refuses %j",
+    (spec) => {
+      expect(() => waveSizes(spec)).toThrow(InputError);
+    },
+  );
+});
+
+describe("waveTask", () => {
+  const wave = { number: 2, names: ["a", "b", "c"], canary: false };
+  it.each([
+    { name: "a task of exactly the wave's devices", tasks: [[7, ["c", "b", "a"]]], found: 7 },
+    {
+      name: "a console task of more devices",
+      tasks: [[7, ["a", "b", "c", "d"]]],
+      found: undefined,
+    },
+    { name: "a console task of fewer", tasks: [[7, ["a", "b"]]], found: undefined },
+    { name: "none", tasks: [], found: undefined },
+  ] as Array<{ name: string; tasks: Array<[number, string[]]>; found: number | undefined }>)(
+    "$name → $found",
+    ({ tasks, found }) => {
+      const map = new Map(tasks.map(([id, names]) => [id, new Set(names)]));
+      expect(waveTask(wave, map)).toBe(found);
+    },
+  );
+});
