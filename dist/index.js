@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6153);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8731);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6153:
+/***/ 8731:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40355,46 +40355,53 @@ async function cancelDeviceFirmwareTask(client, productId, firmwareVersion, task
     });
 }
 
+;// CONCATENATED MODULE: ./src/device-rows.ts
+
+
+const device_rows_PAGE_SIZE = 100;
+/**
+ * Pages through DescribeFirmwareTaskDevices for a firmware version (every task's devices: the
+ * API takes no TaskId, and its Filters keys are undocumented), handing each row to `visit`.
+ * As for the task list, neither Total nor a short page alone ends the listing. Returns whether
+ * every row was read within `maxPages`.
+ */
+async function eachDeviceRow(client, version, policy, maxPages, visit) {
+    let offset = 0;
+    for (let page = 0; page < maxPages; page++) {
+        const { rows, returned, total } = await withRetries("DescribeFirmwareTaskDevices", policy, () => describeFirmwareTaskDevices(client, version.productId, version.firmwareVersion, offset, device_rows_PAGE_SIZE), retryUnlessDefinite);
+        rows.forEach(visit);
+        offset += returned;
+        if (returned === 0 || (returned < device_rows_PAGE_SIZE && offset >= total))
+            return offset >= total;
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./src/failed-devices.ts
 
-
-const failed_devices_PAGE_SIZE = 100;
 /** 5,000 rows: naming failures must never turn into a full scan of a huge fleet. */
 const failed_devices_MAX_PAGES = 50;
 const FAILED = 5;
 const TIMED_OUT = 10;
 /** How Tencent reports a device already on the target version (a failed row, status 5). */
 const UP_TO_DATE = /no need (to )?update/i;
-/**
- * Pages through DescribeFirmwareTaskDevices for the version and keeps the failed rows of this
- * task. The API takes no TaskId and its Filters keys are undocumented, so rows are filtered here.
- */
+/** The failed rows of this task, from the version's device rows (filtered here by TaskId). */
 async function failedDevices(client, task, policy) {
     const report = { upToDate: 0, failed: [], complete: false };
-    let offset = 0;
-    for (let page = 0; page < failed_devices_MAX_PAGES; page++) {
-        const { rows, returned, total } = await withRetries("DescribeFirmwareTaskDevices", policy, () => describeFirmwareTaskDevices(client, task.productId, task.firmwareVersion, offset, failed_devices_PAGE_SIZE), retryUnlessDefinite);
-        for (const row of rows) {
-            if (row.taskId !== task.taskId)
-                continue;
-            if (row.status === FAILED && UP_TO_DATE.test(row.errMsg))
-                report.upToDate++;
-            else if (row.status === FAILED || row.status === TIMED_OUT) {
-                report.failed.push({
-                    name: row.deviceName,
-                    status: row.status,
-                    message: row.errMsg,
-                    ...(row.retcode === undefined ? {} : { retcode: row.retcode }),
-                });
-            }
+    report.complete = await eachDeviceRow(client, task, policy, failed_devices_MAX_PAGES, (row) => {
+        if (row.taskId !== task.taskId)
+            return;
+        if (row.status === FAILED && UP_TO_DATE.test(row.errMsg))
+            report.upToDate++;
+        else if (row.status === FAILED || row.status === TIMED_OUT) {
+            report.failed.push({
+                name: row.deviceName,
+                status: row.status,
+                message: row.errMsg,
+                ...(row.retcode === undefined ? {} : { retcode: row.retcode }),
+            });
         }
-        offset += returned;
-        // As for the task list, neither Total nor a short page alone ends the listing.
-        if (returned === 0 || (returned < failed_devices_PAGE_SIZE && offset >= total)) {
-            report.complete = offset >= total;
-            break;
-        }
-    }
+    });
     return report;
 }
 
@@ -41034,6 +41041,7 @@ async function uploadList(client, inputs, list, policy, dispatchers) {
 
 
 
+
 /** Devices that have not started: offline, pending, message delivered, awaiting confirmation. */
 const NOT_STARTED = new Set([0, 1, 2, 8]);
 /** Answers that mean the device is past cancelling (done, in another task, or gone): not errors. */
@@ -41044,7 +41052,6 @@ const PAST_CANCELLING = new Set([
 ]);
 /** Cancels at once, at most: bounded, far below the API's rate limit. */
 const PARALLEL = 8;
-const cancel_wave_PAGE_SIZE = 100;
 const cancel_wave_MAX_PAGES = 2000;
 /** Cancels a task's devices that have not started, a few at a time. */
 async function cancelNotStarted(client, task, policy) {
@@ -41070,22 +41077,14 @@ async function cancelNotStarted(client, task, policy) {
 }
 async function notStarted(client, task, policy) {
     const names = [];
-    let offset = 0;
-    for (let page = 0; page < cancel_wave_MAX_PAGES; page++) {
-        const { rows, returned, total } = await withRetries("DescribeFirmwareTaskDevices", policy, () => describeFirmwareTaskDevices(client, task.productId, task.firmwareVersion, offset, cancel_wave_PAGE_SIZE), retryUnlessDefinite);
-        for (const row of rows) {
-            if (row.taskId === task.taskId && NOT_STARTED.has(row.status))
-                names.push(row.deviceName);
-        }
-        offset += returned;
-        if (returned === 0 || (returned < cancel_wave_PAGE_SIZE && offset >= total))
-            break;
-    }
+    await eachDeviceRow(client, task, policy, cancel_wave_MAX_PAGES, (row) => {
+        if (row.taskId === task.taskId && NOT_STARTED.has(row.status))
+            names.push(row.deviceName);
+    });
     return names;
 }
 
 ;// CONCATENATED MODULE: ./src/waves/existing.ts
-
 
 
 const existing_PAGE_SIZE = 100;
@@ -41098,23 +41097,14 @@ const MAX_ROW_PAGES = 2000;
  */
 async function devicesByTask(client, productId, firmwareVersion, policy) {
     const tasks = new Map();
-    let offset = 0;
-    for (let page = 0; page < MAX_ROW_PAGES; page++) {
-        const { rows, returned, total } = await withRetries("DescribeFirmwareTaskDevices", policy, () => describeFirmwareTaskDevices(client, productId, firmwareVersion, offset, existing_PAGE_SIZE), retryUnlessDefinite);
-        for (const row of rows) {
-            let devices = tasks.get(row.taskId);
-            if (devices === undefined)
-                tasks.set(row.taskId, (devices = new Set()));
-            devices.add(row.deviceName);
-        }
-        offset += returned;
-        // As for the task list: neither Total nor a short page alone ends the listing.
-        if (returned === 0 || (returned < existing_PAGE_SIZE && offset >= total)) {
-            if (offset < total)
-                break;
-            return tasks;
-        }
-    }
+    const whole = await eachDeviceRow(client, { productId, firmwareVersion }, policy, MAX_ROW_PAGES, (row) => {
+        let devices = tasks.get(row.taskId);
+        if (devices === undefined)
+            tasks.set(row.taskId, (devices = new Set()));
+        devices.add(row.deviceName);
+    });
+    if (whole)
+        return tasks;
     throw new ActionError(`The device rows of firmware ${firmwareVersion} could not all be read (more than ${MAX_ROW_PAGES * existing_PAGE_SIZE}, or fewer than Total says): the action cannot tell which waves already have a task, and creates none rather than risk a second one.`);
 }
 /**

@@ -1,7 +1,8 @@
 import { ApiError } from "../errors.js";
 import type { TencentClient } from "../tencent/client.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../tencent/retry.js";
-import { cancelDeviceFirmwareTask, describeFirmwareTaskDevices } from "../tencent/task-status.js";
+import { cancelDeviceFirmwareTask } from "../tencent/task-status.js";
+import { eachDeviceRow } from "../device-rows.js";
 
 /** Devices that have not started: offline, pending, message delivered, awaiting confirmation. */
 const NOT_STARTED = new Set([0, 1, 2, 8]);
@@ -13,7 +14,6 @@ const PAST_CANCELLING = new Set([
 ]);
 /** Cancels at once, at most: bounded, far below the API's rate limit. */
 const PARALLEL = 8;
-const PAGE_SIZE = 100;
 const MAX_PAGES = 2000;
 
 /** What cancelling a wave's not-started devices did. */
@@ -66,26 +66,8 @@ async function notStarted(
   policy: RetryPolicy,
 ): Promise<string[]> {
   const names: string[] = [];
-  let offset = 0;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const { rows, returned, total } = await withRetries(
-      "DescribeFirmwareTaskDevices",
-      policy,
-      () =>
-        describeFirmwareTaskDevices(
-          client,
-          task.productId,
-          task.firmwareVersion,
-          offset,
-          PAGE_SIZE,
-        ),
-      retryUnlessDefinite,
-    );
-    for (const row of rows) {
-      if (row.taskId === task.taskId && NOT_STARTED.has(row.status)) names.push(row.deviceName);
-    }
-    offset += returned;
-    if (returned === 0 || (returned < PAGE_SIZE && offset >= total)) break;
-  }
+  await eachDeviceRow(client, task, policy, MAX_PAGES, (row) => {
+    if (row.taskId === task.taskId && NOT_STARTED.has(row.status)) names.push(row.deviceName);
+  });
   return names;
 }

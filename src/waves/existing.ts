@@ -1,7 +1,7 @@
 import { ActionError } from "../errors.js";
 import type { TencentClient } from "../tencent/client.js";
-import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../tencent/retry.js";
-import { describeFirmwareTaskDevices } from "../tencent/task-status.js";
+import { eachDeviceRow } from "../device-rows.js";
+import type { RetryPolicy } from "../tencent/retry.js";
 import type { Wave } from "./plan.js";
 
 const PAGE_SIZE = 100;
@@ -20,26 +20,18 @@ export async function devicesByTask(
   policy: RetryPolicy,
 ): Promise<Map<number, Set<string>>> {
   const tasks = new Map<number, Set<string>>();
-  let offset = 0;
-  for (let page = 0; page < MAX_ROW_PAGES; page++) {
-    const { rows, returned, total } = await withRetries(
-      "DescribeFirmwareTaskDevices",
-      policy,
-      () => describeFirmwareTaskDevices(client, productId, firmwareVersion, offset, PAGE_SIZE),
-      retryUnlessDefinite,
-    );
-    for (const row of rows) {
+  const whole = await eachDeviceRow(
+    client,
+    { productId, firmwareVersion },
+    policy,
+    MAX_ROW_PAGES,
+    (row) => {
       let devices = tasks.get(row.taskId);
       if (devices === undefined) tasks.set(row.taskId, (devices = new Set()));
       devices.add(row.deviceName);
-    }
-    offset += returned;
-    // As for the task list: neither Total nor a short page alone ends the listing.
-    if (returned === 0 || (returned < PAGE_SIZE && offset >= total)) {
-      if (offset < total) break;
-      return tasks;
-    }
-  }
+    },
+  );
+  if (whole) return tasks;
   throw new ActionError(
     `The device rows of firmware ${firmwareVersion} could not all be read (more than ${MAX_ROW_PAGES * PAGE_SIZE}, or fewer than Total says): the action cannot tell which waves already have a task, and creates none rather than risk a second one.`,
   );
