@@ -38170,19 +38170,9 @@ class TencentClient {
                 headers: this.headers(action, timestamp, authorization, credentials.token),
                 body,
             });
-            const text = await readAnswer(action, response.body);
-            logger.debug(`${action} answered HTTP ${response.statusCode} (${text.length} characters)`);
-            const header = (name) => {
-                const value = response.headers[name];
-                return Array.isArray(value) ? value[0] : value;
-            };
-            return {
-                status: response.statusCode,
-                text,
-                date: header("date"),
-                location: header("location"),
-                retryAfter: header("retry-after"),
-            };
+            const answer = await readAnswer(action, response);
+            logger.debug(`${action} answered HTTP ${answer.status} (${answer.text.length} characters)`);
+            return answer;
         }
         catch (error) {
             if (error instanceof TransportError)
@@ -38205,21 +38195,32 @@ class TencentClient {
     }
 }
 /**
- * Reads the answer's body, at most MAX_ANSWER_BYTES of it: a larger one is no answer of ours
- * (and would not fit a string). The request's signal bounds the time it takes.
+ * An HTTP answer as the client keeps it: its body read whole, but at most `maxBytes` of it (a
+ * larger one is no answer of ours, and would not fit a string; the request's signal bounds the
+ * time it takes), and the headers that matter.
  */
-async function readAnswer(action, body) {
+async function readAnswer(action, response, maxBytes = MAX_ANSWER_BYTES) {
     const chunks = [];
     let length = 0;
-    for await (const chunk of body) {
+    for await (const chunk of response.body) {
         length += chunk.length;
-        if (length > MAX_ANSWER_BYTES) {
-            body.destroy();
-            throw new TransportError(action, "unknown", `the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; not read further`);
+        if (length > maxBytes) {
+            response.body.destroy();
+            throw new TransportError(action, "unknown", `the answer is larger than ${maxBytes >= 1024 * 1024 ? `${maxBytes / 1024 / 1024} MiB` : `${maxBytes / 1024} KiB`}; not read further`);
         }
         chunks.push(chunk);
     }
-    return Buffer.concat(chunks).toString("utf8");
+    const header = (name) => {
+        const value = response.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+    };
+    return {
+        status: response.statusCode,
+        text: Buffer.concat(chunks).toString("utf8"),
+        date: header("date"),
+        location: header("location"),
+        retryAfter: header("retry-after"),
+    };
 }
 /** Reads Tencent's envelope: success, error, or an answer that is not the envelope at all. */
 function parseEnvelope(action, answer) {
@@ -38457,39 +38458,15 @@ async function send(settings, body, deps) {
             },
             body,
         });
-        const text = await readCapped(response.body);
-        deps.logger.debug(`${STS_ACTION} answered HTTP ${response.statusCode}`);
-        const header = (name) => {
-            const value = response.headers[name];
-            return Array.isArray(value) ? value[0] : value;
-        };
-        return {
-            status: response.statusCode,
-            text,
-            date: header("date"),
-            location: header("location"),
-            retryAfter: header("retry-after"),
-        };
+        const answer = await readAnswer(STS_ACTION, response, MAX_STS_ANSWER_BYTES);
+        deps.logger.debug(`${STS_ACTION} answered HTTP ${answer.status}`);
+        return answer;
     }
     catch (error) {
         if (error instanceof TransportError)
             throw error;
         throw transportError(STS_ACTION, error, deps.timeoutMs);
     }
-}
-async function readCapped(body) {
-    const chunks = [];
-    let length = 0;
-    for await (const chunk of body) {
-        length += chunk.length;
-        if (length > MAX_STS_ANSWER_BYTES) {
-            body.destroy();
-            const detail = `the answer is larger than ${MAX_STS_ANSWER_BYTES / 1024} KiB; not read further: check sts-endpoint`;
-            throw new TransportError(STS_ACTION, "unknown", detail);
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString("utf8");
 }
 /** Masks the keys before anything reads the answer further, then checks its shape. */
 function readAssumedRole(answer, now) {

@@ -4,7 +4,7 @@ import type { ExpiringCredentials } from "../credentials.js";
 import { ApiError, TransportError } from "../errors.js";
 import { oneLine, registerSecret } from "../outside-text.js";
 import type { Logger } from "../logger.js";
-import { parseEnvelope, type RawAnswer } from "../tencent/client.js";
+import { parseEnvelope, readAnswer, type RawAnswer } from "../tencent/client.js";
 import { transportError } from "../tencent/transport-error.js";
 import { withRetries, type FailureClass, type RetryPolicy } from "../tencent/retry.js";
 import { tokenClaims } from "./claims.js";
@@ -104,38 +104,13 @@ async function send(settings: KeylessSettings, body: string, deps: StsDeps): Pro
       },
       body,
     });
-    const text = await readCapped(response.body);
-    deps.logger.debug(`${STS_ACTION} answered HTTP ${response.statusCode}`);
-    const header = (name: string) => {
-      const value = response.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    return {
-      status: response.statusCode,
-      text,
-      date: header("date"),
-      location: header("location"),
-      retryAfter: header("retry-after"),
-    };
+    const answer = await readAnswer(STS_ACTION, response, MAX_STS_ANSWER_BYTES);
+    deps.logger.debug(`${STS_ACTION} answered HTTP ${answer.status}`);
+    return answer;
   } catch (error) {
     if (error instanceof TransportError) throw error;
     throw transportError(STS_ACTION, error, deps.timeoutMs);
   }
-}
-
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of body) {
-    length += chunk.length;
-    if (length > MAX_STS_ANSWER_BYTES) {
-      body.destroy();
-      const detail = `the answer is larger than ${MAX_STS_ANSWER_BYTES / 1024} KiB; not read further: check sts-endpoint`;
-      throw new TransportError(STS_ACTION, "unknown", detail);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Masks the keys before anything reads the answer further, then checks its shape. */

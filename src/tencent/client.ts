@@ -109,19 +109,9 @@ export class TencentClient {
         headers: this.headers(action, timestamp, authorization, credentials.token),
         body,
       });
-      const text = await readAnswer(action, response.body);
-      logger.debug(`${action} answered HTTP ${response.statusCode} (${text.length} characters)`);
-      const header = (name: string) => {
-        const value = response.headers[name];
-        return Array.isArray(value) ? value[0] : value;
-      };
-      return {
-        status: response.statusCode,
-        text,
-        date: header("date"),
-        location: header("location"),
-        retryAfter: header("retry-after"),
-      };
+      const answer = await readAnswer(action, response);
+      logger.debug(`${action} answered HTTP ${answer.status} (${answer.text.length} characters)`);
+      return answer;
     } catch (error) {
       if (error instanceof TransportError) throw error;
       throw transportError(action, error, timeoutMs);
@@ -149,25 +139,40 @@ export class TencentClient {
 }
 
 /**
- * Reads the answer's body, at most MAX_ANSWER_BYTES of it: a larger one is no answer of ours
- * (and would not fit a string). The request's signal bounds the time it takes.
+ * An HTTP answer as the client keeps it: its body read whole, but at most `maxBytes` of it (a
+ * larger one is no answer of ours, and would not fit a string; the request's signal bounds the
+ * time it takes), and the headers that matter.
  */
-async function readAnswer(action: string, body: AsyncIterable<Buffer> & { destroy(): void }) {
+export async function readAnswer(
+  action: string,
+  response: Dispatcher.ResponseData,
+  maxBytes = MAX_ANSWER_BYTES,
+): Promise<RawAnswer> {
   const chunks: Buffer[] = [];
   let length = 0;
-  for await (const chunk of body) {
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
     length += chunk.length;
-    if (length > MAX_ANSWER_BYTES) {
-      body.destroy();
+    if (length > maxBytes) {
+      response.body.destroy();
       throw new TransportError(
         action,
         "unknown",
-        `the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; not read further`,
+        `the answer is larger than ${maxBytes >= 1024 * 1024 ? `${maxBytes / 1024 / 1024} MiB` : `${maxBytes / 1024} KiB`}; not read further`,
       );
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  const header = (name: string) => {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return {
+    status: response.statusCode,
+    text: Buffer.concat(chunks).toString("utf8"),
+    date: header("date"),
+    location: header("location"),
+    retryAfter: header("retry-after"),
+  };
 }
 
 /** Reads Tencent's envelope: success, error, or an answer that is not the envelope at all. */
