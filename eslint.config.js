@@ -24,6 +24,11 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // Plain scripts run by Node (the benchmark's SDK contender).
+    files: ["bench/**/*.js"],
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+  },
+  {
     files: ["src/**/*.ts"],
     rules: { "no-console": "error" },
   },

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8731);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1782);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8731:
+/***/ 1782:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38629,43 +38629,6 @@ function isLoopback(url) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/device-names.ts
-
-
-/** How a device name must look, for error messages. */
-const DEVICE_NAME_RULE = `at most ${DEVICE_NAME_MAX_LENGTH} characters, no whitespace, commas or control characters`;
-/** Why `name` cannot be a device name, or undefined when it can. */
-function deviceNameProblem(name) {
-    if ([...name].length > DEVICE_NAME_MAX_LENGTH) {
-        return `is longer than ${DEVICE_NAME_MAX_LENGTH} characters`;
-    }
-    if (DEVICE_NAME_FORBIDDEN.test(name)) {
-        return "contains whitespace, a comma or a control character";
-    }
-    return undefined;
-}
-/** Splits the device-names input on newlines and commas; blanks are dropped, repeats kept once. */
-function parseDeviceNames(value, input = "device-names") {
-    const names = value
-        .split(/[\r\n,]/)
-        .map((name) => name.trim())
-        .filter((name) => name !== "");
-    if (names.length === 0) {
-        throw new InputError(input, value, "Expected device names separated by newlines or commas.");
-    }
-    for (const name of names) {
-        const problem = deviceNameProblem(name);
-        if (problem !== undefined) {
-            // "cam-1 cam-2" is two names to its writer: say how to separate them.
-            const hint = /\S\s+\S/.test(name)
-                ? " Separate names with newlines or commas, not spaces."
-                : "";
-            throw new InputError(input, name, `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.${hint}`);
-        }
-    }
-    return [...new Set(names)];
-}
-
 ;// CONCATENATED MODULE: ./src/input-values.ts
 
 /** Pure parsers of single input values; each throws InputError naming the input. */
@@ -38782,6 +38745,86 @@ function spoken(ms) {
     if (ms % 60_000 === 0)
         return `${ms / 60_000}m`;
     return `${ms / 1000}s`;
+}
+
+;// CONCATENATED MODULE: ./src/device-names.ts
+
+
+/** How a device name must look, for error messages. */
+const DEVICE_NAME_RULE = `at most ${DEVICE_NAME_MAX_LENGTH} characters, no whitespace, commas or control characters`;
+/** Why `name` cannot be a device name, or undefined when it can. */
+function deviceNameProblem(name) {
+    if ([...name].length > DEVICE_NAME_MAX_LENGTH) {
+        return `is longer than ${DEVICE_NAME_MAX_LENGTH} characters`;
+    }
+    if (DEVICE_NAME_FORBIDDEN.test(name)) {
+        return "contains whitespace, a comma or a control character";
+    }
+    return undefined;
+}
+/** Splits the device-names input on newlines and commas; blanks are dropped, repeats kept once. */
+function parseDeviceNames(value, input = "device-names") {
+    const names = value
+        .split(/[\r\n,]/)
+        .map((name) => name.trim())
+        .filter((name) => name !== "");
+    if (names.length === 0) {
+        throw new InputError(input, value, "Expected device names separated by newlines or commas.");
+    }
+    for (const name of names) {
+        const problem = deviceNameProblem(name);
+        if (problem !== undefined) {
+            // "cam-1 cam-2" is two names to its writer: say how to separate them.
+            const hint = /\S\s+\S/.test(name)
+                ? " Separate names with newlines or commas, not spaces."
+                : "";
+            throw new InputError(input, name, `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.${hint}`);
+        }
+    }
+    return [...new Set(names)];
+}
+
+;// CONCATENATED MODULE: ./src/target.ts
+
+
+
+
+/** Pure: which devices the rollout targets; relative list paths are the workspace's. */
+function parseTarget(raw, workspace) {
+    const original = raw["firmware-original-version"].trim();
+    const listPath = raw["device-list"].trim();
+    const namesGiven = raw["device-names"].trim() !== "";
+    if (listPath !== "") {
+        if (namesGiven) {
+            throw new InputError("device-list", listPath, "Expected either device-list or device-names, not both.");
+        }
+        if (original !== "") {
+            throw new InputError("firmware-original-version", original, "Expected no firmware-original-version with device-list: a device-list rollout upgrades exactly the listed devices.");
+        }
+        // Relative paths are the workspace's, as for actions/upload-artifact and friends.
+        return { kind: "file", path: listPath, absolutePath: (0,external_node_path_namespaceObject.resolve)(workspace, listPath) };
+    }
+    const originalVersion = original === ""
+        ? undefined
+        : identifier("firmware-original-version", original, "a version such as 1.0.0");
+    if (namesGiven) {
+        const deviceNames = parseDeviceNames(raw["device-names"]);
+        return {
+            kind: "devices",
+            deviceNames,
+            ...(originalVersion === undefined ? {} : { originalVersion }),
+        };
+    }
+    if (originalVersion !== undefined)
+        return { kind: "original-version", originalVersion };
+    throw new NoTargetError();
+}
+/** None of the three target inputs was given (perhaps one was misspelled). */
+class NoTargetError extends ActionError {
+    name = "NoTargetError";
+    constructor() {
+        super("No devices to upgrade: expected one of the inputs 'device-names', 'device-list' or 'firmware-original-version' (an input with another name, such as 'device-name', is ignored by the runner: check the spelling).");
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/waves/settings.ts
@@ -39015,42 +39058,6 @@ function waitSettings(value, implied = false) {
         maxFailed: failureThreshold("max-failed-devices", value("max-failed-devices")),
     };
     return implied || flag("wait", value("wait")) ? { wait: settings } : {};
-}
-function parseTarget(raw, workspace) {
-    const original = raw["firmware-original-version"].trim();
-    const listPath = raw["device-list"].trim();
-    const namesGiven = raw["device-names"].trim() !== "";
-    if (listPath !== "") {
-        if (namesGiven) {
-            throw new InputError("device-list", listPath, "Expected either device-list or device-names, not both.");
-        }
-        if (original !== "") {
-            throw new InputError("firmware-original-version", original, "Expected no firmware-original-version with device-list: a device-list rollout upgrades exactly the listed devices.");
-        }
-        // Relative paths are the workspace's, as for actions/upload-artifact and friends.
-        return { kind: "file", path: listPath, absolutePath: (0,external_node_path_namespaceObject.resolve)(workspace, listPath) };
-    }
-    const originalVersion = original === ""
-        ? undefined
-        : identifier("firmware-original-version", original, "a version such as 1.0.0");
-    if (namesGiven) {
-        const deviceNames = parseDeviceNames(raw["device-names"]);
-        return {
-            kind: "devices",
-            deviceNames,
-            ...(originalVersion === undefined ? {} : { originalVersion }),
-        };
-    }
-    if (originalVersion !== undefined)
-        return { kind: "original-version", originalVersion };
-    throw new NoTargetError();
-}
-/** None of the three target inputs was given (perhaps one was misspelled). */
-class NoTargetError extends ActionError {
-    name = "NoTargetError";
-    constructor() {
-        super("No devices to upgrade: expected one of the inputs 'device-names', 'device-list' or 'firmware-original-version' (an input with another name, such as 'device-name', is ignored by the runner: check the spelling).");
-    }
 }
 function rejectControlCharacters(name, value) {
     const bad = CONTROL.test(value) || (!LIST_INPUTS.has(name) && LINE_BREAK.test(value.trim()));
@@ -39776,7 +39783,7 @@ async function listTasks(client, request, policy) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/create-task.ts
+;// CONCATENATED MODULE: ./src/lookup.ts
 
 
 
@@ -39798,36 +39805,6 @@ function lookTimes(failedAt, plan, firstDelay) {
         times.push(failedAt + Math.round((plan.windowMs * k) / (plan.looks - 1)));
     }
     return times.sort((a, b) => a - b);
-}
-/**
- * Creates the upgrade task exactly once. BatchUpdateFirmware has no idempotency token, so a
- * call whose outcome is unknown is sent again only after the task list, read whole, showed no
- * task of this run at every look over the lookup window. A task "of this run" is one of this
- * product and version that was not listed before the first attempt and targets devices the way
- * this run asked (DescribeFirmwareTask). Task ids, not timestamps, tell old from new, so a
- * skewed clock cannot hide a task. Whatever cannot be proven ends in TaskMayExistError.
- */
-async function createTaskOnce(client, request, policy, plan, before, events = {}) {
-    if (!before.complete) {
-        policy.logger.warning(`The task list of firmware ${request.FirmwareVersion} could not be read whole (${before.cut}): should BatchUpdateFirmware's answer be lost, the action cannot tell whether it created a task, and will stop rather than send it again.`);
-    }
-    const lookup = new Lookup(client, request, policy, plan, before);
-    return withRetries("BatchUpdateFirmware", policy, async () => {
-        events.sending?.();
-        return { task: await batchUpdateFirmware(client, request), origin: "created" };
-    }, async (error, kind, last) => {
-        if (kind !== "reconcile")
-            return retryUnlessDefinite(error, kind);
-        const found = await lookup.after(error);
-        if (found !== undefined)
-            return { value: found };
-        if (last) {
-            policy.logger.info(`No task of this run appeared within ${lookup.seconds} s of that failure: no task was created.`);
-            return "now";
-        }
-        policy.logger.info(`No task of this run appeared in ${plan.looks} looks over ${lookup.seconds} s after that failure; sending BatchUpdateFirmware again.`);
-        return "now";
-    });
 }
 /** The search for a task that a create call with a lost answer may have made. */
 class Lookup {
@@ -39932,6 +39909,50 @@ function matchesRequest(detail, request) {
     }
     return mode === "devicenames";
 }
+/** A create call whose outcome is unknown, and no way to prove that it created nothing. */
+class TaskMayExistError extends ActionError {
+    name = "TaskMayExistError";
+    constructor(request, cause, why) {
+        super(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}), and ${why}: a task of firmware ${request.FirmwareVersion} may exist. Not sending it again; check the firmware's tasks in the console before running the job again.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/create-task.ts
+
+
+
+
+
+/**
+ * Creates the upgrade task exactly once. BatchUpdateFirmware has no idempotency token, so a
+ * call whose outcome is unknown is sent again only after the task list, read whole, showed no
+ * task of this run at every look over the lookup window. A task "of this run" is one of this
+ * product and version that was not listed before the first attempt and targets devices the way
+ * this run asked (DescribeFirmwareTask). Task ids, not timestamps, tell old from new, so a
+ * skewed clock cannot hide a task. Whatever cannot be proven ends in TaskMayExistError.
+ */
+async function createTaskOnce(client, request, policy, plan, before, events = {}) {
+    if (!before.complete) {
+        policy.logger.warning(`The task list of firmware ${request.FirmwareVersion} could not be read whole (${before.cut}): should BatchUpdateFirmware's answer be lost, the action cannot tell whether it created a task, and will stop rather than send it again.`);
+    }
+    const lookup = new Lookup(client, request, policy, plan, before);
+    return withRetries("BatchUpdateFirmware", policy, async () => {
+        events.sending?.();
+        return { task: await batchUpdateFirmware(client, request), origin: "created" };
+    }, async (error, kind, last) => {
+        if (kind !== "reconcile")
+            return retryUnlessDefinite(error, kind);
+        const found = await lookup.after(error);
+        if (found !== undefined)
+            return { value: found };
+        if (last) {
+            policy.logger.info(`No task of this run appeared within ${lookup.seconds} s of that failure: no task was created.`);
+            return "now";
+        }
+        policy.logger.info(`No task of this run appeared in ${plan.looks} looks over ${lookup.seconds} s after that failure; sending BatchUpdateFirmware again.`);
+        return "now";
+    });
+}
 /** The version's tasks before anything is created: what a lost answer is later compared with. */
 async function listTasksBefore(client, request, policy) {
     return listTasks(client, request, policy).catch(create_task_explainDenied);
@@ -39942,13 +39963,6 @@ function create_task_explainDenied(error) {
         throw new ActionError(`${error.message}. The action lists the version's tasks before creating one, to never create two; allow iotvideo:DescribeFirmwareTasks in the CAM policy.`);
     }
     throw error;
-}
-/** A create call whose outcome is unknown, and no way to prove that it created nothing. */
-class TaskMayExistError extends ActionError {
-    name = "TaskMayExistError";
-    constructor(request, cause, why) {
-        super(`BatchUpdateFirmware's outcome is unknown (${messageOf(cause)}), and ${why}: a task of firmware ${request.FirmwareVersion} may exist. Not sending it again; check the firmware's tasks in the console before running the job again.`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/device-list/upload-body.ts
@@ -40592,6 +40606,7 @@ async function explainDeviceIsUpdating(error, client, request, before, policy) {
 }
 
 ;// CONCATENATED MODULE: ./src/task-steps.ts
+
 
 
 

@@ -1,12 +1,12 @@
 import * as core from "@actions/core";
 import { resolve } from "node:path";
 import { resolveCredentials, SECRET_ENV, type Credentials } from "./credentials.js";
-import { parseDeviceNames } from "./device-names.js";
-import { ActionError, InputError } from "./errors.js";
+import { InputError } from "./errors.js";
 import * as values from "./input-values.js";
 import type { FailureThreshold } from "./input-values.js";
 import { KEYLESS_DEFAULTS, parseKeyless, type KeylessSettings } from "./keyless/index.js";
 import { registerSecret } from "./outside-text.js";
+import { parseTarget, type Target } from "./target.js";
 import { parseWaves, WAVE_DEFAULTS, type WaveSettings } from "./waves/settings.js";
 
 /** Every input of action.yml, by its workflow name. */
@@ -47,11 +47,7 @@ export const INPUT_NAMES = [
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Record<InputName, string>;
 
-/** What the device-list and rollout steps need to know about where devices come from. */
-export type Target =
-  | { kind: "devices"; deviceNames: string[]; originalVersion?: string }
-  | { kind: "original-version"; originalVersion: string }
-  | { kind: "file"; path: string; absolutePath: string };
+export type { Target } from "./target.js";
 
 /** A file named by an input, as given and resolved against the workspace. */
 export interface InputFile {
@@ -247,54 +243,6 @@ function waitSettings(
     maxFailed: values.failureThreshold("max-failed-devices", value("max-failed-devices")),
   };
   return implied || values.flag("wait", value("wait")) ? { wait: settings } : {};
-}
-
-function parseTarget(raw: RawInputs, workspace: string): Target {
-  const original = raw["firmware-original-version"].trim();
-  const listPath = raw["device-list"].trim();
-  const namesGiven = raw["device-names"].trim() !== "";
-  if (listPath !== "") {
-    if (namesGiven) {
-      throw new InputError(
-        "device-list",
-        listPath,
-        "Expected either device-list or device-names, not both.",
-      );
-    }
-    if (original !== "") {
-      throw new InputError(
-        "firmware-original-version",
-        original,
-        "Expected no firmware-original-version with device-list: a device-list rollout upgrades exactly the listed devices.",
-      );
-    }
-    // Relative paths are the workspace's, as for actions/upload-artifact and friends.
-    return { kind: "file", path: listPath, absolutePath: resolve(workspace, listPath) };
-  }
-  const originalVersion =
-    original === ""
-      ? undefined
-      : values.identifier("firmware-original-version", original, "a version such as 1.0.0");
-  if (namesGiven) {
-    const deviceNames = parseDeviceNames(raw["device-names"]);
-    return {
-      kind: "devices",
-      deviceNames,
-      ...(originalVersion === undefined ? {} : { originalVersion }),
-    };
-  }
-  if (originalVersion !== undefined) return { kind: "original-version", originalVersion };
-  throw new NoTargetError();
-}
-
-/** None of the three target inputs was given (perhaps one was misspelled). */
-export class NoTargetError extends ActionError {
-  override name = "NoTargetError";
-  constructor() {
-    super(
-      "No devices to upgrade: expected one of the inputs 'device-names', 'device-list' or 'firmware-original-version' (an input with another name, such as 'device-name', is ignored by the runner: check the spelling).",
-    );
-  }
 }
 
 function rejectControlCharacters(name: InputName, value: string): void {

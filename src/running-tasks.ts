@@ -1,5 +1,5 @@
 import { ActionError, ApiError } from "./errors.js";
-import { matchesRequest } from "./create-task.js";
+import { matchesRequest } from "./lookup.js";
 import type { TaskList } from "./list-tasks.js";
 import { active, tally } from "./progress.js";
 import type { TencentClient } from "./tencent/client.js";

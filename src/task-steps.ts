@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
-import { createTaskOnce, lookupPlan } from "./create-task.js";
+import { createTaskOnce } from "./create-task.js";
+import { lookupPlan } from "./lookup.js";
 import { requestIdNote } from "./errors.js";
 import { followTask, type FollowResult } from "./follow-task.js";
 import type { Inputs, WaitSettings } from "./inputs.js";

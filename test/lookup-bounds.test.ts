@@ -1,12 +1,7 @@
 import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  createTaskOnce,
-  listTasksBefore,
-  lookTimes,
-  lookupPlan,
-  TaskMayExistError,
-} from "../src/create-task.js";
+import { createTaskOnce, listTasksBefore } from "../src/create-task.js";
+import { lookTimes, lookupPlan, TaskMayExistError } from "../src/lookup.js";
 import { TencentClient } from "../src/tencent/client.js";
 import type { RetryPolicy } from "../src/tencent/retry.js";
 import { startStandIn, type StandIn } from "./support/hostile/api-stand-in.js";
