@@ -1,6 +1,8 @@
-// `npm run bench`: device-list rollouts of 100k, 1M and 8M names against the local emulator,
-// timed against `md5sum` of the same file. Options: --sizes 100000,1000000 --runs 3
-// --scan-only (no action runs: times scanDeviceList alone). BENCH_NODE picks the action's Node,
+// `npm run bench`: a cold rollout against Tencent's SDK and bare Node; device-list rollouts of
+// 100k, 1M and 8M names against the local emulator, timed against `md5sum` of the same file;
+// a followed 100,000-device task and wave planning of 1M names. Options: --sections
+// cold,list,wait --cold-runs 9 --sizes 100000,1000000 --runs 3 --scan-only (no action runs in
+// the list section: times scanDeviceList alone). BENCH_NODE picks the action's Node,
 // BENCH_ACTION another bundle than dist/index.js.
 import { readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -9,8 +11,10 @@ import { parseArgs } from "node:util";
 import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator } from "../test/emulator/index.js";
 import { ACTION_ENTRY } from "../test/support/run-action.js";
 import { ensureList, listBytes } from "./generate.js";
+import { coldRollouts, printCold } from "./cold.js";
 import { md5sum, runActionMeasured, scanOnce, timed, type ActionRun } from "./measure.js";
 import { printTable, type Row } from "./table.js";
+import { followedRollout, planMillion, printWait } from "./wait.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");
@@ -20,6 +24,8 @@ const { values } = parseArgs({
     sizes: { type: "string", default: "100000,1000000,8000000" },
     runs: { type: "string", default: "3" },
     "scan-only": { type: "boolean", default: false },
+    sections: { type: "string", default: "cold,list,wait" },
+    "cold-runs": { type: "string", default: "9" },
   },
 });
 const sizes = values.sizes.split(",").map(Number);
@@ -29,15 +35,30 @@ const entry = process.env["BENCH_ACTION"] ?? ACTION_ENTRY;
 
 console.log(`Action: ${entry} on ${node} (${(await timed(node, ["--version"])).stdout.trim()})`);
 await warnIfStale();
-const emulator = values["scan-only"] ? undefined : await startEmulator();
-const rows: Row[] = [];
-try {
-  for (const names of sizes) rows.push(await measure(names, emulator));
-} finally {
-  await emulator?.close();
+const sections = new Set(values.sections.split(","));
+if (sections.has("cold") && !values["scan-only"]) {
+  printCold(await coldRollouts(node, entry, Math.max(1, Number(values["cold-runs"]))));
 }
-printTable(rows);
-if (rows.some((row) => row.failure !== undefined)) process.exitCode = 1;
+if (sections.has("list")) await deviceLists();
+if (sections.has("wait") && !values["scan-only"]) {
+  const plan = planMillion(); // First, while this process's heap is small.
+  const run = await followedRollout(node, entry);
+  printWait(run, plan);
+  if (run.code !== 0) process.exitCode = 1;
+}
+
+async function deviceLists(): Promise<void> {
+  const emulator = values["scan-only"] ? undefined : await startEmulator();
+  const rows: Row[] = [];
+  try {
+    for (const names of sizes) rows.push(await measure(names, emulator));
+  } finally {
+    await emulator?.close();
+  }
+  console.log("\nDevice lists:");
+  printTable(rows);
+  if (rows.some((row) => row.failure !== undefined)) process.exitCode = 1;
+}
 
 async function measure(names: number, emulator: Emulator | undefined): Promise<Row> {
   const path = join(DATA, `devices-${names}.txt`);

@@ -40,3 +40,15 @@ export function parseDeviceNames(value: string, input = "device-names"): string[
   }
   return [...new Set(names)];
 }
+
+/**
+ * Linux refuses to start a process with one environment variable over 128 KiB (MAX_ARG_STRLEN),
+ * and the runner passes device-names as INPUT_DEVICE-NAMES: about 6,500 names of 19 characters.
+ * Warn from here on, so a list that grows is moved to device-list before it stops working.
+ */
+export const ENV_WARN_BYTES = 100 * 1024;
+
+/** Whether an input value is close to the size Linux refuses for one environment variable. */
+export function nearEnvLimit(value: string): boolean {
+  return Buffer.byteLength(value, "utf8") >= ENV_WARN_BYTES;
+}
