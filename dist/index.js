@@ -38629,6 +38629,53 @@ function isLoopback(url) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/device-names.ts
+
+
+/** How a device name must look, for error messages. */
+const DEVICE_NAME_RULE = `at most ${DEVICE_NAME_MAX_LENGTH} characters, no whitespace, commas or control characters`;
+/** Why `name` cannot be a device name, or undefined when it can. */
+function deviceNameProblem(name) {
+    if ([...name].length > DEVICE_NAME_MAX_LENGTH) {
+        return `is longer than ${DEVICE_NAME_MAX_LENGTH} characters`;
+    }
+    if (DEVICE_NAME_FORBIDDEN.test(name)) {
+        return "contains whitespace, a comma or a control character";
+    }
+    return undefined;
+}
+/** Splits the device-names input on newlines and commas; blanks are dropped, repeats kept once. */
+function parseDeviceNames(value, input = "device-names") {
+    const names = value
+        .split(/[\r\n,]/)
+        .map((name) => name.trim())
+        .filter((name) => name !== "");
+    if (names.length === 0) {
+        throw new InputError(input, value, "Expected device names separated by newlines or commas.");
+    }
+    for (const name of names) {
+        const problem = deviceNameProblem(name);
+        if (problem !== undefined) {
+            // "cam-1 cam-2" is two names to its writer: say how to separate them.
+            const hint = /\S\s+\S/.test(name)
+                ? " Separate names with newlines or commas, not spaces."
+                : "";
+            throw new InputError(input, name, `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.${hint}`);
+        }
+    }
+    return [...new Set(names)];
+}
+/**
+ * Linux refuses to start a process with one environment variable over 128 KiB (MAX_ARG_STRLEN),
+ * and the runner passes device-names as INPUT_DEVICE-NAMES: about 6,500 names of 19 characters.
+ * Warn from here on, so a list that grows is moved to device-list before it stops working.
+ */
+const ENV_WARN_BYTES = 100 * 1024;
+/** Whether an input value is close to the size Linux refuses for one environment variable. */
+function nearEnvLimit(value) {
+    return Buffer.byteLength(value, "utf8") >= ENV_WARN_BYTES;
+}
+
 ;// CONCATENATED MODULE: ./src/input-values.ts
 
 /** Pure parsers of single input values; each throws InputError naming the input. */
@@ -38745,43 +38792,6 @@ function spoken(ms) {
     if (ms % 60_000 === 0)
         return `${ms / 60_000}m`;
     return `${ms / 1000}s`;
-}
-
-;// CONCATENATED MODULE: ./src/device-names.ts
-
-
-/** How a device name must look, for error messages. */
-const DEVICE_NAME_RULE = `at most ${DEVICE_NAME_MAX_LENGTH} characters, no whitespace, commas or control characters`;
-/** Why `name` cannot be a device name, or undefined when it can. */
-function deviceNameProblem(name) {
-    if ([...name].length > DEVICE_NAME_MAX_LENGTH) {
-        return `is longer than ${DEVICE_NAME_MAX_LENGTH} characters`;
-    }
-    if (DEVICE_NAME_FORBIDDEN.test(name)) {
-        return "contains whitespace, a comma or a control character";
-    }
-    return undefined;
-}
-/** Splits the device-names input on newlines and commas; blanks are dropped, repeats kept once. */
-function parseDeviceNames(value, input = "device-names") {
-    const names = value
-        .split(/[\r\n,]/)
-        .map((name) => name.trim())
-        .filter((name) => name !== "");
-    if (names.length === 0) {
-        throw new InputError(input, value, "Expected device names separated by newlines or commas.");
-    }
-    for (const name of names) {
-        const problem = deviceNameProblem(name);
-        if (problem !== undefined) {
-            // "cam-1 cam-2" is two names to its writer: say how to separate them.
-            const hint = /\S\s+\S/.test(name)
-                ? " Separate names with newlines or commas, not spaces."
-                : "";
-            throw new InputError(input, name, `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.${hint}`);
-        }
-    }
-    return [...new Set(names)];
 }
 
 ;// CONCATENATED MODULE: ./src/target.ts
@@ -38911,6 +38921,7 @@ function perRun(value) {
 
 
 
+
 /** Every input of action.yml, by its workflow name. */
 const INPUT_NAMES = [
     "product-id",
@@ -38977,6 +38988,9 @@ function readInputs(env = process.env) {
         maskSecret(raw[name]);
     for (const name of SECRET_ENV)
         maskSecret(env[name] ?? "");
+    if (nearEnvLimit(raw["device-names"])) {
+        warning("device-names is over 100 KiB: Linux refuses one variable over 128 KiB (about 6,500 names), and the step would not start at all. Put the names in a file, one per line, and give it as device-list.");
+    }
     return parseInputs(raw, env);
 }
 /** Pure validation of the raw input strings; throws InputError for the first bad one. */
@@ -41004,7 +41018,9 @@ function device_list_form(list) {
  * Uploads the list through a pre-signed URL from CreateTaskFileUrl. Uploads are safe to repeat
  * (a PUT replaces the object), so every attempt asks for a fresh URL: an expired one is never reused.
  */
-async function uploadList(client, inputs, list, policy, dispatchers) {
+async function uploadList(client, inputs, list, policy, dispatchers, 
+/** The list's outputs describe the user's file; a wave's own list sets none. */
+setListOutputs = true) {
     const { fileName, md5 } = await withRetries(UPLOAD_STEP, policy, async () => {
         const { url, fileName } = await createTaskFileUrl(client, inputs.productId);
         const md5 = await uploadDeviceList(list, url, {
@@ -41021,11 +41037,13 @@ async function uploadList(client, inputs, list, policy, dispatchers) {
     const path = inputs.target.kind === "file" ? inputs.target.path : list.path;
     // The FileName is the server's: shown escaped, but sent on to BatchUpdateFirmware as it came.
     info(`Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${device_list_form(list)}); uploaded as ${oneLine(fileName, MAX_FILE_NAME)}.`);
-    setOutputs({
-        "device-count": String(list.deviceCount),
-        "device-list-md5": md5,
-        "device-list-size": String(list.size),
-    });
+    if (setListOutputs) {
+        setOutputs({
+            "device-count": String(list.deviceCount),
+            "device-list-md5": md5,
+            "device-list-size": String(list.size),
+        });
+    }
     return { fileName, md5, size: list.size, deviceCount: list.deviceCount };
 }
 
@@ -41146,7 +41164,8 @@ async function listNames(list) {
  * so the same devices are not always first.
  */
 function rank(version, name) {
-    return (0,external_node_crypto_.createHash)("sha256").update(version).update("\n").update(name).digest("hex").slice(0, 16);
+    // The first 48 bits of the digest: a number JavaScript holds exactly, and sorts fast.
+    return (0,external_node_crypto_.hash)("sha256", `${version}\n${name}`, "buffer").readUIntBE(0, 6);
 }
 /**
  * Pure: the waves of a rollout. Canaries first, on their own; then the rest in rank order, cut
@@ -41155,11 +41174,11 @@ function rank(version, name) {
  */
 function planWaves(names, version, sizes, canaries = []) {
     const canarySet = new Set(canaries);
-    const rest = names
-        .filter((name) => !canarySet.has(name))
-        .map((name) => ({ name, key: rank(version, name) }))
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.name < b.name ? -1 : 1))
-        .map((entry) => entry.name);
+    const others = names.filter((name) => !canarySet.has(name));
+    // Sorting indexes by precomputed keys keeps a million-name plan to two arrays.
+    const keys = Float64Array.from(others, (name) => rank(version, name));
+    const order = Uint32Array.from(others.keys()).sort((a, b) => keys[a] - keys[b] || (others[a] < others[b] ? -1 : 1));
+    const rest = Array.from(order, (i) => others[i]);
     const total = names.length;
     const waves = [];
     if (canaries.length > 0)
@@ -41219,6 +41238,13 @@ async function rolloutInWaves(inputs, settings, ctx) {
             ? inputs.target.deviceNames
             : [];
     const waves = planWaves(names, inputs.firmwareVersion, settings.sizes, settings.canaries);
+    if (ctx.scanned) {
+        // Each wave uploads a list of its own; the whole file is never uploaded, so it has no FileMd5.
+        setOutputs({
+            "device-count": String(ctx.scanned.deviceCount),
+            "device-list-size": String(ctx.scanned.size),
+        });
+    }
     const rows = await devicesByTask(client, inputs.productId, inputs.firmwareVersion, policy);
     const earlier = waves.map((wave) => waveTask(wave, rows));
     report.waves = waves.map((wave, i) => ({
@@ -41330,7 +41356,7 @@ async function createWave(inputs, wave, ctx) {
         const target = { kind: "file", path, absolutePath: path };
         const scanned = await scanList(target);
         ctx.watch.at({ step: "uploading" });
-        const list = await uploadList(client, { ...inputs, target }, scanned, policy, ctx.dispatchers);
+        const list = await uploadList(client, { ...inputs, target }, scanned, policy, ctx.dispatchers, false);
         request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
     }
     info(`Creating wave ${wave.number}: ${wave.names.length} device(s).`);

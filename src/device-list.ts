@@ -52,6 +52,8 @@ export async function uploadList(
   list: ScannedList,
   policy: RetryPolicy,
   dispatchers: Dispatchers,
+  /** The list's outputs describe the user's file; a wave's own list sets none. */
+  setListOutputs = true,
 ): Promise<UploadedList> {
   const { fileName, md5 } = await withRetries(
     UPLOAD_STEP,
@@ -76,10 +78,12 @@ export async function uploadList(
   core.info(
     `Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${form(list)}); uploaded as ${oneLine(fileName, MAX_FILE_NAME)}.`,
   );
-  setOutputs({
-    "device-count": String(list.deviceCount),
-    "device-list-md5": md5,
-    "device-list-size": String(list.size),
-  });
+  if (setListOutputs) {
+    setOutputs({
+      "device-count": String(list.deviceCount),
+      "device-list-md5": md5,
+      "device-list-size": String(list.size),
+    });
+  }
   return { fileName, md5, size: list.size, deviceCount: list.deviceCount };
 }

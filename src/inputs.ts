@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import { resolve } from "node:path";
 import { resolveCredentials, SECRET_ENV, type Credentials } from "./credentials.js";
+import { nearEnvLimit } from "./device-names.js";
 import { InputError } from "./errors.js";
 import * as values from "./input-values.js";
 import type { FailureThreshold } from "./input-values.js";
@@ -118,6 +119,11 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   ) as RawInputs;
   for (const name of SECRET_INPUTS) maskSecret(raw[name]);
   for (const name of SECRET_ENV) maskSecret(env[name] ?? "");
+  if (nearEnvLimit(raw["device-names"])) {
+    core.warning(
+      "device-names is over 100 KiB: Linux refuses one variable over 128 KiB (about 6,500 names), and the step would not start at all. Put the names in a file, one per line, and give it as device-list.",
+    );
+  }
   return parseInputs(raw, env);
 }
 

@@ -54,6 +54,13 @@ export async function rolloutInWaves(
       ? inputs.target.deviceNames
       : [];
   const waves = planWaves(names, inputs.firmwareVersion, settings.sizes, settings.canaries);
+  if (ctx.scanned) {
+    // Each wave uploads a list of its own; the whole file is never uploaded, so it has no FileMd5.
+    setOutputs({
+      "device-count": String(ctx.scanned.deviceCount),
+      "device-list-size": String(ctx.scanned.size),
+    });
+  }
   const rows = await devicesByTask(client, inputs.productId, inputs.firmwareVersion, policy);
   const earlier = waves.map((wave) => waveTask(wave, rows));
   report.waves = waves.map((wave, i) => ({
@@ -169,7 +176,14 @@ async function createWave(inputs: Inputs, wave: Wave, ctx: WaveContext): Promise
     const target = { kind: "file" as const, path, absolutePath: path };
     const scanned = await scanList(target);
     ctx.watch.at({ step: "uploading" });
-    const list = await uploadList(client, { ...inputs, target }, scanned, policy, ctx.dispatchers);
+    const list = await uploadList(
+      client,
+      { ...inputs, target },
+      scanned,
+      policy,
+      ctx.dispatchers,
+      false,
+    );
     request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
   }
   core.info(`Creating wave ${wave.number}: ${wave.names.length} device(s).`);
