@@ -1,7 +1,7 @@
 // `npm run bench`: a cold rollout against Tencent's SDK and bare Node; device-list rollouts of
 // 100k, 1M and 8M names against the local emulator, timed against `md5sum` of the same file;
 // a followed 100,000-device task and wave planning of 1M names. Options: --sections
-// cold,list,wait --cold-runs 9 --sizes 100000,1000000 --runs 3 --scan-only (no action runs in
+// cold,list,wait,waves --cold-runs 9 --sizes 100000,1000000 --runs 3 --scan-only (no action runs in
 // the list section: times scanDeviceList alone). BENCH_NODE picks the action's Node,
 // BENCH_ACTION another bundle than dist/index.js.
 import { readdir, stat } from "node:fs/promises";
@@ -15,6 +15,7 @@ import { coldRollouts, printCold } from "./cold.js";
 import { md5sum, runActionMeasured, scanOnce, timed, type ActionRun } from "./measure.js";
 import { printTable, type Row } from "./table.js";
 import { followedRollout, planMillion, printWait } from "./wait.js";
+import { fiveWaves, printWaves } from "./waves.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");
@@ -24,7 +25,7 @@ const { values } = parseArgs({
     sizes: { type: "string", default: "100000,1000000,8000000" },
     runs: { type: "string", default: "3" },
     "scan-only": { type: "boolean", default: false },
-    sections: { type: "string", default: "cold,list,wait" },
+    sections: { type: "string", default: "cold,list,wait,waves" },
     "cold-runs": { type: "string", default: "9" },
   },
 });
@@ -40,6 +41,11 @@ if (sections.has("cold") && !values["scan-only"]) {
   printCold(await coldRollouts(node, entry, Math.max(1, Number(values["cold-runs"]))));
 }
 if (sections.has("list")) await deviceLists();
+if (sections.has("waves") && !values["scan-only"]) {
+  const run = await fiveWaves(node, entry);
+  printWaves(run);
+  if (run.code !== 0) process.exitCode = 1;
+}
 if (sections.has("wait") && !values["scan-only"]) {
   const plan = planMillion(); // First, while this process's heap is small.
   const run = await followedRollout(node, entry);

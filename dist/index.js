@@ -41354,13 +41354,28 @@ async function createWave(inputs, wave, ctx) {
         const path = (0,external_node_path_namespaceObject.join)(process.env["RUNNER_TEMP"] ?? process.cwd(), `wave-${wave.number}-${process.pid}.txt`);
         await (0,external_node_fs_promises_namespaceObject.writeFile)(path, `${wave.names.join("\n")}\n`);
         const target = { kind: "file", path, absolutePath: path };
-        const scanned = await scanList(target);
+        const scanned = await waveList(path, wave);
         ctx.watch.at({ step: "uploading" });
         const list = await uploadList(client, { ...inputs, target }, scanned, policy, ctx.dispatchers, false);
         request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
     }
     info(`Creating wave ${wave.number}: ${wave.names.length} device(s).`);
     return createTask(client, request, before, policy, ctx, inputs.requestTimeoutMs, `wave ${wave.number} (${wave.names.length} devices)`);
+}
+/**
+ * A wave's list as the upload wants it, without scanning it again: its names come from the
+ * checked target already, one per LF-ended line, and are known to be distinct.
+ */
+async function waveList(path, wave) {
+    const { size, mtimeMs, ino } = await (0,external_node_fs_promises_namespaceObject.stat)(path);
+    return {
+        path,
+        deviceCount: wave.names.length,
+        size,
+        version: { size, mtimeMs, ino },
+        normalized: false,
+        duplicates: { count: 0, names: 0, examples: [], checked: wave.names.length, complete: true },
+    };
 }
 function verdictOf(result) {
     switch (result.decision.kind) {

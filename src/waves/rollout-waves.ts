@@ -1,9 +1,9 @@
 import * as core from "@actions/core";
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { listTasksBefore } from "../create-task.js";
 import type { ScannedList } from "../device-list/scan.js";
-import { scanList, uploadList } from "../device-list.js";
+import { uploadList } from "../device-list.js";
 import { ActionError } from "../errors.js";
 import { resultCounts, type FollowResult } from "../follow-task.js";
 import type { Inputs } from "../inputs.js";
@@ -174,7 +174,7 @@ async function createWave(inputs: Inputs, wave: Wave, ctx: WaveContext): Promise
     );
     await writeFile(path, `${wave.names.join("\n")}\n`);
     const target = { kind: "file" as const, path, absolutePath: path };
-    const scanned = await scanList(target);
+    const scanned = await waveList(path, wave);
     ctx.watch.at({ step: "uploading" });
     const list = await uploadList(
       client,
@@ -196,6 +196,22 @@ async function createWave(inputs: Inputs, wave: Wave, ctx: WaveContext): Promise
     inputs.requestTimeoutMs,
     `wave ${wave.number} (${wave.names.length} devices)`,
   );
+}
+
+/**
+ * A wave's list as the upload wants it, without scanning it again: its names come from the
+ * checked target already, one per LF-ended line, and are known to be distinct.
+ */
+async function waveList(path: string, wave: Wave): Promise<ScannedList> {
+  const { size, mtimeMs, ino } = await stat(path);
+  return {
+    path,
+    deviceCount: wave.names.length,
+    size,
+    version: { size, mtimeMs, ino },
+    normalized: false,
+    duplicates: { count: 0, names: 0, examples: [], checked: wave.names.length, complete: true },
+  };
 }
 
 function verdictOf(result: FollowResult): WaveReport["verdict"] {

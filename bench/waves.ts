@@ -1,0 +1,45 @@
+// `npm run bench -- --sections waves`: a progressive rollout of a 100,000-name device list in
+// five waves, the bundled action as a process against the emulator, with its peak RSS (the
+// device-list memory target is 120 MiB) and the tasks it made.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator } from "../test/emulator/index.js";
+import { sampleInputs } from "../test/support/sample-inputs.js";
+import { runActionMeasured, type ActionRun } from "./measure.js";
+
+export const WAVES = "1%, 10%, 50%, 90%, 100%";
+
+/** One five-wave rollout of `count` names; devices the emulator does not know finish at once. */
+export async function fiveWaves(
+  node: string,
+  entry: string,
+  count = 100_000,
+): Promise<ActionRun & { tasks: number }> {
+  const emulator = await startEmulator({ deviceStepMs: 1 });
+  const dir = await mkdtemp(join(tmpdir(), "bench-waves-"));
+  try {
+    const names = Array.from({ length: count }, (_, i) => `cam-${String(i).padStart(8, "0")}`);
+    await writeFile(join(dir, "fleet.txt"), `${names.join("\n")}\n`);
+    const inputs = sampleInputs(emulator, {
+      "device-list": "fleet.txt",
+      waves: WAVES,
+      "poll-interval": "5s",
+    });
+    const run = await runActionMeasured(node, entry, inputs, dir);
+    return { ...run, tasks: emulator.tasks.length };
+  } finally {
+    await emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function printWaves(run: ActionRun & { tasks: number }, count = 100_000): void {
+  console.log(`\nProgressive rollout: ${count.toLocaleString("en")} names in waves ${WAVES}`);
+  console.log(
+    `  exit ${run.code}, ${run.tasks} task(s), outputs waves-completed=${run.outputs["waves-completed"] ?? "?"}`,
+  );
+  console.log(
+    `  wall ${run.seconds.toFixed(1)} s, peak RSS ${run.peakRssMiB.toFixed(0)} MiB (target <= 120)`,
+  );
+}
