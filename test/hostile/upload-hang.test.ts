@@ -6,12 +6,12 @@ import { scanDeviceList, type ScannedList } from "../../src/device-list/scan.js"
 import { uploadDeviceList } from "../../src/device-list/upload.js";
 import { TransportError } from "../../src/errors.js";
 import { tempDir, writeList } from "../device-list/files.js";
-import { runAction } from "../support/run-action.js";
 import {
   startApiStandIn,
   startUploadTarget,
   type StandIn,
   type TargetBehaviour,
+  rolloutFleet,
 } from "../support/hostile/upload-stand-ins.js";
 
 // "Never a hang": request-timeout bounds a stall while sending, and the whole answer (headers
@@ -184,19 +184,9 @@ describe("through the bundled action", () => {
     standIns.push(store, api);
     await writeFile(dir.path("fleet.txt"), "cam-1\ncam-2\n");
     const started = Date.now();
-    const run = await runAction({
-      cwd: dir.path(""),
-      timeoutMs: 30_000,
-      inputs: {
-        "product-id": "PRODUCT1",
-        "firmware-version": "2.0.0",
-        "secret-id": "AKIDtest",
-        "secret-key": "keytest123456",
-        endpoint: api.url,
-        "device-list": "fleet.txt",
-        "request-timeout": "1",
-        "max-attempts": "2",
-      },
+    const run = await rolloutFleet(dir.path(""), api.url, {
+      "request-timeout": "1",
+      "max-attempts": "2",
     });
     // Two attempts of 1 s each and a backoff of at most 1 s, against a 60 s trickle.
     expect(Date.now() - started).toBeLessThan(8_000);

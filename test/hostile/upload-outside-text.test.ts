@@ -7,11 +7,11 @@ import { TransportError } from "../../src/errors.js";
 import { registerSecret } from "../../src/outside-text.js";
 import { classify } from "../../src/tencent/retry.js";
 import { tempDir, writeList } from "../device-list/files.js";
-import { runAction } from "../support/run-action.js";
 import {
   startApiStandIn,
   startUploadTarget,
   type StandIn,
+  rolloutFleet,
 } from "../support/hostile/upload-stand-ins.js";
 
 // What the object store or CreateTaskFileUrl says reaches the log as data: on one line, with
@@ -100,19 +100,9 @@ describe("through the bundled action", () => {
     const api = await startApiStandIn(`${store.url}/obj?sign=x`, `f1${INJECTED}`);
     standIns.push(store, api);
     await writeFile(dir.path("fleet.txt"), "cam-1\ncam-2\n");
-    const run = await runAction({
-      cwd: dir.path(""),
-      timeoutMs: 30_000,
-      inputs: {
-        "product-id": "PRODUCT1",
-        "firmware-version": "2.0.0",
-        "secret-id": "AKIDtest",
-        "secret-key": "keytest123456",
-        endpoint: api.url,
-        "device-list": "fleet.txt",
-        "request-timeout": "5",
-        "max-attempts": "1",
-      },
+    const run = await rolloutFleet(dir.path(""), api.url, {
+      "request-timeout": "5",
+      "max-attempts": "1",
     });
     const line = run.stdout.split("\n").find((text) => text.startsWith("Device list fleet.txt:"));
     expect(line).toContain("uploaded as f1\\n: :error: :injected\\n: :set-output name=x: :y.");

@@ -6,13 +6,13 @@ import { uploadDeviceList } from "../../src/device-list/upload.js";
 import { TransportError } from "../../src/errors.js";
 import { classify } from "../../src/tencent/retry.js";
 import { md5Of, tempDir, writeList } from "../device-list/files.js";
-import { runAction } from "../support/run-action.js";
 import {
   startApiStandIn,
   startUploadTarget,
   type StandIn,
   type TargetBehaviour,
   type UploadTarget,
+  rolloutFleet,
 } from "../support/hostile/upload-stand-ins.js";
 
 // "Never a task for the wrong bytes": a 2xx counts only when every byte went out before it came,
@@ -117,20 +117,7 @@ describe("through the bundled action", () => {
     );
     await writeFile(dir.path("fleet.txt"), `${names.join("\n")}\n`);
     const started = Date.now();
-    const run = await runAction({
-      cwd,
-      timeoutMs: 30_000,
-      inputs: {
-        "product-id": "PRODUCT1",
-        "firmware-version": "2.0.0",
-        "secret-id": "AKIDtest",
-        "secret-key": "keytest123456",
-        endpoint: api.url,
-        "device-list": "fleet.txt",
-        "request-timeout": "5",
-        "max-attempts": "2",
-      },
-    });
+    const run = await rolloutFleet(cwd, api.url, { "request-timeout": "5", "max-attempts": "2" });
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(/HTTP 200 came when only \d+ of 16400000 bytes had been sent/);

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 // Not the globals: a test that fakes the clock must not make the stand-ins stop early or hang.
 import { clearInterval, clearTimeout, setInterval, setTimeout } from "node:timers";
+import { runAction, type ActionRun } from "../run-action.js";
 
 /**
  * Misbehaving object stores and a signature-blind Tencent API, written apart from the project's
@@ -223,4 +224,28 @@ async function listen(
 /** A fresh path for a Unix socket in the temp directory. */
 export function socketPathFor(name: string): string {
   return join(tmpdir(), `upload-${name}-${process.pid}-${Date.now()}.sock`);
+}
+
+/**
+ * The bundled action rolling out `fleet.txt` of `cwd` (written there by the test) through a
+ * signature-blind API stand-in at `endpoint`.
+ */
+export function rolloutFleet(
+  cwd: string,
+  endpoint: string,
+  bounds: { "request-timeout": string; "max-attempts": string },
+): Promise<ActionRun> {
+  return runAction({
+    cwd,
+    timeoutMs: 30_000,
+    inputs: {
+      "product-id": "PRODUCT1",
+      "firmware-version": "2.0.0",
+      "secret-id": "AKIDtest",
+      "secret-key": "keytest123456",
+      endpoint,
+      "device-list": "fleet.txt",
+      ...bounds,
+    },
+  });
 }
