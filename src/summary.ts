@@ -144,6 +144,9 @@ function failedTable(failed: FailedDevice[], total: number): string[] {
 }
 
 function nextStep(report: RunReport): string {
+  if (report.waves?.some((wave) => wave.taskId !== undefined)) {
+    return "The waves' tasks go on upgrading their devices on Tencent's side; no further wave was created. Fix what stopped the rollout (or raise max-failed-devices), then run the job again with the same inputs: it follows the waves that have tasks and goes on from the first that has none.";
+  }
   if (report.status === "timed-out" || report.follow !== undefined) {
     return `The task goes on upgrading devices on Tencent's side. Look at task ${report.task?.taskId ?? ""} in the IoT Video console (firmware ${report.inputs?.firmwareVersion ?? ""}), or run the job again: a re-run by original version follows the running task instead of creating another.`;
   }

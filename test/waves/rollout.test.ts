@@ -102,6 +102,9 @@ describe.concurrent("progressive rollouts", () => {
         "task-ids": "1,2",
         "waves-completed": "1",
       });
+      const summary = await readFile(join(dir, "summary.md"), "utf8");
+      expect(summary).toMatch(/\| 2 \| 3 \| 2 \| \d+ \| 1 \| \d+ \| \d+s \| failed \|/);
+      expect(summary).toContain("no further wave was created");
     }));
 
   it("on-failure cancel cancels exactly the devices of the failing wave that had not started", () =>
