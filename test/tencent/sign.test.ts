@@ -60,12 +60,19 @@ describe("TC3-HMAC-SHA256 against Tencent's published examples", () => {
 
     const scope = credentialScope(common.date, common.service);
     const toSign = stringToSign(common.timestamp, scope, canonical);
-    // Not every published example gives its string to sign; those that do are checked.
-    expect(toSign).toBe(vector.stringToSign ?? toSign);
-
     const key = signingKey(vector.secretKey, common.date, common.service);
     expect(signature(key, toSign)).toBe(vector.signature);
   });
+
+  // Not every published example gives its string to sign; those that do are checked whole.
+  it.each(file.vectors.filter((vector) => vector.stringToSign !== undefined))(
+    "$name: the string to sign is the example's",
+    (vector) => {
+      const canonical = canonicalRequest(headersOf(vector), common.hashedPayload);
+      const scope = credentialScope(common.date, common.service);
+      expect(stringToSign(common.timestamp, scope, canonical)).toBe(vector.stringToSign);
+    },
+  );
 
   it.each(file.vectors)("$name: the Authorization header carries it all", (vector) => {
     const header = sign({
