@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1782);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(359);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1782:
+/***/ 359:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41122,67 +41122,192 @@ async function devicesByTask(client, productId, firmwareVersion, policy) {
  * console for other devices, or for more, is never taken for a wave's.
  */
 function waveTask(wave, tasks) {
-    const matching = [...tasks].filter(([, devices]) => devices.size === wave.names.length && wave.names.every((name) => devices.has(name)));
+    const matching = [...tasks].filter(([, devices]) => holdsExactly(devices, wave));
     if (matching.length > 1) {
         throw new ActionError(`Wave ${wave.number}'s devices are held by ${matching.length} tasks (${matching.map(([id]) => id).join(", ")}); check them in the console before the rollout goes on.`);
     }
     return matching[0]?.[0];
 }
+function holdsExactly(devices, wave) {
+    if (devices.size !== wave.size)
+        return false;
+    for (let i = 0; i < wave.size; i++)
+        if (!devices.has(wave.name(i)))
+            return false;
+    return true;
+}
 
-;// CONCATENATED MODULE: external "node:string_decoder"
-const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./src/waves/name-list.ts
+const LF = 0x0a;
+/**
+ * Device names packed in one buffer, one per LF-ended line, with where each starts: a list of
+ * a million names costs its bytes and 4 bytes a name, outside the JavaScript heap, where a
+ * million strings would grow the heap by ~40 MiB and the collector's young space with it.
+ */
+class NameList {
+    lines;
+    starts;
+    constructor(
+    /** Every name followed by LF: what a list file of these names holds. */
+    lines, 
+    // starts[i] is where name i begins; starts[count] is the end of the last LF.
+    starts) {
+        this.lines = lines;
+        this.starts = starts;
+    }
+    /** LF-ended lines, each a name (no blank lines): the bytes of a checked list as uploaded. */
+    static fromLines(lines) {
+        let count = 0;
+        for (let at = lines.indexOf(LF); at !== -1; at = lines.indexOf(LF, at + 1))
+            count++;
+        const starts = new Uint32Array(count + 1);
+        let i = 0;
+        for (let at = lines.indexOf(LF); at !== -1; at = lines.indexOf(LF, at + 1))
+            starts[++i] = at + 1;
+        return new NameList(lines, starts);
+    }
+    static fromStrings(names) {
+        return NameList.fromLines(Buffer.from(names.map((name) => `${name}\n`).join("")));
+    }
+    get count() {
+        return this.starts.length - 1;
+    }
+    name(i) {
+        return this.lines.toString("utf8", this.starts[i], this.starts[i + 1] - 1);
+    }
+    /** Name i's bytes, without its LF: a view of the list, not a copy. */
+    bytes(i) {
+        return this.lines.subarray(this.starts[i], this.starts[i + 1] - 1);
+    }
+    /** The list file of the names at `picks`, in that order. */
+    linesOf(picks) {
+        let size = 0;
+        for (const i of picks)
+            size += this.starts[i + 1] - this.starts[i];
+        const out = Buffer.allocUnsafe(size);
+        let at = 0;
+        for (const i of picks)
+            at += this.lines.copy(out, at, this.starts[i], this.starts[i + 1]);
+        return out;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/waves/list-names.ts
 
 
 
+const list_names_LF = 0x0a;
 /**
  * The device names of a checked list, exactly as its upload would send them (normalized: one
- * trimmed name per LF-ended line), read through the same code as the upload.
+ * trimmed name per LF-ended line), read through the same code as the upload, into one buffer.
  */
 async function listNames(list) {
-    const names = [];
-    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder("utf8");
-    let carry = "";
+    // One byte more, for an LF after a last line that has none.
+    const lines = Buffer.allocUnsafe(list.size + 1);
+    let size = 0;
     for await (const piece of uploadBody(list, (0,external_node_crypto_.createHash)("md5"))) {
-        const lines = (carry + decoder.write(piece)).split("\n");
-        carry = lines.pop() ?? "";
-        for (const line of lines)
-            names.push(line);
+        size += piece.copy(lines, size);
     }
-    const last = carry + decoder.end();
-    if (last !== "")
-        names.push(last);
-    return names;
+    if (size > 0 && lines[size - 1] !== list_names_LF)
+        lines[size++] = list_names_LF;
+    return NameList.fromLines(lines.subarray(0, size));
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/waves/plan.ts
 
+
+
+/** One wave: its number (1-based) and its devices, in plan order. */
+class Wave {
+    number;
+    canary;
+    list;
+    picks;
+    constructor(number, 
+    /** A canary wave holds the canary devices alone. */
+    canary, list, 
+    // Which of the list's names, in plan order.
+    picks) {
+        this.number = number;
+        this.canary = canary;
+        this.list = list;
+        this.picks = picks;
+    }
+    get size() {
+        return this.picks.length;
+    }
+    name(i) {
+        return this.list.name(this.picks[i]);
+    }
+    /** The first `limit` names (all by default), as strings. */
+    names(limit = this.size) {
+        return Array.from(this.picks.subarray(0, limit), (i) => this.list.name(i));
+    }
+    /** The wave as a list file (one name per LF-ended line), in pieces of `names` names. */
+    *lines(names = 65536) {
+        for (let at = 0; at < this.size; at += names) {
+            yield this.list.linesOf(this.picks.subarray(at, at + names));
+        }
+    }
+}
 /**
  * Where a device falls in the rollout: a stable hash of (firmware version, device name), so
  * each wave is a spread of the fleet, not the first lines of a file sorted by customer or
  * region, and the same inputs always give the same waves. A new version reshuffles the fleet,
- * so the same devices are not always first.
+ * so the same devices are not always first. The key is the first 48 bits of the SHA-256 of
+ * "<version>\n<name>" in UTF-8: a number JavaScript holds exactly.
  */
 function rank(version, name) {
-    // The first 48 bits of the digest: a number JavaScript holds exactly, and sorts fast.
-    return (0,external_node_crypto_.hash)("sha256", `${version}\n${name}`, "buffer").readUIntBE(0, 6);
+    const digest = sha256(`${version}\n${name}`);
+    return top32(digest) * 0x10000 + ((digest.charCodeAt(4) << 8) | digest.charCodeAt(5));
+}
+// The digest as a "binary" (latin1) string, one character a byte: read without slicing or parsing, and
+// no ArrayBuffer per name as a Buffer digest would take.
+function sha256(input) {
+    return (0,external_node_crypto_.hash)("sha256", input, "binary");
+}
+function top32(digest) {
+    return (((digest.charCodeAt(0) << 24) |
+        (digest.charCodeAt(1) << 16) |
+        (digest.charCodeAt(2) << 8) |
+        digest.charCodeAt(3)) >>>
+        0);
+}
+/**
+ * Calls `each` with every name's digest of "<version>\n<name>", hashed from one scratch buffer
+ * through one view per length: nothing is allocated per name but the digest.
+ */
+function eachDigest(list, version, each) {
+    const prefix = Buffer.from(`${version}\n`);
+    let scratch = Buffer.alloc(0);
+    let views = [];
+    for (let i = 0; i < list.count; i++) {
+        const name = list.bytes(i);
+        const length = prefix.length + name.length;
+        if (length > scratch.length) {
+            scratch = Buffer.allocUnsafe(Math.max(length, 2 * scratch.length, 1024));
+            prefix.copy(scratch);
+            views = [];
+        }
+        name.copy(scratch, prefix.length);
+        each(i, sha256((views[length] ??= scratch.subarray(0, length))));
+    }
 }
 /**
  * Pure: the waves of a rollout. Canaries first, on their own; then the rest in rank order, cut
  * at the cumulative sizes (a count, or a share of the whole list rounded down; 100% is every
  * device). A size that adds no device gives no wave.
  */
-function planWaves(names, version, sizes, canaries = []) {
-    const canarySet = new Set(canaries);
-    const others = names.filter((name) => !canarySet.has(name));
-    // Sorting indexes by precomputed keys keeps a million-name plan to two arrays.
-    const keys = Float64Array.from(others, (name) => rank(version, name));
-    const order = Uint32Array.from(others.keys()).sort((a, b) => keys[a] - keys[b] || (others[a] < others[b] ? -1 : 1));
-    const rest = Array.from(order, (i) => others[i]);
-    const total = names.length;
+function planWaves(list, version, sizes, canaries = []) {
+    const rest = inRankOrder(list, version, canaries);
+    const total = list.count;
     const waves = [];
-    if (canaries.length > 0)
-        waves.push({ number: 1, names: [...canaries], canary: true });
+    if (canaries.length > 0) {
+        const canaryList = NameList.fromStrings(canaries);
+        waves.push(new Wave(1, true, canaryList, Uint32Array.from(canaries.keys())));
+    }
     let done = 0;
     for (const size of sizes) {
         const wanted = "count" in size
@@ -41192,17 +41317,61 @@ function planWaves(names, version, sizes, canaries = []) {
                 : Math.floor((size.percent * total) / 100);
         const end = Math.min(rest.length, Math.max(done, wanted - canaries.length));
         if (end > done) {
-            waves.push({ number: waves.length + 1, names: rest.slice(done, end), canary: false });
+            waves.push(new Wave(waves.length + 1, false, list, rest.subarray(done, end)));
             done = end;
         }
     }
     if (done < rest.length) {
-        waves.push({ number: waves.length + 1, names: rest.slice(done), canary: false });
+        waves.push(new Wave(waves.length + 1, false, list, rest.subarray(done)));
     }
     return waves;
 }
+const LITTLE_ENDIAN = (0,external_node_os_namespaceObject.endianness)() === "LE";
+/**
+ * The list's names but the canaries, as indexes in rank order (ties: by the names' bytes). Each
+ * name is one 64-bit entry, the top 32 bits of its key above its index, sorted natively (no
+ * comparator, no object per name); the few names whose top 32 bits tie are put in order after,
+ * by their whole key and bytes.
+ */
+function inRankOrder(list, version, canaries) {
+    const entries = new BigUint64Array(list.count);
+    const halves = new Uint32Array(entries.buffer);
+    const [low, high] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+    // A name is read as a string only when its top 32 bits are a canary's.
+    const canaryNames = new Set(canaries);
+    const canaryTops = new Set(canaries.map((name) => top32(sha256(`${version}\n${name}`))));
+    let count = 0;
+    eachDigest(list, version, (i, digest) => {
+        const top = top32(digest);
+        if (canaryTops.has(top) && canaryNames.has(list.name(i)))
+            return;
+        halves[2 * count + low] = i;
+        halves[2 * count + high] = top;
+        count++;
+    });
+    entries.subarray(0, count).sort();
+    for (let j = 0; j < count;) {
+        let end = j + 1;
+        while (end < count && halves[2 * end + high] === halves[2 * j + high])
+            end++;
+        if (end - j > 1) {
+            const tied = Uint32Array.from({ length: end - j }, (_, k) => halves[2 * (j + k) + low]);
+            tied.sort((a, b) => rank(version, list.name(a)) - rank(version, list.name(b)) ||
+                Buffer.compare(list.bytes(a), list.bytes(b)));
+            tied.forEach((i, k) => (halves[2 * (j + k) + low] = i));
+        }
+        j = end;
+    }
+    // The indexes, moved down into the first half of the same buffer (index j is read from
+    // 2j or 2j + 1, never before it is written): no second array.
+    const order = halves.subarray(0, count);
+    for (let j = 0; j < count; j++)
+        order[j] = halves[2 * j + low];
+    return order;
+}
 
 ;// CONCATENATED MODULE: ./src/waves/rollout-waves.ts
+
 
 
 
@@ -41234,9 +41403,7 @@ async function rolloutInWaves(inputs, settings, ctx) {
     const { client, policy, report } = ctx;
     const names = ctx.scanned
         ? await listNames(ctx.scanned)
-        : inputs.target.kind === "devices"
-            ? inputs.target.deviceNames
-            : [];
+        : NameList.fromStrings(inputs.target.kind === "devices" ? inputs.target.deviceNames : []);
     const waves = planWaves(names, inputs.firmwareVersion, settings.sizes, settings.canaries);
     if (ctx.scanned) {
         // Each wave uploads a list of its own; the whole file is never uploaded, so it has no FileMd5.
@@ -41249,9 +41416,9 @@ async function rolloutInWaves(inputs, settings, ctx) {
     const earlier = waves.map((wave) => waveTask(wave, rows));
     report.waves = waves.map((wave, i) => ({
         number: wave.number,
-        devices: wave.names.length,
+        devices: wave.size,
         canary: wave.canary,
-        firstNames: wave.names.slice(0, SHOWN_NAMES),
+        firstNames: wave.names(SHOWN_NAMES),
         ...(earlier[i] === undefined ? {} : { taskId: earlier[i], origin: "earlier run" }),
         verdict: "not started",
     }));
@@ -41324,9 +41491,9 @@ async function rolloutInWaves(inputs, settings, ctx) {
     }
 }
 function describeWave(wave) {
-    const shown = wave.names.slice(0, SHOWN_NAMES).join(", ");
-    const more = wave.names.length > SHOWN_NAMES ? ", …" : "";
-    return `${wave.number}${wave.canary ? " (canary)" : ""}: ${wave.names.length} device(s) (${shown}${more})`;
+    const shown = wave.names(SHOWN_NAMES).join(", ");
+    const more = wave.size > SHOWN_NAMES ? ", …" : "";
+    return `${wave.number}${wave.canary ? " (canary)" : ""}: ${wave.size} device(s) (${shown}${more})`;
 }
 async function pause(settings, wave, ctx) {
     if (settings.pauseMs <= 0 || wave.number === 1)
@@ -41347,20 +41514,20 @@ async function createWave(inputs, wave, ctx) {
     };
     const before = await listTasksBefore(client, base, policy);
     let request;
-    if (wave.names.length <= NAMES_LIMIT) {
-        request = { ...base, DeviceNames: wave.names };
+    if (wave.size <= NAMES_LIMIT) {
+        request = { ...base, DeviceNames: wave.names() };
     }
     else {
         const path = (0,external_node_path_namespaceObject.join)(process.env["RUNNER_TEMP"] ?? process.cwd(), `wave-${wave.number}-${process.pid}.txt`);
-        await (0,external_node_fs_promises_namespaceObject.writeFile)(path, `${wave.names.join("\n")}\n`);
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(path, wave.lines());
         const target = { kind: "file", path, absolutePath: path };
         const scanned = await waveList(path, wave);
         ctx.watch.at({ step: "uploading" });
         const list = await uploadList(client, { ...inputs, target }, scanned, policy, ctx.dispatchers, false);
         request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
     }
-    info(`Creating wave ${wave.number}: ${wave.names.length} device(s).`);
-    return createTask(client, request, before, policy, ctx, inputs.requestTimeoutMs, `wave ${wave.number} (${wave.names.length} devices)`);
+    info(`Creating wave ${wave.number}: ${wave.size} device(s).`);
+    return createTask(client, request, before, policy, ctx, inputs.requestTimeoutMs, `wave ${wave.number} (${wave.size} devices)`);
 }
 /**
  * A wave's list as the upload wants it, without scanning it again: its names come from the
@@ -41370,11 +41537,11 @@ async function waveList(path, wave) {
     const { size, mtimeMs, ino } = await (0,external_node_fs_promises_namespaceObject.stat)(path);
     return {
         path,
-        deviceCount: wave.names.length,
+        deviceCount: wave.size,
         size,
         version: { size, mtimeMs, ino },
         normalized: false,
-        duplicates: { count: 0, names: 0, examples: [], checked: wave.names.length, complete: true },
+        duplicates: { count: 0, names: 0, examples: [], checked: wave.size, complete: true },
     };
 }
 function verdictOf(result) {
@@ -41393,7 +41560,7 @@ function verdictOf(result) {
 async function stop(inputs, settings, waves, index, taskId, result, ctx) {
     const wave = waves[index];
     const counts = resultCounts(result);
-    const later = waves.slice(index + 1).reduce((sum, w) => sum + w.names.length, 0);
+    const later = waves.slice(index + 1).reduce((sum, w) => sum + w.size, 0);
     let cancelled = "";
     if (settings.onFailure === "cancel" && result.decision.kind === "failed") {
         const report = await cancelNotStarted(ctx.client, { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId }, ctx.policy);

@@ -45,14 +45,17 @@ export function waveTask(
   wave: Wave,
   tasks: ReadonlyMap<number, ReadonlySet<string>>,
 ): number | undefined {
-  const matching = [...tasks].filter(
-    ([, devices]) =>
-      devices.size === wave.names.length && wave.names.every((name) => devices.has(name)),
-  );
+  const matching = [...tasks].filter(([, devices]) => holdsExactly(devices, wave));
   if (matching.length > 1) {
     throw new ActionError(
       `Wave ${wave.number}'s devices are held by ${matching.length} tasks (${matching.map(([id]) => id).join(", ")}); check them in the console before the rollout goes on.`,
     );
   }
   return matching[0]?.[0];
+}
+
+function holdsExactly(devices: ReadonlySet<string>, wave: Wave): boolean {
+  if (devices.size !== wave.size) return false;
+  for (let i = 0; i < wave.size; i++) if (!devices.has(wave.name(i))) return false;
+  return true;
 }

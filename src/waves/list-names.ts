@@ -1,22 +1,21 @@
 import { createHash } from "node:crypto";
-import { StringDecoder } from "node:string_decoder";
 import type { ScannedList } from "../device-list/scan.js";
 import { uploadBody } from "../device-list/upload-body.js";
+import { NameList } from "./name-list.js";
+
+const LF = 0x0a;
 
 /**
  * The device names of a checked list, exactly as its upload would send them (normalized: one
- * trimmed name per LF-ended line), read through the same code as the upload.
+ * trimmed name per LF-ended line), read through the same code as the upload, into one buffer.
  */
-export async function listNames(list: ScannedList): Promise<string[]> {
-  const names: string[] = [];
-  const decoder = new StringDecoder("utf8");
-  let carry = "";
+export async function listNames(list: ScannedList): Promise<NameList> {
+  // One byte more, for an LF after a last line that has none.
+  const lines = Buffer.allocUnsafe(list.size + 1);
+  let size = 0;
   for await (const piece of uploadBody(list, createHash("md5"))) {
-    const lines = (carry + decoder.write(piece)).split("\n");
-    carry = lines.pop() ?? "";
-    for (const line of lines) names.push(line);
+    size += piece.copy(lines, size);
   }
-  const last = carry + decoder.end();
-  if (last !== "") names.push(last);
-  return names;
+  if (size > 0 && lines[size - 1] !== LF) lines[size++] = LF;
+  return NameList.fromLines(lines.subarray(0, size));
 }

@@ -18,6 +18,7 @@ import type { RetryPolicy } from "../tencent/retry.js";
 import { cancelNotStarted } from "./cancel-wave.js";
 import { devicesByTask, waveTask } from "./existing.js";
 import { listNames } from "./list-names.js";
+import { NameList } from "./name-list.js";
 import { planWaves, type Wave } from "./plan.js";
 import type { WaveSettings } from "./settings.js";
 
@@ -50,9 +51,7 @@ export async function rolloutInWaves(
   const { client, policy, report } = ctx;
   const names = ctx.scanned
     ? await listNames(ctx.scanned)
-    : inputs.target.kind === "devices"
-      ? inputs.target.deviceNames
-      : [];
+    : NameList.fromStrings(inputs.target.kind === "devices" ? inputs.target.deviceNames : []);
   const waves = planWaves(names, inputs.firmwareVersion, settings.sizes, settings.canaries);
   if (ctx.scanned) {
     // Each wave uploads a list of its own; the whole file is never uploaded, so it has no FileMd5.
@@ -65,9 +64,9 @@ export async function rolloutInWaves(
   const earlier = waves.map((wave) => waveTask(wave, rows));
   report.waves = waves.map((wave, i) => ({
     number: wave.number,
-    devices: wave.names.length,
+    devices: wave.size,
     canary: wave.canary,
-    firstNames: wave.names.slice(0, SHOWN_NAMES),
+    firstNames: wave.names(SHOWN_NAMES),
     ...(earlier[i] === undefined ? {} : { taskId: earlier[i], origin: "earlier run" as const }),
     verdict: "not started",
   }));
@@ -141,9 +140,9 @@ export async function rolloutInWaves(
 }
 
 function describeWave(wave: Wave): string {
-  const shown = wave.names.slice(0, SHOWN_NAMES).join(", ");
-  const more = wave.names.length > SHOWN_NAMES ? ", …" : "";
-  return `${wave.number}${wave.canary ? " (canary)" : ""}: ${wave.names.length} device(s) (${shown}${more})`;
+  const shown = wave.names(SHOWN_NAMES).join(", ");
+  const more = wave.size > SHOWN_NAMES ? ", …" : "";
+  return `${wave.number}${wave.canary ? " (canary)" : ""}: ${wave.size} device(s) (${shown}${more})`;
 }
 
 async function pause(settings: WaveSettings, wave: Wave, ctx: WaveContext): Promise<void> {
@@ -165,14 +164,14 @@ async function createWave(inputs: Inputs, wave: Wave, ctx: WaveContext): Promise
   };
   const before = await listTasksBefore(client, base, policy);
   let request: BatchUpdateFirmwareRequest;
-  if (wave.names.length <= NAMES_LIMIT) {
-    request = { ...base, DeviceNames: wave.names };
+  if (wave.size <= NAMES_LIMIT) {
+    request = { ...base, DeviceNames: wave.names() };
   } else {
     const path = join(
       process.env["RUNNER_TEMP"] ?? process.cwd(),
       `wave-${wave.number}-${process.pid}.txt`,
     );
-    await writeFile(path, `${wave.names.join("\n")}\n`);
+    await writeFile(path, wave.lines());
     const target = { kind: "file" as const, path, absolutePath: path };
     const scanned = await waveList(path, wave);
     ctx.watch.at({ step: "uploading" });
@@ -186,7 +185,7 @@ async function createWave(inputs: Inputs, wave: Wave, ctx: WaveContext): Promise
     );
     request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
   }
-  core.info(`Creating wave ${wave.number}: ${wave.names.length} device(s).`);
+  core.info(`Creating wave ${wave.number}: ${wave.size} device(s).`);
   return createTask(
     client,
     request,
@@ -194,7 +193,7 @@ async function createWave(inputs: Inputs, wave: Wave, ctx: WaveContext): Promise
     policy,
     ctx,
     inputs.requestTimeoutMs,
-    `wave ${wave.number} (${wave.names.length} devices)`,
+    `wave ${wave.number} (${wave.size} devices)`,
   );
 }
 
@@ -206,11 +205,11 @@ async function waveList(path: string, wave: Wave): Promise<ScannedList> {
   const { size, mtimeMs, ino } = await stat(path);
   return {
     path,
-    deviceCount: wave.names.length,
+    deviceCount: wave.size,
     size,
     version: { size, mtimeMs, ino },
     normalized: false,
-    duplicates: { count: 0, names: 0, examples: [], checked: wave.names.length, complete: true },
+    duplicates: { count: 0, names: 0, examples: [], checked: wave.size, complete: true },
   };
 }
 
@@ -239,7 +238,7 @@ async function stop(
 ): Promise<never> {
   const wave = waves[index]!;
   const counts = resultCounts(result);
-  const later = waves.slice(index + 1).reduce((sum, w) => sum + w.names.length, 0);
+  const later = waves.slice(index + 1).reduce((sum, w) => sum + w.size, 0);
   let cancelled = "";
   if (settings.onFailure === "cancel" && result.decision.kind === "failed") {
     const report = await cancelNotStarted(

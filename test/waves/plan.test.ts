@@ -1,32 +1,51 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { waveTask } from "../../src/waves/existing.js";
+import { NameList } from "../../src/waves/name-list.js";
 import { planWaves } from "../../src/waves/plan.js";
-import { waveSizes } from "../../src/waves/settings.js";
+import { waveSizes, type WaveSize } from "../../src/waves/settings.js";
 
 // A fleet listed the way exports are: sorted, say, by region and then customer.
 const FLEET = Array.from({ length: 1000 }, (_, i) => `cam-${String(i).padStart(4, "0")}`);
 const SIZES = waveSizes("10, 5%, 25%, 100%");
 
+/** The waves' names, as the action would send them. */
+function plan(
+  names: readonly string[],
+  version: string,
+  sizes: readonly WaveSize[],
+  canaries: readonly string[] = [],
+): string[][] {
+  return planWaves(NameList.fromStrings(names), version, sizes, canaries).map((w) => w.names());
+}
+
 describe("planWaves", () => {
   it("cuts at the cumulative sizes: 10, then up to 5%, 25% and the rest", () => {
-    expect(planWaves(FLEET, "2.0.0", SIZES).map((w) => w.names.length)).toEqual([10, 40, 200, 750]);
+    expect(plan(FLEET, "2.0.0", SIZES).map((w) => w.length)).toEqual([10, 40, 200, 750]);
   });
 
   it("covers every device exactly once", () => {
-    const all = planWaves(FLEET, "2.0.0", SIZES).flatMap((w) => w.names);
+    const all = plan(FLEET, "2.0.0", SIZES).flat();
     expect(all).toHaveLength(FLEET.length);
     expect(new Set(all)).toEqual(new Set(FLEET));
   });
 
   it("is stable: the same inputs give the same waves, whatever the list's order", () => {
     const shuffled = [...FLEET].reverse();
-    expect(planWaves(shuffled, "2.0.0", SIZES)).toEqual(planWaves(FLEET, "2.0.0", SIZES));
+    expect(plan(shuffled, "2.0.0", SIZES)).toEqual(plan(FLEET, "2.0.0", SIZES));
+  });
+
+  it("orders devices by the first 48 bits of SHA-256 of version, LF, name", () => {
+    const key = (name: string): string =>
+      createHash("sha256").update(`2.0.0\n${name}`, "utf8").digest("hex").slice(0, 12);
+    const expected = [...FLEET].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    expect(plan(FLEET, "2.0.0", SIZES).flat()).toEqual(expected);
   });
 
   it("spreads each wave over the fleet instead of taking the first lines", () => {
-    for (const wave of planWaves(FLEET, "2.0.0", SIZES).slice(1)) {
-      const positions = wave.names.map((name) => FLEET.indexOf(name));
+    for (const wave of plan(FLEET, "2.0.0", SIZES).slice(1)) {
+      const positions = wave.map((name) => FLEET.indexOf(name));
       // Every tenth of the list is represented in a wave of 40 or more.
       const tenths = new Set(positions.map((p) => Math.floor(p / 100)));
       expect(tenths.size).toBe(10);
@@ -34,21 +53,27 @@ describe("planWaves", () => {
   });
 
   it("reshuffles with a new version, so the same devices are not always first", () => {
-    const first = planWaves(FLEET, "2.0.0", SIZES)[0]!.names;
-    const next = planWaves(FLEET, "2.1.0", SIZES)[0]!.names;
+    const first = plan(FLEET, "2.0.0", SIZES)[0]!;
+    const next = plan(FLEET, "2.1.0", SIZES)[0]!;
     expect(first.filter((name) => next.includes(name)).length).toBeLessThan(5);
   });
 
   it("puts canaries first, on their own, counted in the cumulative sizes", () => {
-    const waves = planWaves(FLEET, "2.0.0", SIZES, ["cam-0500", "cam-0007"]);
-    expect(waves[0]).toEqual({ number: 1, names: ["cam-0500", "cam-0007"], canary: true });
-    expect(waves.map((w) => w.names.length)).toEqual([2, 8, 40, 200, 750]);
-    expect(waves.slice(1).flatMap((w) => w.names)).not.toContain("cam-0500");
+    const waves = planWaves(NameList.fromStrings(FLEET), "2.0.0", SIZES, ["cam-0500", "cam-0007"]);
+    expect(waves.map((w) => [w.number, w.canary, w.size])).toEqual([
+      [1, true, 2],
+      [2, false, 8],
+      [3, false, 40],
+      [4, false, 200],
+      [5, false, 750],
+    ]);
+    expect(waves[0]!.names()).toEqual(["cam-0500", "cam-0007"]);
+    expect(waves.slice(1).flatMap((w) => w.names())).not.toContain("cam-0500");
   });
 
   it("drops a size that adds no device, and a tiny list still gets every device", () => {
-    const waves = planWaves(FLEET.slice(0, 12), "2.0.0", SIZES);
-    expect(waves.map((w) => [w.number, w.names.length])).toEqual([
+    const waves = planWaves(NameList.fromStrings(FLEET.slice(0, 12)), "2.0.0", SIZES);
+    expect(waves.map((w) => [w.number, w.size])).toEqual([
       [1, 10],
       [2, 2],
     ]);
@@ -76,7 +101,7 @@ describe("waveSizes", () => {
 });
 
 describe("waveTask", () => {
-  const wave = { number: 2, names: ["a", "b", "c"], canary: false };
+  const wave = planWaves(NameList.fromStrings(["a", "b", "c"]), "2.0.0", [{ percent: 100 }])[0]!;
   it.each([
     { name: "a task of exactly the wave's devices", tasks: [[7, ["c", "b", "a"]]], found: 7 },
     {

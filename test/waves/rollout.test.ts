@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NameList } from "../../src/waves/name-list.js";
 import { planWaves } from "../../src/waves/plan.js";
 import { waveSizes } from "../../src/waves/settings.js";
 import {
@@ -21,7 +22,9 @@ import { sampleInputs } from "../support/sample-inputs.js";
 // soon the first poll comes.
 const DEVICES = Array.from({ length: 20 }, (_, i) => `dev-${String(i + 1).padStart(3, "0")}`);
 const SPEC = "2, 25%, 50%, 100%";
-const WAVES = planWaves(DEVICES, "2.0.0", waveSizes(SPEC)).map((w) => w.names);
+const WAVES = planWaves(NameList.fromStrings(DEVICES), "2.0.0", waveSizes(SPEC)).map((w) =>
+  w.names(),
+);
 
 /** Every device at once up to date, but for the plans given. */
 function fleet(plans: Record<string, DevicePlan> = {}): Record<string, DevicePlan> {
