@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator } from "../test/emulator/index.js";
+import { startEmulator, type Emulator } from "../test/emulator/index.js";
 import { sampleInputs } from "../test/support/sample-inputs.js";
 import { runActionMeasured, type ActionRun } from "./measure.js";
 
@@ -16,6 +16,34 @@ export async function fiveWaves(
   entry: string,
   count = 100_000,
 ): Promise<ActionRun & { tasks: number }> {
+  return withFleetFile(count, async (emulator, inputs, dir) => {
+    const run = await runActionMeasured(node, entry, inputs, dir);
+    return { ...run, tasks: emulator.tasks.length };
+  });
+}
+
+/**
+ * The same rollout resumed: a first run makes four waves (waves-per-run), and the measured run
+ * reads their tasks back from the version's device rows, follows them and makes the fifth.
+ */
+export async function resumedWaves(
+  node: string,
+  entry: string,
+  count = 100_000,
+): Promise<ActionRun & { tasks: number; rows: number }> {
+  return withFleetFile(count, async (emulator, inputs, dir) => {
+    const first = await runActionMeasured(node, entry, { ...inputs, "waves-per-run": "4" }, dir);
+    if (first.code !== 0) return { ...first, tasks: emulator.tasks.length, rows: 0 };
+    const rows = emulator.tasks.reduce((sum, t) => sum + emulator.taskDevices(t.taskId).length, 0);
+    const run = await runActionMeasured(node, entry, inputs, dir);
+    return { ...run, tasks: emulator.tasks.length, rows };
+  });
+}
+
+async function withFleetFile<T>(
+  count: number,
+  body: (emulator: Emulator, inputs: Record<string, string>, dir: string) => Promise<T>,
+): Promise<T> {
   const emulator = await startEmulator({ deviceStepMs: 1 });
   const dir = await mkdtemp(join(tmpdir(), "bench-waves-"));
   try {
@@ -26,8 +54,7 @@ export async function fiveWaves(
       waves: WAVES,
       "poll-interval": "5s",
     });
-    const run = await runActionMeasured(node, entry, inputs, dir);
-    return { ...run, tasks: emulator.tasks.length };
+    return await body(emulator, inputs, dir);
   } finally {
     await emulator.close();
     await rm(dir, { recursive: true, force: true });
@@ -41,5 +68,11 @@ export function printWaves(run: ActionRun & { tasks: number }, count = 100_000):
   );
   console.log(
     `  wall ${run.seconds.toFixed(1)} s, peak RSS ${run.peakRssMiB.toFixed(0)} MiB (target <= 120)`,
+  );
+}
+
+export function printResumed(run: ActionRun & { tasks: number; rows: number }): void {
+  console.log(
+    `  resumed after four waves (${run.rows.toLocaleString("en")} device rows read back): exit ${run.code}, ${run.tasks} task(s), peak RSS ${run.peakRssMiB.toFixed(0)} MiB (target <= 120)`,
   );
 }

@@ -195,7 +195,7 @@ export interface UploadRecord {
   fileName: string;
   md5: string;
   size: number;
-  /** Counted for uploads of at most 1 MiB (KEEP_NAMES_MAX_BYTES) only. */
+  /** Counted for uploads of at most 4 MiB (KEEP_NAMES_MAX_BYTES) only. */
   lineCount?: number;
 }
 

@@ -141,6 +141,25 @@ describe.concurrent("progressive rollouts", () => {
       expect(emulator.tasks.map((t) => t.deviceNames)).toEqual(WAVES.slice(0, 3));
     }));
 
+  it("waves sent as uploaded lists (over 500 names) are found again by the next run", () =>
+    withFleet({}, async (emulator, dir) => {
+      const names = Array.from({ length: 1500 }, (_, i) => `cam-${String(i).padStart(5, "0")}`);
+      await writeFile(join(dir, "fleet.txt"), `${names.join("\n")}\n`);
+      const planned = planWaves(NameList.fromStrings(names), "2.0.0", waveSizes("40%, 100%"));
+      const inputs = { "device-list": "fleet.txt", waves: "40%, 100%", "waves-per-run": "1" };
+      const run = (): Promise<ActionRun> =>
+        runAction({ inputs: sampleInputs(emulator, inputs), cwd: dir });
+      expect((await run()).outputs["waves-completed"]).toBe("1");
+      const second = await run();
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain("Following wave 1's task 1, created by an earlier run.");
+      expect(second.outputs).toMatchObject({ "task-ids": "1,2", "waves-completed": "2" });
+      expect(creates(emulator)).toHaveLength(2);
+      expect(emulator.tasks.map((t) => t.fileName === undefined)).toEqual([false, false]);
+      const held = [1, 2].map((id) => emulator.taskDevices(id).map((d) => d.deviceName));
+      expect(held).toEqual(planned.map((w) => w.names()));
+    }));
+
   it("a job killed in the middle of wave 2 is resumed by the next run", () =>
     // Devices take a step per poll here; only wave 2's need more than one.
     withFleet(
