@@ -1,6 +1,7 @@
 // The cold rollout: the bundled action as a process (spawn → exit, an original-version rollout)
-// against Tencent's SDK making the same BatchUpdateFirmware call, and a bare `node -e 0`.
-// Each contender gets a fresh emulator, so every run starts from the same state.
+// against Tencent's SDK making the same BatchUpdateFirmware call and a bare `node -e 0`; with
+// them, the action under --liftoff-only and bundles that only load what the action loads
+// (evaluation.ts). Each rollout gets a fresh emulator, so every run starts from the same state.
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator, type Emulator } from "../test/emulator/index.js";
 import { sampleInputs } from "../test/support/sample-inputs.js";
+import type { LoadBundle } from "./evaluation.js";
 
 const SDK_SCRIPT = fileURLToPath(new URL("./sdk-rollout.js", import.meta.url));
 
@@ -59,16 +61,86 @@ export interface ColdRun {
   peakRssMiB: number;
 }
 
-export type Contender = "action" | "sdk" | "bare";
+/** What the cold section starts: a rollout against a fresh emulator, or a process that only starts. */
+export interface Contender {
+  kind: "action" | "sdk" | "start";
+  /** Node's options, before the probe. */
+  flags?: string[];
+  /** The script and its arguments (the SDK script also gets the emulator's port). */
+  args: string[];
+}
 
-/** Runs one contender once against a fresh emulator and checks that it did its job. */
-export async function coldRun(
+/** A Node or V8 setting for the action that keeps wasm off the optimizing compiler. */
+export interface Variant {
+  label: string;
+  flags: string[];
+}
+
+/**
+ * The action as it would run without V8's background wasm compiles for Node to wait for: with the
+ * flag on the command line (which the runner cannot pass), and set by the first module to run
+ * (as a line at the top of the bundle would), before the bundle is evaluated.
+ */
+export const VARIANTS: readonly Variant[] = [
+  { label: "node --liftoff-only", flags: ["--liftoff-only"] },
+  {
+    label: 'v8.setFlagsFromString("--liftoff-only") first',
+    flags: [
+      "--import",
+      `data:text/javascript,${encodeURIComponent('import v8 from "node:v8"; v8.setFlagsFromString("--liftoff-only");')}`,
+    ],
+  },
+];
+
+/** Every run of every contender, each list in the order run. */
+export interface ColdResults {
+  action: ColdRun[];
+  sdk: ColdRun[];
+  bare: ColdRun[];
+  variants: { variant: Variant; runs: ColdRun[] }[];
+  loads: { bundle: LoadBundle; runs: ColdRun[] }[];
+}
+
+/**
+ * One warm-up round, then `runs` rounds in which every contender runs once, in turn: the action,
+ * the SDK script, bare node, each variant of the action, then each load bundle.
+ */
+export async function coldRollouts(
   node: string,
   entry: string,
-  who: Contender,
-  flags: readonly string[] = [],
-): Promise<ColdRun> {
-  const emulator = who === "bare" ? undefined : await startEmulator();
+  runs: number,
+  loads: readonly LoadBundle[],
+): Promise<ColdResults> {
+  const results: ColdResults = {
+    action: [],
+    sdk: [],
+    bare: [],
+    variants: VARIANTS.map((variant) => ({ variant, runs: [] })),
+    loads: loads.map((bundle) => ({ bundle, runs: [] })),
+  };
+  const turns: [Contender, ColdRun[]][] = [
+    [{ kind: "action", args: [entry] }, results.action],
+    [{ kind: "sdk", args: [SDK_SCRIPT] }, results.sdk],
+    [{ kind: "start", args: ["-e", "0"] }, results.bare],
+    ...results.variants.map((one): [Contender, ColdRun[]] => [
+      { kind: "action", flags: one.variant.flags, args: [entry] },
+      one.runs,
+    ]),
+    ...results.loads.map((load): [Contender, ColdRun[]] => [
+      { kind: "start", args: [load.bundle.path] },
+      load.runs,
+    ]),
+  ];
+  for (const [who] of turns) await coldRun(node, who);
+  for (let i = 0; i < runs; i++) {
+    for (const [who, sink] of turns) sink.push(await coldRun(node, who));
+  }
+  return results;
+}
+
+/** Runs one contender once (a rollout against a fresh emulator) and checks that it did its job. */
+export async function coldRun(node: string, who: Contender): Promise<ColdRun> {
+  const emulator = who.kind === "start" ? undefined : await startEmulator();
   const dir = await mkdtemp(join(tmpdir(), "rollout-cold-"));
   try {
     const probeFile = join(dir, "probe.json");
@@ -76,24 +148,16 @@ export async function coldRun(
       PATH: process.env["PATH"] ?? "",
       HOME: process.env["HOME"] ?? dir,
       BENCH_PROBE_FILE: probeFile,
-      ...(emulator === undefined ? {} : contenderEnv(who, emulator, dir)),
+      ...(emulator === undefined ? {} : contenderEnv(who.kind, emulator, dir)),
     };
-    if (who === "action") await writeFile(join(dir, "output"), "");
-    const args =
-      who === "action"
-        ? [entry]
-        : who === "sdk"
-          ? [SDK_SCRIPT, new URL(emulator!.url).port]
-          : ["-e", "0"];
-    const { spawnedAt, closedAt, code, stderr } = await spawnTimed(
-      node,
-      [...flags, "--import", PROBE, ...args],
-      env,
-      dir,
-    );
-    if (code !== 0) throw new Error(`${who} exited ${code}: ${stderr.trim().split("\n").at(-1)}`);
+    if (who.kind === "action") await writeFile(join(dir, "output"), "");
+    const port = who.kind === "sdk" ? [new URL(emulator!.url).port] : [];
+    const args = [...(who.flags ?? []), "--import", PROBE, ...who.args, ...port];
+    const { spawnedAt, closedAt, code, stderr } = await spawnTimed(node, args, env, dir);
+    const name = who.args.join(" ");
+    if (code !== 0) throw new Error(`${name} exited ${code}: ${stderr.trim().split("\n").at(-1)}`);
     if (emulator !== undefined && emulator.tasks.length !== 1) {
-      throw new Error(`${who} created ${emulator.tasks.length} tasks; expected 1`);
+      throw new Error(`${name} created ${emulator.tasks.length} tasks; expected 1`);
     }
     const marks = JSON.parse(await readFile(probeFile, "utf8")) as ProbeMarks;
     return phases(marks, spawnedAt, closedAt);
@@ -103,7 +167,7 @@ export async function coldRun(
   }
 }
 
-function contenderEnv(who: Contender, emulator: Emulator, dir: string): NodeJS.ProcessEnv {
+function contenderEnv(who: Contender["kind"], emulator: Emulator, dir: string): NodeJS.ProcessEnv {
   if (who === "sdk") {
     return {
       TENCENTCLOUD_SECRET_ID: emulator.credentials.secretId,
@@ -150,65 +214,5 @@ function spawnTimed(node: string, args: string[], env: NodeJS.ProcessEnv, cwd: s
       child.on("error", reject);
       child.on("close", (code) => resolve({ spawnedAt, closedAt: now(), code, stderr }));
     },
-  );
-}
-
-/** Median of each field over the runs (each field on its own). */
-export function medianRun(runs: ColdRun[]): ColdRun {
-  const field = (key: keyof ColdRun) => {
-    const sorted = runs.map((run) => run[key]).sort((a, b) => a - b);
-    return sorted[Math.floor((sorted.length - 1) / 2)]!;
-  };
-  const keys = Object.keys(runs[0]!) as (keyof ColdRun)[];
-  return Object.fromEntries(keys.map((key) => [key, field(key)])) as unknown as ColdRun;
-}
-
-/** One warm-up round, then `runs` rounds of action, SDK, bare node in turn; every run kept. */
-export async function coldRollouts(
-  node: string,
-  entry: string,
-  runs: number,
-): Promise<Record<Contender, ColdRun[]>> {
-  const all: Record<Contender, ColdRun[]> = { action: [], sdk: [], bare: [] };
-  const order: Contender[] = ["action", "sdk", "bare"];
-  for (const who of order) await coldRun(node, entry, who);
-  for (let i = 0; i < runs; i++) {
-    for (const who of order) all[who].push(await coldRun(node, entry, who));
-  }
-  return all;
-}
-
-/** Prints the medians of each contender, the ratios, and the action's phases. */
-export function printCold(all: Record<Contender, ColdRun[]>): void {
-  const median = {
-    action: medianRun(all.action),
-    sdk: medianRun(all.sdk),
-    bare: medianRun(all.bare),
-  };
-  const ms = (s: number) => (s * 1000).toFixed(1).padStart(7);
-  console.log(`\nCold rollout (${all.action.length} alternating runs each, medians, ms):`);
-  console.log(
-    "contender  total  node start  →1st request  requests (n)  →exit event   exit  RSS MiB",
-  );
-  for (const who of ["action", "sdk", "bare"] as const) {
-    const m = median[who];
-    console.log(
-      [
-        who.padEnd(6),
-        ms(m.seconds),
-        ms(m.nodeStart),
-        ms(m.toFirstRequest),
-        `${ms(m.requests)} (${m.requestCount})`,
-        ms(m.afterLastAnswer),
-        ms(m.exit),
-        m.peakRssMiB.toFixed(1).padStart(7),
-      ].join("  "),
-    );
-  }
-  const ratio = median.action.seconds / median.sdk.seconds;
-  console.log(
-    `action / SDK ${ratio.toFixed(2)} (target ≤ 0.8: ${ratio <= 0.8 ? "PASS" : "FAIL"}),` +
-      ` action / bare node ${(median.action.seconds / median.bare.seconds).toFixed(1)},` +
-      ` SDK / bare node ${(median.sdk.seconds / median.bare.seconds).toFixed(1)}`,
   );
 }

@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseOutputFile } from "../test/support/run-action.js";
+import type { PlanRun } from "./results.js";
 
 const SCAN_ONCE = fileURLToPath(new URL("./scan-once.ts", import.meta.url));
+const PLAN_ONCE = fileURLToPath(new URL("./plan-once.ts", import.meta.url));
 
 /**
  * Peak RSS of the action: a preloaded module writes getrusage's maxRSS (KiB; the process's
@@ -65,6 +67,13 @@ export async function scanOnce(node: string, path: string): Promise<ScanRun> {
   const run = await timed(node, ["--import", "tsx", SCAN_ONCE, path]);
   if (run.code !== 0) throw new Error(`scan failed: ${run.stderr.trim()}`);
   return JSON.parse(run.stdout) as ScanRun;
+}
+
+/** planWaves on 1M names in a fresh process of `node`, with gc exposed for the heap figure. */
+export async function planOnce(node: string): Promise<PlanRun> {
+  const run = await timed(node, ["--expose-gc", "--import", "tsx", PLAN_ONCE]);
+  if (run.code !== 0) throw new Error(`planning failed: ${run.stderr.trim()}`);
+  return JSON.parse(run.stdout) as PlanRun;
 }
 
 /** One run of the bundled action and what it left behind. */

@@ -1,146 +1,163 @@
-// `npm run bench`: a cold rollout against Tencent's SDK and bare Node; device-list rollouts of
-// 100k, 1M and 8M names against the local emulator, timed against `md5sum` of the same file;
-// a followed 100,000-device task and wave planning of 1M names. Options: --sections
-// cold,list,wait,waves --cold-runs 9 --sizes 100000,1000000 --runs 3 --scan-only (no action runs in
-// the list section: times scanDeviceList alone). BENCH_NODE picks the action's Node,
-// BENCH_ACTION another bundle than dist/index.js.
-import { readdir, stat } from "node:fs/promises";
+// `npm run bench`: on Node 20 (this machine's) and then Node 24 (.ci/node24), the sections
+// cold (the action against Tencent's SDK and bare Node, with what loading each package costs),
+// list (device lists of 100k, 1M and 8M names against md5sum), wait (a followed 100,000-device
+// task; planWaves on 1M names) and waves (100k names in five waves, then resumed after four);
+// then BENCHMARKS.md from the
+// figures. Options: --sections cold,list,wait,waves --sizes 100000,1000000,8000000 --runs 3
+// --cold-runs 9 --scan-only (the list section times scanDeviceList alone) --no-write --write.
+// A partial run (some sections, one Node, other sizes) writes only with --write. BENCH_NODE runs
+// one Node only; BENCH_ACTION measures another bundle than dist/index.js.
+import { execFileSync } from "node:child_process";
+import { loadavg } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator } from "../test/emulator/index.js";
 import { ACTION_ENTRY } from "../test/support/run-action.js";
-import { ensureList, listBytes } from "./generate.js";
-import { coldRollouts, printCold } from "./cold.js";
-import { md5sum, runActionMeasured, scanOnce, timed, type ActionRun } from "./measure.js";
-import { printTable, type Row } from "./table.js";
-import { followedRollout, planMillion, printWait } from "./wait.js";
-import { fiveWaves, printWaves } from "./waves.js";
+import { coldRollouts } from "./cold.js";
+import { printCold, summarizeCold } from "./cold-summary.js";
+import { buildLoads, type LoadBundle } from "./evaluation.js";
+import { deviceLists } from "./lists.js";
+import { bundleInfo, machine } from "./machine.js";
+import { planOnce, timed } from "./measure.js";
+import { writeReport } from "./report.js";
+import type { NodeResults } from "./results.js";
+import { printTable } from "./table.js";
+import { checks, TARGET_NAMES } from "./targets.js";
+import { followedRollout, printWait } from "./wait.js";
+import { fiveWaves, printResumed, printWaves, resumedWaves } from "./waves.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");
+const REPORT = join(ROOT, "BENCHMARKS.md");
+const SECTIONS = ["cold", "list", "wait", "waves"];
 
 const { values } = parseArgs({
   options: {
     sizes: { type: "string", default: "100000,1000000,8000000" },
     runs: { type: "string", default: "3" },
     "scan-only": { type: "boolean", default: false },
-    sections: { type: "string", default: "cold,list,wait,waves" },
+    sections: { type: "string", default: SECTIONS.join(",") },
     "cold-runs": { type: "string", default: "9" },
+    write: { type: "boolean", default: false },
+    "no-write": { type: "boolean", default: false },
   },
 });
+const sections = new Set(values.sections.split(","));
+const unknown = [...sections].filter((name) => !SECTIONS.includes(name));
+if (unknown.length > 0) {
+  throw new Error(`Unknown section ${unknown.join(", ")}; expected ${SECTIONS.join(", ")}`);
+}
+if (values.write && values["no-write"]) throw new Error("Give --write or --no-write, not both.");
 const sizes = values.sizes.split(",").map(Number);
 const runs = Math.max(1, Number(values.runs));
-const node = process.env["BENCH_NODE"] ?? process.execPath;
+const coldRuns = Math.max(1, Number(values["cold-runs"]));
+const scanOnly = values["scan-only"];
 const entry = process.env["BENCH_ACTION"] ?? ACTION_ENTRY;
+const benchNode = process.env["BENCH_NODE"];
+const nodes = benchNode === undefined ? [process.execPath, node24()] : [benchNode];
 
-console.log(`Action: ${entry} on ${node} (${(await timed(node, ["--version"])).stdout.trim()})`);
-await warnIfStale();
-const sections = new Set(values.sections.split(","));
-if (sections.has("cold") && !values["scan-only"]) {
-  printCold(await coldRollouts(node, entry, Math.max(1, Number(values["cold-runs"]))));
-}
-if (sections.has("list")) await deviceLists();
-if (sections.has("waves") && !values["scan-only"]) {
-  const run = await fiveWaves(node, entry);
-  printWaves(run);
-  if (run.code !== 0) process.exitCode = 1;
-}
-if (sections.has("wait") && !values["scan-only"]) {
-  const plan = planMillion(); // First, while this process's heap is small.
-  const run = await followedRollout(node, entry);
-  printWait(run, plan);
-  if (run.code !== 0) process.exitCode = 1;
-}
-
-async function deviceLists(): Promise<void> {
-  const emulator = values["scan-only"] ? undefined : await startEmulator();
-  const rows: Row[] = [];
-  try {
-    for (const names of sizes) rows.push(await measure(names, emulator));
-  } finally {
-    await emulator?.close();
-  }
-  console.log("\nDevice lists:");
-  printTable(rows);
-  if (rows.some((row) => row.failure !== undefined)) process.exitCode = 1;
-}
-
-async function measure(names: number, emulator: Emulator | undefined): Promise<Row> {
-  const path = join(DATA, `devices-${names}.txt`);
-  if (await ensureList(path, names)) console.log(`Generated ${relative(ROOT, path)}.`);
-  await md5sum(path); // Reads the file into the page cache: every contender starts warm.
-  const yardstick = median(await repeat(() => md5sum(path)));
-  const scan = median(await repeat(() => scanOnce(node, path)));
-  const row: Row = {
-    names,
-    bytes: listBytes(names),
-    md5sum: yardstick.seconds,
-    scan: scan.seconds,
-  };
-  if (scan.deviceCount !== names || scan.size !== row.bytes) {
-    row.failure = `scan found ${scan.deviceCount} devices in ${scan.size} bytes; expected ${names} in ${row.bytes}`;
-  }
-  if (emulator === undefined || row.failure !== undefined) return row;
-  const action = await repeat(() => runAction(emulator, path));
-  row.action = median(action).seconds;
-  row.peakRssMiB = Math.max(...action.map((run) => run.peakRssMiB));
-  const failure = action.map((run) => checkRun(run, emulator, yardstick.md5)).find(Boolean);
-  if (failure !== undefined) row.failure = failure;
-  return row;
-}
-
-function runAction(emulator: Emulator, path: string): Promise<ActionRun> {
-  return runActionMeasured(
-    node,
-    entry,
-    {
-      "product-id": SAMPLE_PRODUCT_ID,
-      "firmware-version": "2.0.0",
-      "device-list": relative(ROOT, path),
-      "secret-id": emulator.credentials.secretId,
-      "secret-key": emulator.credentials.secretKey,
-      endpoint: emulator.url,
-    },
-    ROOT,
-  );
-}
-
-/** Why a run does not count as a rollout of this file, or undefined when it does. */
-function checkRun(run: ActionRun, emulator: Emulator, md5: string): string | undefined {
-  if (run.code !== 0 || run.errors.length > 0) {
-    const why = run.errors[0] ?? run.stderr.trim().split("\n").at(-1) ?? "";
-    return `the action failed (exit ${run.code}): ${why}`;
-  }
-  const taskId = Number(run.outputs["task-id"]);
-  const task = emulator.tasks.find((candidate) => candidate.taskId === taskId);
-  const upload = task?.fileName === undefined ? undefined : emulator.uploads.get(task.fileName);
-  if (upload?.md5 !== md5) return `task ${taskId} does not refer to an upload of this file`;
-  return undefined;
-}
-
-async function repeat<T>(run: () => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  for (let i = 0; i < runs; i++) results.push(await run());
-  return results;
-}
-
-function median<T extends { seconds: number }>(results: T[]): T {
-  const sorted = [...results].sort((a, b) => a.seconds - b.seconds);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
-}
-
+const started = new Date();
+const host = machine();
+const bundle = bundleInfo(entry, ROOT);
+console.log(`Action: ${relative(ROOT, entry)} on ${nodes.join(", then ")}`);
 // The bench runs dist/index.js as it is; a bundle older than src/ measures old code.
-async function warnIfStale(): Promise<void> {
-  if (entry !== ACTION_ENTRY) return;
-  const bundled = (await stat(ACTION_ENTRY)).mtimeMs;
-  const sources = await readdir(join(ROOT, "src"), { recursive: true, withFileTypes: true });
-  for (const file of sources) {
-    if (!file.isFile()) continue;
-    const source = join(file.parentPath, file.name);
-    if ((await stat(source)).mtimeMs > bundled) {
-      console.log(`Note: ${relative(ROOT, source)} is newer than dist/index.js (npm run bundle).`);
-      return;
+if (entry === ACTION_ENTRY && bundle.newerSource !== undefined) {
+  console.log(`Note: ${bundle.newerSource} is newer than dist/index.js (npm run bundle).`);
+}
+const loads = sections.has("cold") && !scanOnly ? await buildLoads(DATA) : undefined;
+const results: NodeResults[] = [];
+try {
+  for (const node of nodes) results.push(await benchOn(node, loads?.loads ?? []));
+} finally {
+  await loads?.remove();
+}
+host.loadAtEnd = loadavg();
+const seconds = (Date.now() - started.getTime()) / 1000;
+console.log(`\nThe bench took ${(seconds / 60).toFixed(1)} min.`);
+
+const partial = partialBecause();
+if (values["no-write"]) console.log("BENCHMARKS.md not written (--no-write).");
+else if (partial.length > 0 && !values.write) {
+  console.log(
+    `BENCHMARKS.md not written: this run is partial (${partial.join("; ")}); --write writes it anyway.`,
+  );
+} else {
+  const options = { runs, coldRuns, sizes };
+  await writeReport(REPORT, {
+    started,
+    seconds,
+    machine: host,
+    bundle,
+    options,
+    nodes: results,
+    partial,
+  });
+  console.log(`Wrote ${relative(ROOT, REPORT)}.`);
+}
+
+/** Every section asked for, on one Node; a section that throws is reported and left out. */
+async function benchOn(node: string, loaded: LoadBundle[]): Promise<NodeResults> {
+  const version = (await timed(node, ["--version"])).stdout.trim();
+  console.log(`\n===== The action on Node ${version} (${node}) =====`);
+  const result: NodeResults = { node, version, failed: [] };
+  const section = async (name: string, measure: () => Promise<void>) => {
+    if (!sections.has(name) || (scanOnly && name !== "list")) return;
+    try {
+      await measure();
+    } catch (error) {
+      console.log(`\nThe ${name} section failed on Node ${version}: ${String(error)}`);
+      result.failed.push(name);
+      process.exitCode = 1;
     }
+  };
+  await section("cold", async () => {
+    result.cold = summarizeCold(await coldRollouts(node, entry, coldRuns, loaded));
+    printCold(result.cold);
+  });
+  await section("list", async () => {
+    result.lists = await deviceLists({ node, entry, sizes, runs, scanOnly });
+    console.log("\nDevice lists:");
+    printTable(result.lists);
+    if (result.lists.some((row) => row.failure !== undefined)) process.exitCode = 1;
+  });
+  await section("wait", async () => {
+    result.plan = await planOnce(node);
+    result.wait = await followedRollout(node, entry);
+    printWait(result.wait, result.plan);
+    if (result.wait.code !== 0) process.exitCode = 1;
+  });
+  await section("waves", async () => {
+    result.waves = await fiveWaves(node, entry);
+    printWaves(result.waves);
+    result.resumed = await resumedWaves(node, entry);
+    printResumed(result.resumed);
+    if (result.waves.code !== 0 || result.resumed.code !== 0) process.exitCode = 1;
+  });
+  console.log(`\nTargets on Node ${version}:`);
+  for (const check of checks(result)) {
+    console.log(`  ${check.met ? "met    " : "NOT met"}  ${check.target}: ${check.figure}`);
   }
+  return result;
+}
+
+/** Why this run's figures are not the whole picture BENCHMARKS.md gives; empty when they are. */
+function partialBecause(): string[] {
+  const missing = SECTIONS.filter((name) => !sections.has(name));
+  return [
+    missing.length > 0 ? `sections ${missing.join(", ")} not run` : "",
+    benchNode !== undefined ? `BENCH_NODE: one Node only` : "",
+    entry !== ACTION_ENTRY ? `BENCH_ACTION: not dist/index.js` : "",
+    scanOnly ? "--scan-only" : "",
+    !sizes.includes(TARGET_NAMES) ? `no ${TARGET_NAMES.toLocaleString("en")}-name list` : "",
+    ...results.flatMap((one) => one.failed.map((name) => `${name} failed on ${one.version}`)),
+  ].filter(Boolean);
+}
+
+/** The Node 24 binary .ci/node24 prints (installing it on first use). */
+function node24(): string {
+  const script = join(ROOT, ".ci", "node24");
+  return execFileSync("bash", [script], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
 }

@@ -1,0 +1,189 @@
+// The device-list, waiting and waves sections of BENCHMARKS.md, and the note on inline names.
+import { MAX_PAGES } from "../src/failed-devices.js";
+import { count, mib, nodeName, rounds, seconds, table, verdict } from "./markdown.js";
+import type { NodeResults, WavesRun } from "./results.js";
+import {
+  MAX_RATIO,
+  MAX_RSS_GROWTH_MIB,
+  MAX_RSS_MIB,
+  planCheck,
+  PLAN_MAX_SECONDS,
+  POLL_SECONDS,
+  TARGET_NAMES,
+} from "./targets.js";
+import { WAVES } from "./waves.js";
+
+/** src/device-rows.ts's page size: rows per DescribeFirmwareTaskDevices page. */
+const ROWS_PER_PAGE = 100;
+
+export function listSection(nodes: NodeResults[], runs: number): string {
+  const rows = nodes.flatMap((one) =>
+    (one.lists ?? []).map((row) => {
+      const ratio = row.action === undefined ? undefined : row.action / row.md5sum;
+      const judged = row.names === TARGET_NAMES && ratio !== undefined;
+      return [
+        nodeName(one.version),
+        count(row.names),
+        `${(row.bytes / 1e6).toFixed(0)} MB`,
+        seconds(row.md5sum),
+        seconds(row.scan),
+        row.action === undefined ? "-" : seconds(row.action),
+        ratio === undefined
+          ? "-"
+          : `${ratio.toFixed(2)}${judged ? `: ${verdict(ratio <= MAX_RATIO)}` : ""}`,
+        row.peakRssMiB === undefined ? "-" : mib(row.peakRssMiB),
+      ];
+    }),
+  );
+  if (rows.length === 0) return "";
+  const failures = nodes.flatMap((one) =>
+    (one.lists ?? []).flatMap((row) =>
+      row.failure === undefined
+        ? []
+        : [`- ${nodeName(one.version)}, ${count(row.names)} names, run failed: ${row.failure}`],
+    ),
+  );
+  return [
+    "## Device lists",
+    [
+      "For each size, a generated list of that many 19-character names (`bench/.data/`, kept between",
+      `runs), ${rounds(runs)} of: \`md5sum\` of the file (the yardstick, the file already in the page`,
+      "cache), `scanDeviceList` alone in a fresh process (timed inside it), and the bundled action",
+      "rolling the list out against the emulator (scan, CreateTaskFileUrl, upload, BatchUpdateFirmware;",
+      "the emulator checks that the task refers to an upload with the file's MD5). Medians; peak RSS",
+      "is the highest of the rounds (getrusage's maxRSS, written by a preloaded module at exit).",
+    ].join("\n"),
+    table(
+      [
+        "Node",
+        "names",
+        "size",
+        "md5sum",
+        "scan",
+        "action",
+        `action / md5sum (target ≤ ${MAX_RATIO} at 8M)`,
+        `peak RSS (≤ ${MAX_RSS_MIB} MiB)`,
+      ],
+      rows,
+    ),
+    failures.join("\n"),
+    [
+      `"Flat in list size" is read here as: the largest list's peak RSS at most ${MAX_RSS_GROWTH_MIB} MiB above the`,
+      "smallest's. It stays flat because the file is streamed through a few reused 1 MiB buffers",
+      "and the table that finds repeated names has a fixed size; most of the peak is Node and the",
+      "bundle. The time goes to checking the lines (the scan column) and to uploading, where the",
+      "MD5 is computed as the bytes go out instead of in a second pass; at 100k names start-up",
+      "dominates, so the ratio only means something for the largest list. The upload is hashed at",
+      "both ends of the loopback connection (the action, and the emulator in the bench's process),",
+      "each on a core of its own: the 8M figure needs both cores free, so read it with the load",
+      "average above.",
+    ].join("\n"),
+  ].join("\n\n");
+}
+
+export function waitSection(nodes: NodeResults[]): string {
+  const rows = nodes.flatMap((one) => {
+    const { wait, plan } = one;
+    if (wait === undefined || plan === undefined) return [];
+    return [
+      [
+        nodeName(one.version),
+        `exit ${wait.code}, ${wait.outputs["status"] ?? "no status"}`,
+        `${wait.seconds.toFixed(1)} s`,
+        String(wait.polls),
+        `${wait.devicePages} (${wait.pagesPerPoll.join(", ")})`,
+        mib(wait.peakRssMiB),
+        `${planCheck(plan).figure}: ${verdict(planCheck(plan).met)}`,
+        mib(plan.heapMiB),
+      ],
+    ];
+  });
+  const sample = nodes.find((one) => one.wait !== undefined)?.wait;
+  if (sample === undefined) return "";
+  return [
+    "## Waiting at scale",
+    [
+      `A ${count(sample.devices)}-device original-version rollout, ${count(sample.failing)} devices`,
+      "`fail-at-once` and the rest `succeed`, followed by the bundle (`wait: true`,",
+      `\`poll-interval: ${POLL_SECONDS}s\`, \`max-failed-devices: 3%\`), its calls counted by the emulator;`,
+      "and `planWaves` (src/waves/plan.ts) on 1,000,000 names in five waves (1/5/20/50/100 %), in a",
+      "fresh process of the same Node. One run each.",
+    ].join("\n"),
+    table(
+      [
+        "Node",
+        "result",
+        "wall",
+        "polls (DescribeFirmwareTaskDistribution)",
+        "DescribeFirmwareTaskDevices (after each poll)",
+        "peak RSS",
+        `planWaves 1M (target < ${PLAN_MAX_SECONDS} s)`,
+        "planning heap growth",
+      ],
+      rows,
+    ),
+    [
+      `Device rows are read only when failures need a closer look, and at most ${MAX_PAGES} pages`,
+      `(${count(MAX_PAGES * ROWS_PER_PAGE)} rows) at a time: with failures spread over all`,
+      `${count(sample.devices)} rows, the failures named are those in the first ${count(MAX_PAGES * ROWS_PER_PAGE)}.`,
+      "That bound is the point: naming failures must never become a scan of the whole fleet.",
+    ].join("\n"),
+  ].join("\n\n");
+}
+
+export function wavesSection(nodes: NodeResults[]): string {
+  const row = (node: string, run: WavesRun, which: string) => [
+    node,
+    which,
+    String(run.code),
+    String(run.tasks),
+    run.outputs["waves-completed"] ?? "-",
+    `${run.seconds.toFixed(1)} s`,
+    `${mib(run.peakRssMiB)}: ${verdict(run.peakRssMiB <= MAX_RSS_MIB)}`,
+  ];
+  const rows = nodes.flatMap((one) => [
+    ...(one.waves ? [row(nodeName(one.version), one.waves, "first run, five waves")] : []),
+    ...(one.resumed
+      ? [row(nodeName(one.version), one.resumed, resumedLabel(one.resumed.rows))]
+      : []),
+  ]);
+  if (rows.length === 0) return "";
+  return [
+    "## Progressive rollout",
+    [
+      `A 100,000-name device list in five waves (\`${WAVES}\`), the bundled action as a process`,
+      "against the emulator; every wave has more than 500 names, so each is uploaded as a list of",
+      "its own and followed. Then the same rollout resumed: a first run makes four waves",
+      "(`waves-per-run: 4`), and the measured run reads their tasks back from the version's device",
+      "rows (one set of names per earlier task), follows them and makes the fifth. One run each;",
+      "tasks counts every task the emulator holds after the measured run.",
+    ].join("\n"),
+    table(
+      [
+        "Node",
+        "run",
+        "exit",
+        "tasks",
+        "waves completed",
+        "wall",
+        `peak RSS (target ≤ ${MAX_RSS_MIB} MiB)`,
+      ],
+      rows,
+    ),
+  ].join("\n\n");
+}
+
+function resumedLabel(rows: number): string {
+  return `resumed after four waves (${count(rows)} device rows read back)`;
+}
+
+/** Not measured by the bench: Linux's limit, and what follows from it by arithmetic. */
+export const INLINE_NAMES = [
+  "## Inline names",
+  "",
+  "Not measured by the bench; it follows from Linux's limit. Linux refuses to start a process",
+  "with one environment variable over 128 KiB (MAX_ARG_STRLEN, 131,072 bytes with the name and",
+  "the terminating NUL): `INPUT_DEVICE-NAMES` of 19-character names, one per line, fits 6,552",
+  "names, and the process fails to start (E2BIG) at 6,553. `nearEnvLimit` (100 KiB, about 5,100",
+  "such names) tells when to point users to `device-list`.",
+].join("\n");
