@@ -7,6 +7,8 @@ import type { EmulatorCredentials, RecordedRequest } from "./types.js";
 export interface ServerContext extends ActionContext {
   credentials: EmulatorCredentials;
   faults: FaultQueue;
+  /** EmulatorOptions.hashUploads. */
+  hashUploads: boolean;
   /** STS: providers, roles, and the temporary keys issued. */
   sts: StsState;
   requests: RecordedRequest[];

@@ -97,6 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     baseUrl: "",
     credentials: { ...(options.credentials ?? TEST_CREDENTIALS) },
     faults: new FaultQueue(),
+    hashUploads: options.hashUploads ?? true,
     sts: new StsState(options.sts),
     requests: [],
     onRequest: options.onRequest,

@@ -96,6 +96,12 @@ export interface EmulatorOptions {
    * polls take no steps. Either way `Emulator.advance` takes extra steps.
    */
   deviceStepMs?: number;
+  /**
+   * false: uploads are only counted, not hashed (for benchmarks, so the figure is the client's):
+   * no ETag, no names kept, and BatchUpdateFirmware takes the FileMd5 it is given, which then
+   * stands as the upload's `md5`. Default true.
+   */
+  hashUploads?: boolean;
   /** How devices behave from the start; the same as calling `planDevices` at once. */
   devicePlans?: Record<string, DevicePlan>;
   /** Faults queued from the start, by target; the same as calling `script` at once. */
@@ -193,6 +199,7 @@ export interface TaskRecord {
 /** A device-list file fully received through a pre-signed upload URL. */
 export interface UploadRecord {
   fileName: string;
+  /** Empty for an unhashed upload (hashUploads: false) until a task names it. */
   md5: string;
   size: number;
   /** Counted for uploads of at most 4 MiB (KEEP_NAMES_MAX_BYTES) only. */

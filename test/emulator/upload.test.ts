@@ -54,6 +54,19 @@ describe("uploads", () => {
     expect(emu.tasks).toEqual([]);
   });
 
+  it("with hashUploads false, only counts: no ETag, and the task's FileMd5 stands", async () => {
+    await emu.close();
+    emu = await startEmulator({ hashUploads: false });
+    const { Url, FileName } = await fileUrl();
+    const answer = await put(Url, "dev-001\n");
+    expect(answer.status).toBe(200);
+    expect(answer.etag).toBeUndefined();
+    expect(emu.uploads.get(FileName)).toEqual({ fileName: FileName, md5: "", size: 8 });
+    const claimed = md5("anything");
+    expect((await byFile(FileName, claimed, 8)).response?.["TaskId"]).toBe(1);
+    expect(emu.uploads.get(FileName)?.md5).toBe(claimed);
+  });
+
   it("refuses a FileName that was never uploaded", async () => {
     const { FileName } = await fileUrl();
     expect(errorCode(await byFile(FileName, md5(""), 0))).toBe("InvalidParameterValue");
