@@ -29215,9 +29215,11 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(359);
+/* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(359);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -42262,6 +42264,37 @@ function warnAboutPlainHttp(endpoint) {
         warning(`endpoint ${endpoint.origin} is plain http: requests and the session token travel unencrypted.`);
     }
 }
+
+
+/***/ }),
+
+/***/ 974:
+/***/ (() => {
+
+
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: ./src/v8-flags.ts
+// Imported first by index.ts: runs before undici is evaluated and compiles its HTTP parser.
+
+/**
+ * undici parses answers with llhttp built as WebAssembly. Once its parse function has run a
+ * little (V8's dynamic tiering budget, about 13 MB of executed code: the third answer of a
+ * rollout), V8 recompiles it with its optimizing compiler on a background thread, and a Node
+ * process cannot exit before that compile is over: 30-60 ms at the end of every run, more than
+ * all its requests, and ~25 MiB of memory on Node 20. The baseline code parses the action's
+ * few, small answers in microseconds, so the budget is put out of reach. A Node that refuses
+ * the flag only loses the gain.
+ */
+function keepWasmAtBaseline() {
+    try {
+        (0,external_node_v8_namespaceObject.setFlagsFromString)("--wasm-tiering-budget=2000000000");
+    }
+    catch {
+        // Not worth a word in the log.
+    }
+}
+keepWasmAtBaseline();
 
 
 /***/ }),
