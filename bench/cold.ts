@@ -1,6 +1,6 @@
 // The cold rollout: the bundled action as a process (spawn → exit, an original-version rollout)
 // against Tencent's SDK making the same BatchUpdateFirmware call and a bare `node -e 0`; with
-// them, the action under --liftoff-only and bundles that only load what the action loads
+// them, the action without its wasm tiering setting and bundles that only load what it loads
 // (evaluation.ts). Each rollout gets a fresh emulator, so every run starts from the same state.
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -70,27 +70,13 @@ export interface Contender {
   args: string[];
 }
 
-/** A Node or V8 setting for the action that keeps wasm off the optimizing compiler. */
+/** Another build of the action, or the action under other Node options, run in the same rounds. */
 export interface Variant {
   label: string;
   flags: string[];
+  /** A bundle to run instead of the action's. */
+  entry?: string;
 }
-
-/**
- * The action as it would run without V8's background wasm compiles for Node to wait for: with the
- * flag on the command line (which the runner cannot pass), and set by the first module to run
- * (as a line at the top of the bundle would), before the bundle is evaluated.
- */
-export const VARIANTS: readonly Variant[] = [
-  { label: "node --liftoff-only", flags: ["--liftoff-only"] },
-  {
-    label: 'v8.setFlagsFromString("--liftoff-only") first',
-    flags: [
-      "--import",
-      `data:text/javascript,${encodeURIComponent('import v8 from "node:v8"; v8.setFlagsFromString("--liftoff-only");')}`,
-    ],
-  },
-];
 
 /** Every run of every contender, each list in the order run. */
 export interface ColdResults {
@@ -110,12 +96,13 @@ export async function coldRollouts(
   entry: string,
   runs: number,
   loads: readonly LoadBundle[],
+  variants: readonly Variant[],
 ): Promise<ColdResults> {
   const results: ColdResults = {
     action: [],
     sdk: [],
     bare: [],
-    variants: VARIANTS.map((variant) => ({ variant, runs: [] })),
+    variants: variants.map((variant) => ({ variant, runs: [] })),
     loads: loads.map((bundle) => ({ bundle, runs: [] })),
   };
   const turns: [Contender, ColdRun[]][] = [
@@ -123,7 +110,7 @@ export async function coldRollouts(
     [{ kind: "sdk", args: [SDK_SCRIPT] }, results.sdk],
     [{ kind: "start", args: ["-e", "0"] }, results.bare],
     ...results.variants.map((one): [Contender, ColdRun[]] => [
-      { kind: "action", flags: one.variant.flags, args: [entry] },
+      { kind: "action", flags: one.variant.flags, args: [one.variant.entry ?? entry] },
       one.runs,
     ]),
     ...results.loads.map((load): [Contender, ColdRun[]] => [

@@ -23,6 +23,12 @@ export const LOADS = [
 
 export type LoadId = (typeof LOADS)[number]["id"];
 
+/**
+ * The action as it would be without src/v8-flags.ts: V8's default wasm tiering, so the cold
+ * section shows what that one line saves.
+ */
+export const DEFAULT_TIERING_LABEL = "V8's default wasm tiering (no src/v8-flags.ts)";
+
 /** One built bundle that loads some packages and exits. */
 export interface LoadBundle {
   id: LoadId;
@@ -38,7 +44,7 @@ export interface LoadBundle {
  */
 export async function buildLoads(
   dataDir: string,
-): Promise<{ loads: LoadBundle[]; remove: () => Promise<void> }> {
+): Promise<{ loads: LoadBundle[]; defaultTiering: string; remove: () => Promise<void> }> {
   await mkdir(dataDir, { recursive: true });
   const dir = await mkdtemp(join(dataDir, "evaluation-"));
   const remove = () => rm(dir, { recursive: true, force: true });
@@ -52,7 +58,11 @@ export async function buildLoads(
       const path = join(out, "index.js");
       loads.push({ id: load.id, name: load.name, path, bytes: (await stat(path)).size });
     }
-    return { loads, remove };
+    const entry = join(dir, "default-tiering.js");
+    const main = join(ROOT, "src", "main.ts");
+    await writeFile(entry, `import { run } from ${JSON.stringify(main)};\nawait run();\n`);
+    await ncc(entry, join(dir, "default-tiering"));
+    return { loads, defaultTiering: join(dir, "default-tiering", "index.js"), remove };
   } catch (error) {
     await remove();
     throw error;

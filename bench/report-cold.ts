@@ -161,29 +161,25 @@ function floor({ name, cold }: Measured): string {
 }
 
 const WHY = [
-  "### Why the action misses",
+  "### The end of the run",
   "",
-  "undici 6 starts compiling its llhttp parser (the SIMD wasm build) with `WebAssembly.compile`",
-  "when its client module is evaluated (`let llhttpPromise = lazyllhttp()` in",
-  "`lib/dispatcher/client-h1.js`), and Node waits for V8's background wasm compile jobs before the",
-  "process ends: in the event loop's final drain on Node 20 (→ 'exit' event), in teardown on Node",
-  "24 (exit). The SDK script, on node:http, has no such wait. The first compile alone is not what",
-  "costs: the bundles that only load undici evaluate the same module, yet end without the wait",
-  "(their teardown, below). That points to what follows once the parser has run: V8 moving its",
-  "hot wasm functions up to the optimizing compiler in the background (a reading of these figures,",
-  "not traced inside V8). With `node --liftoff-only` V8 keeps wasm on",
-  "its baseline compiler, so that row is the action without the wait; compare its → 1st request",
-  "with the action's, as the flag also costs some time before the first request. The",
-  "`v8.setFlagsFromString` row sets the same flag from JavaScript before the bundle runs, the only",
-  "way the bundle itself could; whether V8 still takes a flag then depends on the Node version.",
-  "Measured here, from the last answer to the process gone:",
+  "undici parses answers with llhttp compiled to WebAssembly. Once the parser has run enough (V8's",
+  "dynamic tiering budget, `--wasm-tiering-budget`, roughly 13 MB of executed code: a rollout's",
+  "third answer gets there), V8 recompiles its hot functions with the optimizing compiler on a",
+  "background thread, and a Node process cannot end while such a compile runs: the event loop's",
+  "final drain waits for it on Node 20, teardown on Node 24. The SDK script, on node:http, runs no",
+  "wasm, and the processes that only load undici make no request: neither waits. `src/v8-flags.ts`",
+  "puts the budget out of reach before undici is evaluated (`v8.setFlagsFromString`, which both",
+  "Nodes honour for this flag; `--liftoff-only` is resolved only at start on Node 24). The variant",
+  "row is the action built without that line, in the same rounds. From the last answer to the",
+  "process gone:",
 ].join("\n");
 
 function stall({ name, cold }: Measured): string {
   const end = (run: ColdRun) => run.afterLastAnswer + run.exit;
   const variants = cold.variants.map(
     (one) =>
-      `\`${one.variant.label}\` ${ms(end(one.median))} (total ${ms(one.median.seconds)}, ` +
+      `with ${one.variant.label} ${ms(end(one.median))} (total ${ms(one.median.seconds)}, ` +
       `${(one.median.seconds / cold.sdk.seconds).toFixed(2)}× the SDK script)`,
   );
   const undici = cold.loads.find((load) => load.bundle.id === "undici");
@@ -192,16 +188,19 @@ function stall({ name, cold }: Measured): string {
       ? ""
       : `; a process that only loads undici: teardown ${ms(undici.median.exit)}`;
   return (
-    `- ${name}: the action ${ms(end(cold.action))}, the SDK script ${ms(end(cold.sdk))}; ` +
-    `the action with ${variants.join(", with ")}${loadOnly}.`
+    `- ${name}: the action ${ms(end(cold.action))}` +
+    (variants.length > 0 ? `, ${variants.join(", ")}` : "") +
+    `; the SDK script ${ms(end(cold.sdk))}${loadOnly}.`
   );
 }
 
 const TRIED = [
-  "The runner starts the action as `node dist/index.js` and passes no Node options, so the",
-  "command-line flag is not available to the action. Tried earlier and not measured by this",
-  "bench: `--no-wasm-tier-up`, `--no-wasm-dynamic-tiering` and `--v8-pool-size=0` gave no gain on",
-  "Node 24, and `process.exit()` right after `run()` only moves the wait into teardown. Without",
-  "the wait, the action is as far from the target as the `node --liftoff-only` ratio above; the",
-  "module-evaluation table says how much of what is left is loading the packages.",
+  "Tried before that setting, on 2026-11-26 (not measured by this bench): undici 7, which compiles",
+  "its parser at the first connection instead of at load, was slower on both Nodes (Node 24: 151 ms",
+  "against 135 ms with undici 6, the wait at exit unchanged, the bundle 1.86 MB against 1.5 MB);",
+  "`--liftoff-only` works on Node 24 only on the command line, which the runner does not let an",
+  "action pass; `--no-wasm-tier-up` changes nothing (dynamic tiering is a switch of its own);",
+  "`process.exit()` after `run()` only moves the wait into teardown. What stands between the action",
+  "and the target now is loading `@actions/core` (the floor above) and our own code and requests",
+  "(the last row of the module-evaluation table).",
 ].join("\n");

@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { ACTION_ENTRY } from "../test/support/run-action.js";
 import { coldRollouts } from "./cold.js";
 import { printCold, summarizeCold } from "./cold-summary.js";
-import { buildLoads, type LoadBundle } from "./evaluation.js";
+import { buildLoads, DEFAULT_TIERING_LABEL, type LoadBundle } from "./evaluation.js";
 import { deviceLists } from "./lists.js";
 import { bundleInfo, machine } from "./machine.js";
 import { planOnce, timed } from "./measure.js";
@@ -111,7 +111,10 @@ async function benchOn(node: string, loaded: LoadBundle[]): Promise<NodeResults>
     }
   };
   await section("cold", async () => {
-    result.cold = summarizeCold(await coldRollouts(node, entry, coldRuns, loaded));
+    const variants = loads
+      ? [{ label: DEFAULT_TIERING_LABEL, flags: [], entry: loads.defaultTiering }]
+      : [];
+    result.cold = summarizeCold(await coldRollouts(node, entry, coldRuns, loaded, variants));
     printCold(result.cold);
   });
   await section("list", async () => {

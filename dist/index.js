@@ -29215,11 +29215,13 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(359);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(359);
+/* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(974);
 
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+// After every module is evaluated, before the first request (see v8-flags.ts).
+(0,_v8_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .keepWasmAtBaseline */ .g)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -42269,13 +42271,17 @@ function warnAboutPlainHttp(endpoint) {
 /***/ }),
 
 /***/ 974:
-/***/ (() => {
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  g: () => (/* binding */ keepWasmAtBaseline)
+});
 
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 ;// CONCATENATED MODULE: ./src/v8-flags.ts
-// Imported first by index.ts: runs before undici is evaluated and compiles its HTTP parser.
 
 /**
  * undici parses answers with llhttp built as WebAssembly. Once its parse function has run a
@@ -42285,6 +42291,11 @@ const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  * all its requests, and ~25 MiB of memory on Node 20. The baseline code parses the action's
  * few, small answers in microseconds, so the budget is put out of reach. A Node that refuses
  * the flag only loses the gain.
+ *
+ * Call it after the bundle is evaluated and before the first request: a flag set at run time
+ * changes V8's flag hash, so code compiled afterwards no longer uses Node's built-in code cache
+ * (set first thing, it cost ~14 ms of evaluation); the parser's instance, whose budget counts,
+ * is made only once the event loop runs.
  */
 function keepWasmAtBaseline() {
     try {
@@ -42294,7 +42305,6 @@ function keepWasmAtBaseline() {
         // Not worth a word in the log.
     }
 }
-keepWasmAtBaseline();
 
 
 /***/ }),

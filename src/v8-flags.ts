@@ -1,4 +1,3 @@
-// Imported first by index.ts: runs before undici is evaluated and compiles its HTTP parser.
 import { setFlagsFromString } from "node:v8";
 
 /**
@@ -9,13 +8,16 @@ import { setFlagsFromString } from "node:v8";
  * all its requests, and ~25 MiB of memory on Node 20. The baseline code parses the action's
  * few, small answers in microseconds, so the budget is put out of reach. A Node that refuses
  * the flag only loses the gain.
+ *
+ * Call it after the bundle is evaluated and before the first request: a flag set at run time
+ * changes V8's flag hash, so code compiled afterwards no longer uses Node's built-in code cache
+ * (set first thing, it cost ~14 ms of evaluation); the parser's instance, whose budget counts,
+ * is made only once the event loop runs.
  */
-function keepWasmAtBaseline(): void {
+export function keepWasmAtBaseline(): void {
   try {
     setFlagsFromString("--wasm-tiering-budget=2000000000");
   } catch {
     // Not worth a word in the log.
   }
 }
-
-keepWasmAtBaseline();
