@@ -41267,8 +41267,8 @@ function rank(version, name) {
     const digest = sha256(`${version}\n${name}`);
     return top32(digest) * 0x10000 + ((digest.charCodeAt(4) << 8) | digest.charCodeAt(5));
 }
-// The digest as a "binary" (latin1) string, one character a byte: read without slicing or parsing, and
-// no ArrayBuffer per name as a Buffer digest would take.
+// The digest as a "binary" (latin1) string, one character a byte: read without slicing or
+// parsing, and no ArrayBuffer per name as a Buffer digest would take.
 function sha256(input) {
     return (0,external_node_crypto_.hash)("sha256", input, "binary");
 }

@@ -47,8 +47,8 @@ export function rank(version: string, name: string): number {
   return top32(digest) * 0x10000 + ((digest.charCodeAt(4) << 8) | digest.charCodeAt(5));
 }
 
-// The digest as a "binary" (latin1) string, one character a byte: read without slicing or parsing, and
-// no ArrayBuffer per name as a Buffer digest would take.
+// The digest as a "binary" (latin1) string, one character a byte: read without slicing or
+// parsing, and no ArrayBuffer per name as a Buffer digest would take.
 function sha256(input: string | Buffer): string {
   return hash("sha256", input, "binary");
 }

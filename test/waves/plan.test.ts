@@ -43,6 +43,20 @@ describe("planWaves", () => {
     expect(plan(FLEET, "2.0.0", SIZES).flat()).toEqual(expected);
   });
 
+  it("orders names whose first 32 bits tie by the rest of the key", () => {
+    // 200,000 names hold a few pairs whose keys share their first 32 bits (about 4.7 expected).
+    const names = Array.from({ length: 200_000 }, (_, i) => `sn-${i}`);
+    const key = (name: string): string =>
+      createHash("sha256").update(`2.0.0\n${name}`, "utf8").digest("hex").slice(0, 12);
+    const keys = new Map(names.map((name) => [name, key(name)]));
+    const expected = [...names].sort((a, b) => (keys.get(a)! < keys.get(b)! ? -1 : 1));
+    const tops = expected.map((name) => keys.get(name)!.slice(0, 8));
+    const ties = tops.filter((top, i) => i > 0 && top === tops[i - 1]).length;
+    expect(ties, "ties in the first 32 bits").toBeGreaterThan(0);
+    const planned = planWaves(NameList.fromStrings(names), "2.0.0", [{ percent: 100 }]);
+    expect(planned[0]!.names()).toEqual(expected);
+  });
+
   it("spreads each wave over the fleet instead of taking the first lines", () => {
     for (const wave of plan(FLEET, "2.0.0", SIZES).slice(1)) {
       const positions = wave.map((name) => FLEET.indexOf(name));
