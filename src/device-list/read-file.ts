@@ -41,25 +41,38 @@ export async function openList(path: string): Promise<FileHandle> {
 
 /**
  * Reads `file` from its start, each chunk into `next()`'s buffer. A consumer that is done with a
- * chunk before asking for the next may hand out the same buffer every time.
+ * chunk before asking for the next may hand out the same buffer every time. With `readAhead`, the
+ * next read starts before a chunk is handed over, so it overlaps the consumer's work: `next()`
+ * must then hand out a buffer other than the one the consumer holds.
  */
 export async function* readChunks(
   file: FileHandle,
   path: string,
   next: () => Buffer,
+  readAhead = false,
 ): AsyncGenerator<Chunk> {
-  let position = 0;
-  for (;;) {
+  const read = async (position: number): Promise<Chunk> => {
     const buffer = next();
-    let length: number;
     try {
-      ({ bytesRead: length } = await file.read(buffer, 0, CHUNK_BYTES, position));
+      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
+      return { buffer, length: bytesRead };
     } catch (error) {
       throw new DeviceListError(path, `The file could not be read (${describe(error)})`);
     }
-    if (length === 0) return;
-    position += length;
-    yield { buffer, length };
+  };
+  let position = 0;
+  let pending = read(0);
+  for (;;) {
+    const chunk = await pending;
+    if (chunk.length === 0) return;
+    position += chunk.length;
+    if (readAhead) {
+      pending = read(position);
+      // Awaited on the next turn; a consumer that stops first must not leave it unhandled.
+      pending.catch(() => undefined);
+    }
+    yield chunk;
+    if (!readAhead) pending = read(position);
   }
 }
 
