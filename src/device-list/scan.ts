@@ -35,9 +35,11 @@ export async function scanDeviceList(path: string): Promise<ScannedList> {
     },
     duplicates,
   );
-  const buffer = chunkBuffer();
+  // Two buffers in turn: the next chunk is read while this one is checked.
+  const buffers = [chunkBuffer(), chunkBuffer()];
+  let reads = 0;
   try {
-    for await (const chunk of readChunks(file, path, () => buffer)) {
+    for await (const chunk of readChunks(file, path, () => buffers[reads++ % 2]!, true)) {
       normalizer.feed(chunk.buffer, chunk.length);
     }
     normalizer.end();
