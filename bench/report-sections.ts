@@ -181,13 +181,31 @@ function resumedLabel(rows: number): string {
   return `resumed after four waves (${count(rows)} device rows read back)`;
 }
 
-/** Not measured by the bench: Linux's limit, and what follows from it by arithmetic. */
-export const INLINE_NAMES = [
-  "## Inline names",
-  "",
-  "Not measured by the bench; it follows from Linux's limit. Linux refuses to start a process",
-  "with one environment variable over 128 KiB (MAX_ARG_STRLEN, 131,072 bytes with the name and",
-  "the terminating NUL): `INPUT_DEVICE-NAMES` of 19-character names, one per line, fits 6,552",
-  "names, and the process fails to start (E2BIG) at 6,553. `nearEnvLimit` (100 KiB, about 5,100",
-  "such names) tells when to point users to `device-list`.",
-].join("\n");
+/** How many inline names a process could be started with, and where the action warns. */
+export function inlineSection(nodes: NodeResults[]): string {
+  const rows = nodes.flatMap((one) =>
+    one.inline
+      ? [
+          [
+            nodeName(one.version),
+            `${count(one.inline.maxNames)} (${count(one.inline.maxBytes)} bytes)`,
+            count(one.inline.warnFrom),
+            `${one.inline.warnedAt ? "yes" : "**no**"}, quiet at ${count(one.inline.warnFrom - 1)}: ${one.inline.quietBelow ? "yes" : "**no**"}`,
+          ],
+        ]
+      : [],
+  );
+  if (rows.length === 0) return "";
+  return [
+    "## Inline names",
+    [
+      "Linux refuses to start a process with one environment variable over 128 KiB (MAX_ARG_STRLEN,",
+      "131,072 bytes with the name and the terminating NUL), so `device-names` has a size limit the",
+      "runner, not the action, enforces: the step would not start at all. The bench starts `node -e 0`",
+      "with `INPUT_DEVICE-NAMES` of 19-character names, one per line, to find the most it takes (one",
+      "more fails with E2BIG), and runs the bundled action (a dry run) at the size where it should",
+      "point users to `device-list` (100 KiB) and one name below it.",
+    ].join("\n"),
+    table(["Node", "most names a process starts with", "the action warns from", "warned"], rows),
+  ].join("\n\n");
+}

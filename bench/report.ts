@@ -7,7 +7,7 @@ import { format, resolveConfig } from "prettier";
 import type { BundleInfo, Machine } from "./machine.js";
 import { count, nodeName, table, verdict } from "./markdown.js";
 import { coldSection } from "./report-cold.js";
-import { listSection, waitSection, wavesSection, INLINE_NAMES } from "./report-sections.js";
+import { inlineSection, listSection, waitSection, wavesSection } from "./report-sections.js";
 import type { NodeResults } from "./results.js";
 import { checks, type Check } from "./targets.js";
 
@@ -40,7 +40,7 @@ function render(report: Report, root: string): string {
     listSection(nodes, options.runs),
     waitSection(nodes),
     wavesSection(nodes),
-    INLINE_NAMES,
+    inlineSection(nodes),
   ]
     .filter(Boolean)
     .join("\n\n");

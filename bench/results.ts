@@ -1,6 +1,7 @@
 // What one run of the bench measured, per Node version: the data the console and BENCHMARKS.md
 // are written from.
 import type { ColdSummary } from "./cold-summary.js";
+import type { InlineRun } from "./inline.js";
 import type { Row } from "./table.js";
 import type { planMillion, WaitRun } from "./wait.js";
 import type { fiveWaves, resumedWaves } from "./waves.js";
@@ -25,4 +26,6 @@ export interface NodeResults {
   waves?: WavesRun;
   /** The same rollout resumed after four waves: the device rows read back. */
   resumed?: ResumedRun;
+  /** How many inline names a process takes, and where the action warns. */
+  inline?: InlineRun;
 }

@@ -19,6 +19,7 @@ import { buildLoads, DEFAULT_TIERING_LABEL, type LoadBundle } from "./evaluation
 import { deviceLists } from "./lists.js";
 import { bundleInfo, machine } from "./machine.js";
 import { planOnce, timed } from "./measure.js";
+import { inlineNames, printInline } from "./inline.js";
 import { writeReport } from "./report.js";
 import type { NodeResults } from "./results.js";
 import { printTable } from "./table.js";
@@ -29,7 +30,7 @@ import { fiveWaves, printResumed, printWaves, resumedWaves } from "./waves.js";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");
 const REPORT = join(ROOT, "BENCHMARKS.md");
-const SECTIONS = ["cold", "list", "wait", "waves"];
+const SECTIONS = ["cold", "list", "wait", "waves", "inline"];
 
 const { values } = parseArgs({
   options: {
@@ -135,6 +136,10 @@ async function benchOn(node: string, loaded: LoadBundle[]): Promise<NodeResults>
     result.resumed = await resumedWaves(node, entry);
     printResumed(result.resumed);
     if (result.waves.code !== 0 || result.resumed.code !== 0) process.exitCode = 1;
+  });
+  await section("inline", async () => {
+    result.inline = await inlineNames(node, entry);
+    printInline(result.inline);
   });
   console.log(`\nTargets on Node ${version}:`);
   for (const check of checks(result)) {

@@ -2,6 +2,7 @@
 // BENCHMARKS.md print the same checks.
 import { MAX_PAGES } from "../src/failed-devices.js";
 import type { ColdSummary } from "./cold-summary.js";
+import type { InlineRun } from "./inline.js";
 import type { NodeResults, PlanRun, ResumedRun, WavesRun } from "./results.js";
 import type { Row } from "./table.js";
 import type { WaitRun } from "./wait.js";
@@ -42,6 +43,7 @@ export function checks(results: NodeResults): Check[] {
     ...(results.plan ? [planCheck(results.plan)] : []),
     ...(results.waves ? [wavesCheck(results.waves)] : []),
     ...(results.resumed ? [resumedCheck(results.resumed)] : []),
+    ...(results.inline ? [inlineCheck(results.inline)] : []),
   ];
 }
 
@@ -124,6 +126,15 @@ function wavesCheck(run: WavesRun): Check {
     target: `100k names in five waves, peak RSS ≤ ${MAX_RSS_MIB} MiB`,
     figure: `${run.peakRssMiB.toFixed(0)} MiB (exit ${run.code}, ${run.tasks} tasks)`,
     met: run.code === 0 && run.tasks === WAVE_TASKS && run.peakRssMiB <= MAX_RSS_MIB,
+  };
+}
+
+/** device-names near what one variable can carry: the action says so first, and not below. */
+function inlineCheck(run: InlineRun): Check {
+  return {
+    target: "device-names: a warning before the size Linux refuses",
+    figure: `warns from ${run.warnFrom} names (${run.warnedAt ? "warned" : "no warning"}; ${run.quietBelow ? "quiet" : "warned"} at ${run.warnFrom - 1}), a process starts with at most ${run.maxNames}`,
+    met: run.warnedAt && run.quietBelow && run.warnFrom < run.maxNames,
   };
 }
 
