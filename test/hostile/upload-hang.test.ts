@@ -1,18 +1,18 @@
 import { writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { Agent } from "undici";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { scanDeviceList, type ScannedList } from "../../src/device-list/scan.js";
 import { uploadDeviceList } from "../../src/device-list/upload.js";
 import { TransportError } from "../../src/errors.js";
-import { tempDir, writeList } from "../device-list/files.js";
+import { writeList } from "../device-list/files.js";
 import {
   startApiStandIn,
   startUploadTarget,
-  type StandIn,
   type TargetBehaviour,
   rolloutFleet,
 } from "../support/hostile/upload-stand-ins.js";
+import { standInSuite } from "../support/hostile/stand-in-suite.js";
 
 // "Never a hang": request-timeout bounds a stall while sending, and the whole answer (headers
 // and body) once the last byte went out, however slowly the store drips it.
@@ -21,24 +21,11 @@ const TIMEOUT_MS = 1_000;
 // Time for what the test itself does around the bound: scanning, connecting, closing.
 const SLACK_MS = 700;
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-const dispatcher = new Agent({ connectTimeout: 5_000 });
-const standIns: StandIn[] = [];
-
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterEach(async () => {
-  for (const standIn of standIns.splice(0)) await standIn.close();
-});
-afterAll(async () => {
-  await dispatcher.close();
-  await dir.remove();
-});
+const { dispatcher, standIns, path } = standInSuite();
 
 async function list(name: string, count: number): Promise<ScannedList> {
   const names = Array.from({ length: count }, (_, i) => `cam-${String(i).padStart(8, "0")}`);
-  return scanDeviceList(await writeList(dir.path(name), `${names.join("\n")}\n`));
+  return scanDeviceList(await writeList(path(name), `${names.join("\n")}\n`));
 }
 
 /** Uploads `scanned` to a target behaving so; returns the error and how long it took to come. */
@@ -183,9 +170,9 @@ describe("through the bundled action", () => {
     const store = await startUploadTarget({ kind: "trickle", status: 200 });
     const api = await startApiStandIn(`${store.url}/obj?sign=x`);
     standIns.push(store, api);
-    await writeFile(dir.path("fleet.txt"), "cam-1\ncam-2\n");
+    await writeFile(path("fleet.txt"), "cam-1\ncam-2\n");
     const started = Date.now();
-    const run = await rolloutFleet(dir.path(""), api.url, {
+    const run = await rolloutFleet(path(""), api.url, {
       "request-timeout": "1",
       "max-attempts": "2",
     });

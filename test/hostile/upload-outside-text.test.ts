@@ -1,18 +1,17 @@
 import { writeFile } from "node:fs/promises";
-import { Agent } from "undici";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { scanDeviceList } from "../../src/device-list/scan.js";
 import { storeError, uploadDeviceList } from "../../src/device-list/upload.js";
 import { TransportError } from "../../src/errors.js";
 import { registerSecret } from "../../src/outside-text.js";
 import { classify } from "../../src/tencent/retry.js";
-import { tempDir, writeList } from "../device-list/files.js";
+import { writeList } from "../device-list/files.js";
 import {
   startApiStandIn,
   startUploadTarget,
-  type StandIn,
   rolloutFleet,
 } from "../support/hostile/upload-stand-ins.js";
+import { standInSuite } from "../support/hostile/stand-in-suite.js";
 
 // What the object store or CreateTaskFileUrl says reaches the log as data: on one line, with
 // no workflow command in it and none of our secrets.
@@ -20,20 +19,10 @@ import {
 const SECRET = "keytest123456-very-secret";
 const INJECTED = "\n::error::injected\n::set-output name=x::y";
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-const dispatcher = new Agent({ connectTimeout: 5_000 });
-const standIns: StandIn[] = [];
+const { dispatcher, standIns, path } = standInSuite();
 
-beforeAll(async () => {
-  dir = await tempDir();
+beforeAll(() => {
   registerSecret(SECRET);
-});
-afterEach(async () => {
-  for (const standIn of standIns.splice(0)) await standIn.close();
-});
-afterAll(async () => {
-  await dispatcher.close();
-  await dir.remove();
 });
 
 function expectDefused(text: string): void {
@@ -57,7 +46,7 @@ describe("a store's error answer", () => {
   ])("is shown escaped and redacted: $name", async ({ body, shown }) => {
     const store = await startUploadTarget({ kind: "answer", status: 403, body });
     standIns.push(store);
-    const scanned = await scanDeviceList(await writeList(dir.path("a.txt"), "cam-1\n"));
+    const scanned = await scanDeviceList(await writeList(path("a.txt"), "cam-1\n"));
     const error: unknown = await uploadDeviceList(scanned, `${store.url}/obj`, {
       dispatcher,
       timeoutMs: 5_000,
@@ -73,7 +62,7 @@ describe("a store's error answer", () => {
     const location = `http://elsewhere.example/${SECRET}?x=::error::y##[group]`;
     const store = await startUploadTarget({ kind: "answer", status: 307, location });
     standIns.push(store);
-    const scanned = await scanDeviceList(await writeList(dir.path("a.txt"), "cam-1\n"));
+    const scanned = await scanDeviceList(await writeList(path("a.txt"), "cam-1\n"));
     const error: unknown = await uploadDeviceList(scanned, `${store.url}/obj`, {
       dispatcher,
       timeoutMs: 5_000,
@@ -99,8 +88,8 @@ describe("through the bundled action", () => {
     const store = await startUploadTarget({ kind: "answer" });
     const api = await startApiStandIn(`${store.url}/obj?sign=x`, `f1${INJECTED}`);
     standIns.push(store, api);
-    await writeFile(dir.path("fleet.txt"), "cam-1\ncam-2\n");
-    const run = await rolloutFleet(dir.path(""), api.url, {
+    await writeFile(path("fleet.txt"), "cam-1\ncam-2\n");
+    const run = await rolloutFleet(path(""), api.url, {
       "request-timeout": "5",
       "max-attempts": "1",
     });

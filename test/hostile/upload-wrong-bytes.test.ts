@@ -1,37 +1,23 @@
 import { writeFile } from "node:fs/promises";
-import { Agent } from "undici";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { scanDeviceList, type ScannedList } from "../../src/device-list/scan.js";
 import { uploadDeviceList } from "../../src/device-list/upload.js";
 import { TransportError } from "../../src/errors.js";
 import { classify } from "../../src/tencent/retry.js";
-import { md5Of, tempDir, writeList } from "../device-list/files.js";
+import { md5Of, writeList } from "../device-list/files.js";
 import {
   startApiStandIn,
   startUploadTarget,
-  type StandIn,
   type TargetBehaviour,
   type UploadTarget,
   rolloutFleet,
 } from "../support/hostile/upload-stand-ins.js";
+import { standInSuite } from "../support/hostile/stand-in-suite.js";
 
 // "Never a task for the wrong bytes": a 2xx counts only when every byte went out before it came,
 // and an ETag that is an MD5 must be the MD5 of what was sent.
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-const dispatcher = new Agent({ connectTimeout: 5_000 });
-const standIns: StandIn[] = [];
-
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterEach(async () => {
-  for (const standIn of standIns.splice(0)) await standIn.close();
-});
-afterAll(async () => {
-  await dispatcher.close();
-  await dir.remove();
-});
+const { dispatcher, standIns, path } = standInSuite();
 
 async function target(behaviour: TargetBehaviour): Promise<UploadTarget> {
   const started = await startUploadTarget(behaviour);
@@ -42,7 +28,7 @@ async function target(behaviour: TargetBehaviour): Promise<UploadTarget> {
 /** `count` names of 40 characters: 400,000 of them (16 MB) outgrow loopback's socket buffers. */
 async function list(name: string, count: number): Promise<ScannedList> {
   const names = Array.from({ length: count }, (_, i) => `camera-${String(i).padStart(33, "0")}`);
-  return scanDeviceList(await writeList(dir.path(name), `${names.join("\n")}\n`));
+  return scanDeviceList(await writeList(path(name), `${names.join("\n")}\n`));
 }
 
 async function uploadError(scanned: ScannedList, url: string): Promise<TransportError> {
@@ -95,7 +81,7 @@ describe("an ETag that is an MD5", () => {
     { name: "an opaque ETag (not compared)", etag: () => '"v1"' },
   ])("is accepted: $name", async ({ etag }) => {
     const text = "cam-1\ncam-2\n";
-    const scanned = await scanDeviceList(await writeList(dir.path("two.txt"), text));
+    const scanned = await scanDeviceList(await writeList(path("two.txt"), text));
     const store = await target({ kind: "answer", etag: etag(md5Of(text)) });
     const md5 = await uploadDeviceList(scanned, `${store.url}/obj`, {
       dispatcher,
@@ -110,12 +96,12 @@ describe("through the bundled action", () => {
     const store = await target({ kind: "early", status: 200 });
     const api = await startApiStandIn(`${store.url}/obj?sign=x`);
     standIns.push(api);
-    const cwd = dir.path("");
+    const cwd = path("");
     const names = Array.from(
       { length: 400_000 },
       (_, i) => `camera-${String(i).padStart(33, "0")}`,
     );
-    await writeFile(dir.path("fleet.txt"), `${names.join("\n")}\n`);
+    await writeFile(path("fleet.txt"), `${names.join("\n")}\n`);
     const started = Date.now();
     const run = await rolloutFleet(cwd, api.url, { "request-timeout": "5", "max-attempts": "2" });
     expect(run.code).toBe(1);
