@@ -37252,6 +37252,10 @@ function cancelledLine(stage, signal) {
             return `${head} after upgrade task ${stage.taskId} was created; the task goes on upgrading devices.`;
         case "waiting":
             return `${head} while following upgrade task ${stage.taskId}: the wait stops, the task goes on upgrading devices on Tencent's side.`;
+        case "pausing":
+            return `${head} during wave-pause, before wave ${stage.wave} was created: no task of wave ${stage.wave} exists. Run the job again with the same inputs to go on from wave ${stage.wave}.`;
+        case "cancelling":
+            return `${head} while cancelling the not-started devices of wave ${stage.wave} (task ${stage.taskId}): devices not yet cancelled will still take the firmware. Cancel them in the console, or run the job again to retry the cancel.`;
     }
 }
 /** Watches for the runner's cancel signals during one run. */
@@ -37289,7 +37293,7 @@ class CancelWatch {
         this.abort.abort();
         const { step } = this.stage;
         // A wait winds down by itself once woken, writing its summary; the timer is a backstop.
-        if (step === "waiting" && first) {
+        if ((step === "waiting" || step === "pausing") && first) {
             setTimeout(() => this.sinks.exit(1), WIND_DOWN_MS).unref();
             return;
         }

@@ -15,7 +15,11 @@ export type Stage =
   | { step: "uploading" }
   | { step: "creating"; firmwareVersion: string; target: string }
   | { step: "created"; taskId: number }
-  | { step: "waiting"; taskId: number };
+  | { step: "waiting"; taskId: number }
+  /** Soaking (wave-pause) before wave `wave` is created. */
+  | { step: "pausing"; wave: number }
+  /** Cancelling the not-started devices of a failed wave's task. */
+  | { step: "cancelling"; taskId: number; wave: number };
 
 /** Pure: the line a cancellation at this stage logs. */
 export function cancelledLine(stage: Stage, signal: string): string {
@@ -31,6 +35,10 @@ export function cancelledLine(stage: Stage, signal: string): string {
       return `${head} after upgrade task ${stage.taskId} was created; the task goes on upgrading devices.`;
     case "waiting":
       return `${head} while following upgrade task ${stage.taskId}: the wait stops, the task goes on upgrading devices on Tencent's side.`;
+    case "pausing":
+      return `${head} during wave-pause, before wave ${stage.wave} was created: no task of wave ${stage.wave} exists. Run the job again with the same inputs to go on from wave ${stage.wave}.`;
+    case "cancelling":
+      return `${head} while cancelling the not-started devices of wave ${stage.wave} (task ${stage.taskId}): devices not yet cancelled will still take the firmware. Cancel them in the console, or run the job again to retry the cancel.`;
   }
 }
 
@@ -78,7 +86,7 @@ export class CancelWatch {
     this.abort.abort();
     const { step } = this.stage;
     // A wait winds down by itself once woken, writing its summary; the timer is a backstop.
-    if (step === "waiting" && first) {
+    if ((step === "waiting" || step === "pausing") && first) {
       setTimeout(() => this.sinks.exit(1), WIND_DOWN_MS).unref();
       return;
     }

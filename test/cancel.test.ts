@@ -13,6 +13,11 @@ describe("cancelledLine", () => {
       says: "a task of firmware 2.1.0 for 3 devices may exist",
     },
     { stage: { step: "created", taskId: 42 }, says: "after upgrade task 42 was created" },
+    { stage: { step: "pausing", wave: 3 }, says: "during wave-pause, before wave 3 was created" },
+    {
+      stage: { step: "cancelling", taskId: 7, wave: 2 },
+      says: "cancelling the not-started devices of wave 2 (task 7)",
+    },
   ])("$stage.step", ({ stage, says }) => {
     const line = cancelledLine(stage, "SIGINT");
     expect(line).toMatch(/^The step was cancelled \(SIGINT\) /);
