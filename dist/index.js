@@ -38305,8 +38305,11 @@ function classify(error) {
     return "fail";
 }
 const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 };
-/** How long after its start a run may still begin an attempt: every call and lookup shares it. */
-const RETRY_DEADLINE_MS = 10 * 60_000;
+/**
+ * How long after its first attempt one call may still begin another. Each call has its own
+ * window: a rollout that pauses or follows waves for hours is never cut by a run-wide clock.
+ */
+const CALL_RETRY_WINDOW_MS = 10 * 60_000;
 /** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
 function backoffDelay(attempt, policy) {
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
@@ -38326,10 +38329,11 @@ async function retryUnlessDefinite(error, kind) {
  * the deadline is not begun, and nothing is waited for or announced after the last attempt.
  */
 async function withRetries(what, policy, attempt, recover) {
+    const deadline = Math.min(policy.deadline, policy.now() + CALL_RETRY_WINDOW_MS);
     for (let n = 1;; n++) {
         if (policy.cancelled?.())
             throw new CancelledError(what);
-        if (policy.now() >= policy.deadline)
+        if (policy.now() >= deadline)
             throw new DeadlineError(what);
         let failedAt;
         let error;
@@ -38350,9 +38354,9 @@ async function withRetries(what, policy, attempt, recover) {
         const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
         const minimum = recovered === "now" ? asked : Math.max(backoffDelay(n, policy), asked);
         const wait = Math.max(0, failedAt + minimum - policy.now());
-        if (policy.now() + wait >= policy.deadline) {
+        if (policy.now() + wait >= deadline) {
             const reason = asked > 0 ? `Retry-After asked for ${seconds(asked)} s` : "the backoff";
-            throw new GaveUpError(error, what, n, `the run's retry deadline (${reason})`);
+            throw new GaveUpError(error, what, n, `the retry deadline (${reason})`);
         }
         if (wait > 0) {
             policy.logger.warning(`${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${seconds(wait)} s${asked > 0 ? " (Retry-After)" : ""}.`);
@@ -38374,12 +38378,12 @@ class GaveUpError extends ActionError {
         this.what = what;
     }
 }
-/** An attempt that would have started after the run's deadline. */
+/** An attempt that would have started after its deadline. */
 class DeadlineError extends ActionError {
     what;
     name = "DeadlineError";
     constructor(what) {
-        super(`${what} was not started: the run's retry deadline (${RETRY_DEADLINE_MS / 60_000} minutes after the step began) has passed.`);
+        super(`${what} was not started: its retry deadline has passed.`);
         this.what = what;
     }
 }
@@ -38596,7 +38600,8 @@ const DEVICE_NAME_FORBIDDEN = /[\s,\u0000-\u001f\u007f-\u009f]/u;
 async function connect(inputs, ctx) {
     const policy = {
         ...DEFAULT_BACKOFF,
-        deadline: ctx.startedAt + RETRY_DEADLINE_MS,
+        // No run-wide clock: each call's retries are bounded by their own window (withRetries).
+        deadline: Infinity,
         maxAttempts: inputs.maxAttempts,
         ...ctx.clock,
         random: Math.random,
@@ -39870,7 +39875,7 @@ class Lookup {
         let unproven;
         for (const at of lookTimes(failedAt, plan, backoffDelay(1, policy))) {
             if (at > policy.deadline) {
-                unproven = "the run's retry deadline came before the lookup window closed";
+                unproven = "the retry deadline came before the lookup window closed";
                 break;
             }
             const wait = at - policy.now();

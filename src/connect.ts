@@ -5,7 +5,7 @@ import { keylessCredentials } from "./keyless/index.js";
 import type { RunContext } from "./rollout.js";
 import { IOTVIDEO_SERVICE, IOTVIDEO_VERSION } from "./tencent/assumptions.js";
 import { TencentClient } from "./tencent/client.js";
-import { DEFAULT_BACKOFF, RETRY_DEADLINE_MS, type RetryPolicy } from "./tencent/retry.js";
+import { DEFAULT_BACKOFF, type RetryPolicy } from "./tencent/retry.js";
 
 /**
  * The run's retry rules and its IoT Video client, signing with the keys from secrets or, keyless,
@@ -17,7 +17,8 @@ export async function connect(
 ): Promise<{ client: TencentClient; policy: RetryPolicy }> {
   const policy: RetryPolicy = {
     ...DEFAULT_BACKOFF,
-    deadline: ctx.startedAt + RETRY_DEADLINE_MS,
+    // No run-wide clock: each call's retries are bounded by their own window (withRetries).
+    deadline: Infinity,
     maxAttempts: inputs.maxAttempts,
     ...ctx.clock,
     random: Math.random,

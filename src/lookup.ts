@@ -76,7 +76,7 @@ export class Lookup {
     let unproven: string | undefined;
     for (const at of lookTimes(failedAt, plan, backoffDelay(1, policy))) {
       if (at > policy.deadline) {
-        unproven = "the run's retry deadline came before the lookup window closed";
+        unproven = "the retry deadline came before the lookup window closed";
         break;
       }
       const wait = at - policy.now();

@@ -98,7 +98,7 @@ describe("createTaskOnce on a fake clock", () => {
     const error = await create(standIn.url, policy).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskMayExistError);
     expect((error as Error).message).toContain(
-      "the run's retry deadline came before the lookup window closed",
+      "the retry deadline came before the lookup window closed",
     );
     expect(callTimes.every((call) => call.at <= 15_000)).toBe(true);
     expect(callTimes.filter((c) => c.action === "BatchUpdateFirmware")).toHaveLength(1);

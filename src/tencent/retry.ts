@@ -32,7 +32,10 @@ export interface RetryPolicy {
   /** First backoff ceiling; doubles each attempt. */
   baseDelayMs: number;
   maxDelayMs: number;
-  /** Clock time (ms, as `now` tells it) after which no attempt of any call starts: the run's deadline. */
+  /**
+   * Clock time (ms, as `now` tells it) after which no attempt starts: Infinity for the run's
+   * calls (each is bounded by its own retry window), a wait's end for the polls of a wait.
+   */
   deadline: number;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
@@ -44,8 +47,11 @@ export interface RetryPolicy {
 
 export const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 } as const;
 
-/** How long after its start a run may still begin an attempt: every call and lookup shares it. */
-export const RETRY_DEADLINE_MS = 10 * 60_000;
+/**
+ * How long after its first attempt one call may still begin another. Each call has its own
+ * window: a rollout that pauses or follows waves for hours is never cut by a run-wide clock.
+ */
+export const CALL_RETRY_WINDOW_MS = 10 * 60_000;
 
 /** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
 export function backoffDelay(
@@ -81,9 +87,10 @@ export async function withRetries<T>(
   attempt: (n: number) => Promise<T>,
   recover: (error: unknown, kind: FailureClass, last: boolean) => Promise<Recovery<T>>,
 ): Promise<T> {
+  const deadline = Math.min(policy.deadline, policy.now() + CALL_RETRY_WINDOW_MS);
   for (let n = 1; ; n++) {
     if (policy.cancelled?.()) throw new CancelledError(what);
-    if (policy.now() >= policy.deadline) throw new DeadlineError(what);
+    if (policy.now() >= deadline) throw new DeadlineError(what);
     let failedAt: number;
     let error: unknown;
     try {
@@ -100,9 +107,9 @@ export async function withRetries<T>(
     const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
     const minimum = recovered === "now" ? asked : Math.max(backoffDelay(n, policy), asked);
     const wait = Math.max(0, failedAt + minimum - policy.now());
-    if (policy.now() + wait >= policy.deadline) {
+    if (policy.now() + wait >= deadline) {
       const reason = asked > 0 ? `Retry-After asked for ${seconds(asked)} s` : "the backoff";
-      throw new GaveUpError(error, what, n, `the run's retry deadline (${reason})`);
+      throw new GaveUpError(error, what, n, `the retry deadline (${reason})`);
     }
     if (wait > 0) {
       policy.logger.warning(
@@ -132,13 +139,11 @@ export class GaveUpError extends ActionError {
   }
 }
 
-/** An attempt that would have started after the run's deadline. */
+/** An attempt that would have started after its deadline. */
 export class DeadlineError extends ActionError {
   override name = "DeadlineError";
   constructor(readonly what: string) {
-    super(
-      `${what} was not started: the run's retry deadline (${RETRY_DEADLINE_MS / 60_000} minutes after the step began) has passed.`,
-    );
+    super(`${what} was not started: its retry deadline has passed.`);
   }
 }
 

@@ -4,6 +4,7 @@ import {
   backoffDelay,
   CancelledError,
   classify,
+  CALL_RETRY_WINDOW_MS,
   DeadlineError,
   GaveUpError,
   withRetries,
@@ -110,8 +111,29 @@ describe("withRetries", () => {
     const error = await withRetries("Call", p, () => Promise.reject(refused), retry).catch(
       (e: unknown) => e,
     );
-    expect((error as Error).message).toContain("after 4 attempts: the run's retry deadline");
+    expect((error as Error).message).toContain("after 4 attempts: the retry deadline");
     expect(p.waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_000);
+  });
+
+  it("bounds each call by its own window: hours into a run, a call still gets its retries", async () => {
+    const p = policy({ maxAttempts: 100, deadline: Infinity });
+    await p.sleep(5 * 3_600_000);
+    const busy = new TransportError("Call", "no", "HTTP 429", {
+      status: 429,
+      retryAfterMs: 60_000,
+    });
+    let calls = 0;
+    await expect(
+      withRetries("Call", p, async () => (++calls < 3 ? Promise.reject(busy) : "ok"), retry),
+    ).resolves.toBe("ok");
+    const windowStart = p.now();
+    const error = await withRetries("Call", p, () => Promise.reject(busy), retry).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toContain("the retry deadline (Retry-After asked for 60.0 s)");
+    // 60 s a wait: nine waits fit the 10-minute window, the tenth would end past it.
+    expect(p.now() - windowStart).toBe(9 * 60_000);
+    expect(p.now() - windowStart).toBeLessThan(CALL_RETRY_WINDOW_MS);
   });
 
   it("lets the recovery end the call with a value or with its own error", async () => {
@@ -179,7 +201,7 @@ describe("withRetries", () => {
       (e: unknown) => e,
     );
     expect((error as Error).message).toContain(
-      "the run's retry deadline (Retry-After asked for 120.0 s)",
+      "the retry deadline (Retry-After asked for 120.0 s)",
     );
     expect(p.waits).toEqual([]);
   });
