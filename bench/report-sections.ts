@@ -1,5 +1,5 @@
 // The device-list, waiting and waves sections of BENCHMARKS.md, and the note on inline names.
-import { MAX_PAGES } from "../src/failed-devices.js";
+import { MAX_PAGES } from "../src/follow/device-findings.js";
 import { count, mib, nodeName, rounds, seconds, table, verdict } from "./markdown.js";
 import type { NodeResults, WavesRun } from "./results.js";
 import {

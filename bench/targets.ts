@@ -1,6 +1,6 @@
 // The targets, and whether one Node version's figures meet them. Pure: the console and
 // BENCHMARKS.md print the same checks.
-import { MAX_PAGES } from "../src/failed-devices.js";
+import { MAX_PAGES } from "../src/follow/device-findings.js";
 import type { ColdSummary } from "./cold-summary.js";
 import type { InlineRun } from "./inline.js";
 import type { NodeResults, PlanRun, ResumedRun, WavesRun } from "./results.js";

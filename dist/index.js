@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(359);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5652);
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(974);
 
 
@@ -29228,7 +29228,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 359:
+/***/ 5652:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38857,6 +38857,8 @@ class NoTargetError extends ActionError {
 const WAVE_DEFAULTS = {
     "wave-pause": "0s",
     "on-failure": "stop",
+    "wave-success": "95%",
+    "canary-success": "100%",
 };
 const MAX_PAUSE_MS = 6 * 3_600_000;
 /** Pure: the waves settings, or undefined when `waves` is empty. */
@@ -38887,6 +38889,8 @@ function parseWaves(raw, target) {
         pauseMs: duration("wave-pause", raw["wave-pause"].trim() || "0s", 0, MAX_PAUSE_MS),
         onFailure: onFailure(raw["on-failure"].trim() || "stop"),
         perRun: perRun(raw["waves-per-run"].trim()),
+        success: successThreshold("wave-success", raw["wave-success"].trim() || "95%"),
+        canarySuccess: successThreshold("canary-success", raw["canary-success"].trim() || "100%"),
     };
 }
 /** "10, 5%, 25%, 100%" → cumulative sizes; growing, and ending at 100%. */
@@ -38912,6 +38916,13 @@ function waveSizes(spec) {
             throw new InputError("waves", spec, expected);
     }
     return sizes;
+}
+/** A count of devices (at least 1) or a share above 0%: a gate that asks for nothing proves nothing. */
+function successThreshold(name, value) {
+    const threshold = failureThreshold(name, value);
+    if (("count" in threshold ? threshold.count : threshold.percent) > 0)
+        return threshold;
+    throw new InputError(name, value, "Expected a number of devices (1 or more) or a share above 0% such as 95%: a wave passes only when that many of its devices have upgraded.");
 }
 function onFailure(value) {
     if (value === "stop" || value === "cancel")
@@ -38955,6 +38966,7 @@ const INPUT_NAMES = [
     "wait-timeout",
     "poll-interval",
     "max-failed-devices",
+    "retry-failed-devices",
     "dry-run",
     "role-arn",
     "oidc-provider-id",
@@ -38968,6 +38980,8 @@ const INPUT_NAMES = [
     "wave-pause",
     "on-failure",
     "waves-per-run",
+    "wave-success",
+    "canary-success",
 ];
 const DEFAULT_ENDPOINT = "https://iotvideo.tencentcloudapi.com";
 /** What an empty input means; action.yml declares the same defaults (a test holds them equal). */
@@ -38980,12 +38994,15 @@ const INPUT_DEFAULTS = {
     "wait-timeout": "30m",
     "poll-interval": "15s",
     "max-failed-devices": "0",
+    "retry-failed-devices": "0",
     "dry-run": "false",
     ...KEYLESS_DEFAULTS,
     ...WAVE_DEFAULTS,
 };
 const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
 const POLL_INTERVAL_MIN_MS = 5000;
+/** Retries per failed device: a device that fails five times has a problem a sixth will not fix. */
+const MAX_DEVICE_RETRIES = 5;
 // Tab, CR and LF are only allowed where an input is a list.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const LINE_BREAK = /[\t\r\n]/;
@@ -39083,6 +39100,7 @@ function waitSettings(value, implied = false) {
         timeoutMs: duration("wait-timeout", value("wait-timeout"), 1000, WAIT_TIMEOUT_MAX_MS),
         pollIntervalMs: duration("poll-interval", value("poll-interval"), POLL_INTERVAL_MIN_MS, WAIT_TIMEOUT_MAX_MS),
         maxFailed: failureThreshold("max-failed-devices", value("max-failed-devices")),
+        retryFailed: numberInRange("retry-failed-devices", value("retry-failed-devices"), 0, MAX_DEVICE_RETRIES, true),
     };
     return implied || flag("wait", value("wait")) ? { wait: settings } : {};
 }
@@ -39720,10 +39738,15 @@ async function describeFirmwareTasks(client, productId, firmwareVersion, offset,
     });
     const infos = Array.isArray(result.data["TaskInfos"]) ? result.data["TaskInfos"] : [];
     const ids = [];
+    const created = new Map();
     for (const info of infos) {
         const id = taskIdOf(isRecord(info) ? info["TaskId"] : undefined);
-        if (id !== undefined)
-            ids.push(id);
+        if (id === undefined)
+            continue;
+        ids.push(id);
+        const time = isRecord(info) ? info["CreateTime"] : undefined;
+        if (typeof time === "number" && Number.isSafeInteger(time))
+            created.set(id, time);
     }
     const total = result.data["Total"];
     return {
@@ -39732,6 +39755,7 @@ async function describeFirmwareTasks(client, productId, firmwareVersion, offset,
         // A missing or odd Total says nothing; the pages themselves tell when the list ends.
         total: typeof total === "number" && Number.isSafeInteger(total) ? total : 0,
         requestId: result.requestId,
+        created,
     };
 }
 /** How one task targets its devices. */
@@ -39808,18 +39832,21 @@ function nextStep(pages, pageSize, maxPages) {
 /** Every task id of the version, paged until nextStep() says the listing is done. */
 async function listTasks(client, request, policy) {
     const tasks = new Map();
+    const created = new Map();
     const pages = [];
     for (;;) {
         const offset = pages.reduce((sum, page) => sum + page.ids.length + page.unreadable, 0);
         const result = await withRetries("DescribeFirmwareTasks", policy, () => describeFirmwareTasks(client, request.ProductID, request.FirmwareVersion, offset, PAGE_SIZE), retryUnlessDefinite);
         for (const id of result.ids)
             tasks.set(id, result.requestId);
+        for (const [id, time] of result.created)
+            created.set(id, time);
         pages.push(result);
         const step = nextStep(pages, PAGE_SIZE, MAX_PAGES);
         if (step.done)
             return step.cut === undefined
-                ? { tasks, complete: true }
-                : { tasks, complete: false, cut: step.cut };
+                ? { tasks, created, complete: true }
+                : { tasks, created, complete: false, cut: step.cut };
     }
 }
 
@@ -40330,15 +40357,28 @@ async function describeFirmwareTaskDistribution(client, productId, firmwareVersi
         FirmwareVersion: firmwareVersion,
         TaskId: taskId,
     });
-    const infos = Array.isArray(data["StatusInfos"]) ? data["StatusInfos"] : [];
-    return infos.flatMap((info) => {
-        if (!task_status_isRecord(info))
-            return [];
-        const { Status: status, Total: total } = info;
-        return typeof status === "number" && typeof total === "number" && total > 0
-            ? [{ status, total }]
-            : [];
-    });
+    const list = data["StatusInfos"];
+    if (!Array.isArray(list))
+        return { infos: [], unreadable: list === undefined ? 0 : 1 };
+    const infos = [];
+    let unreadable = 0;
+    for (const info of list) {
+        const status = task_status_isRecord(info) ? count(info["Status"]) : undefined;
+        const total = task_status_isRecord(info) ? count(info["Total"]) : undefined;
+        if (status === undefined || total === undefined)
+            unreadable++;
+        else if (total > 0)
+            infos.push({ status, total });
+    }
+    return { infos, unreadable };
+}
+/**
+ * A whole number sent as a number or, as some Tencent services do, as a decimal string
+ * ("12"). Anything else (a fraction, a negative, a word) is unreadable.
+ */
+function count(value) {
+    const n = typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : value;
+    return typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 /**
  * One page of device rows of the product's firmware version, of every task: the API takes no
@@ -40355,25 +40395,23 @@ async function describeFirmwareTaskDevices(client, productId, firmwareVersion, o
     const rows = devices.flatMap((device) => {
         if (!task_status_isRecord(device))
             return [];
-        const { DeviceName, Status, TaskId, ErrMsg, Retcode } = device;
-        if (typeof DeviceName !== "string" || typeof Status !== "number" || typeof TaskId !== "number")
+        const { DeviceName, ErrMsg, Retcode } = device;
+        const [status, taskId] = [count(device["Status"]), count(device["TaskId"])];
+        if (typeof DeviceName !== "string" || status === undefined || taskId === undefined)
             return [];
+        const processed = count(device["LastProcessTime"]);
         return [
             {
                 deviceName: DeviceName,
-                status: Status,
-                taskId: TaskId,
+                status,
+                taskId,
                 errMsg: typeof ErrMsg === "string" ? ErrMsg : "",
                 ...(typeof Retcode === "number" ? { retcode: Retcode } : {}),
+                ...(processed === undefined ? {} : { lastProcessTime: processed }),
             },
         ];
     });
-    const total = data["Total"];
-    return {
-        rows,
-        returned: devices.length,
-        total: typeof total === "number" && Number.isSafeInteger(total) ? total : 0,
-    };
+    return { rows, returned: devices.length, total: count(data["Total"]) ?? 0 };
 }
 function task_status_isRecord(value) {
     return typeof value === "object" && value !== null;
@@ -40381,6 +40419,15 @@ function task_status_isRecord(value) {
 /** Cancels one device's upgrade in a task (it must not have finished). */
 async function cancelDeviceFirmwareTask(client, productId, firmwareVersion, taskId, deviceName) {
     await client.call("CancelDeviceFirmwareTask", {
+        ProductID: productId,
+        DeviceName: deviceName,
+        FirmwareVersion: firmwareVersion,
+        TaskId: taskId,
+    });
+}
+/** Puts one failed or timed-out device of a task back to the start of its upgrade. */
+async function retryDeviceFirmwareTask(client, productId, firmwareVersion, taskId, deviceName) {
+    await client.call("RetryDeviceFirmwareTask", {
         ProductID: productId,
         DeviceName: deviceName,
         FirmwareVersion: firmwareVersion,
@@ -40410,32 +40457,92 @@ async function eachDeviceRow(client, version, policy, maxPages, visit) {
     return false;
 }
 
-;// CONCATENATED MODULE: ./src/failed-devices.ts
+;// CONCATENATED MODULE: ./src/follow/device-findings.ts
 
-/** 5,000 rows: naming failures must never turn into a full scan of a huge fleet. */
-const failed_devices_MAX_PAGES = 50;
+
+/** 5,000 rows: naming devices must never turn into a full scan of a huge fleet. */
+const device_findings_MAX_PAGES = 50;
 const FAILED = 5;
+const DONE = 6;
 const TIMED_OUT = 10;
 /** How Tencent reports a device already on the target version (a failed row, status 5). */
 const UP_TO_DATE = /no need (to )?update/i;
-/** The failed rows of this task, from the version's device rows (filtered here by TaskId). */
-async function failedDevices(client, task, policy) {
-    const report = { upToDate: 0, failed: [], complete: false };
-    report.complete = await eachDeviceRow(client, task, policy, failed_devices_MAX_PAGES, (row) => {
+/**
+ * ASSUMPTION (Tencent documents no status for it): a cancelled device is a failed (5) row whose
+ * ErrMsg speaks of a cancel. It is then neither upgraded nor failed.
+ */
+const CANCELLED = /cancel/i;
+const NO_DEVICE_FINDINGS = {
+    upToDate: 0,
+    cancelled: [],
+    failed: [],
+    pending: [],
+    complete: true,
+};
+/**
+ * The task's devices from the version's rows (filtered here by TaskId), one row per device:
+ * a device listed twice (a repeated or shifted page, or an old row) counts once, its latest
+ * row winning. `devices` is how many the task holds: fewer distinct rows mean an incomplete read.
+ */
+async function findDevices(client, task, devices, policy) {
+    const latest = new Map();
+    const whole = await eachDeviceRow(client, task, policy, device_findings_MAX_PAGES, (row) => {
         if (row.taskId !== task.taskId)
             return;
-        if (row.status === FAILED && UP_TO_DATE.test(row.errMsg))
-            report.upToDate++;
-        else if (row.status === FAILED || row.status === TIMED_OUT) {
-            report.failed.push({
-                name: row.deviceName,
-                status: row.status,
-                message: row.errMsg,
-                ...(row.retcode === undefined ? {} : { retcode: row.retcode }),
-            });
+        const seen = latest.get(row.deviceName);
+        if (seen === undefined || (row.lastProcessTime ?? 0) >= (seen.lastProcessTime ?? 0)) {
+            latest.set(row.deviceName, row);
         }
     });
-    return report;
+    const findings = {
+        upToDate: 0,
+        cancelled: [],
+        failed: [],
+        pending: [],
+        complete: whole && latest.size >= devices,
+    };
+    for (const row of latest.values())
+        sort(row, findings);
+    return findings;
+}
+function sort(row, findings) {
+    if (row.status === DONE)
+        return;
+    if (row.status === FAILED && UP_TO_DATE.test(row.errMsg))
+        findings.upToDate++;
+    else if (row.status === FAILED && CANCELLED.test(row.errMsg))
+        findings.cancelled.push(named(row));
+    else if (row.status === FAILED || row.status === TIMED_OUT)
+        findings.failed.push(named(row));
+    else
+        findings.pending.push(named(row));
+}
+function named(row) {
+    return {
+        name: row.deviceName,
+        status: row.status,
+        message: row.errMsg,
+        ...(row.retcode === undefined ? {} : { retcode: row.retcode }),
+    };
+}
+/** The judge's view of the findings, with `retrying` devices just sent back to the start. */
+function findingsOf(devices, retrying) {
+    return { upToDate: devices.upToDate, cancelled: devices.cancelled.length, retrying };
+}
+/** Devices named in a log line at most; the job summary lists more. */
+const NAMED_IN_LOG = 5;
+/**
+ * Pure: "cam-7 (retcode 12: download failed), cam-9 (status 0)… and 38 more", for the log: each
+ * name and message on one line, no workflow command.
+ */
+function nameDevices(devices, total) {
+    const shown = devices.slice(0, NAMED_IN_LOG).map((device) => {
+        const said = device.message === "" ? "" : `: ${oneLine(device.message, 80)}`;
+        const code = device.retcode === undefined ? `status ${device.status}` : `retcode ${device.retcode}`;
+        return `${oneLine(device.name, 64)} (${code}${said})`;
+    });
+    const more = Math.max(total, devices.length) - shown.length;
+    return `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
 }
 
 ;// CONCATENATED MODULE: ./src/progress.ts
@@ -40453,7 +40560,7 @@ const STATE_OF = {
     10: "timedOut",
 };
 /** Pure: counts by state from DescribeFirmwareTaskDistribution's StatusInfos. */
-function tally(infos) {
+function tally({ infos, unreadable }) {
     const counts = {
         pending: 0,
         downloading: 0,
@@ -40464,64 +40571,49 @@ function tally(infos) {
         offline: 0,
         awaiting: 0,
         other: 0,
+        codes: {},
+        unreadable,
         total: 0,
     };
     for (const { status, total } of infos) {
-        counts[STATE_OF[status] ?? "other"] += total;
+        const state = STATE_OF[status];
+        if (state === undefined)
+            counts.codes[status] = (counts.codes[status] ?? 0) + total;
+        counts[state ?? "other"] += total;
         counts.total += total;
     }
     return counts;
 }
-/** Devices still moving toward a result; offline ones and those awaiting confirmation are not. */
+/** Devices still moving toward a result; offline ones, those awaiting confirmation and undocumented codes are not. */
 function active(counts) {
-    return counts.pending + counts.downloading + counts.flashing + counts.other;
-}
-/** Pure: the outcome, counting `upToDate` of the failed devices as succeeded. */
-function outcome(counts, upToDate) {
-    const alreadyThere = Math.min(upToDate, counts.failed);
-    return {
-        total: counts.total,
-        succeeded: counts.done + alreadyThere,
-        failed: counts.failed - alreadyThere + counts.timedOut,
-        pending: active(counts) + counts.offline + counts.awaiting,
-    };
-}
-/** How many failed devices the threshold allows for a task of `total` devices. */
-function allowedFailures(threshold, total) {
-    return "count" in threshold
-        ? threshold.count
-        : Math.floor((threshold.percent * total) / 100 + 1e-9);
-}
-/**
- * Pure: the wait's decision. Failures over the threshold end it at once, even while devices are
- * still upgrading; it succeeds once nothing is actively upgrading (offline devices and those
- * awaiting confirmation do not hold it); it times out when the time is up.
- */
-function judge(counts, upToDate, threshold, elapsedMs, timeoutMs) {
-    const allowed = allowedFailures(threshold, counts.total);
-    if (outcome(counts, upToDate).failed > allowed)
-        return { kind: "failed", allowed };
-    if (active(counts) === 0)
-        return { kind: "succeeded" };
-    return elapsedMs >= timeoutMs ? { kind: "timed-out" } : { kind: "continue" };
+    return counts.pending + counts.downloading + counts.flashing;
 }
 /** Pure: one progress line for the log. */
-function progressLine(taskId, elapsedMs, counts, upToDate) {
+function progressLine(taskId, elapsedMs, counts, findings) {
+    const { upToDate, cancelled } = findings;
     const parts = [
         `${counts.pending} pending`,
         `${counts.downloading} downloading`,
         `${counts.flashing} flashing`,
         `${counts.done} done`,
-        `${counts.failed - Math.min(upToDate, counts.failed)} failed`,
+        `${Math.max(0, counts.failed - upToDate - cancelled)} failed`,
         `${counts.timedOut} timed out`,
         `${counts.offline} offline`,
         `${counts.awaiting} awaiting confirmation`,
     ];
     if (upToDate > 0)
         parts.push(`${upToDate} already up to date`);
-    if (counts.other > 0)
-        parts.push(`${counts.other} in other states`);
-    return `Task ${taskId} after ${clock(elapsedMs)}: ${parts.join(", ")} (of ${counts.total}).`;
+    if (cancelled > 0)
+        parts.push(`${cancelled} cancelled`);
+    if (findings.retrying > 0)
+        parts.push(`${findings.retrying} being retried`);
+    parts.push(...undocumented(counts));
+    const unread = counts.unreadable > 0 ? `; ${counts.unreadable} unreadable entries` : "";
+    return `Task ${taskId} after ${clock(elapsedMs)}: ${parts.join(", ")} (of ${counts.total}${unread}).`;
+}
+/** "2 in status 9 (undocumented)", one per undocumented code seen. */
+function undocumented(counts) {
+    return Object.entries(counts.codes).map(([code, n]) => `${n} in status ${code} (undocumented)`);
 }
 /** 75000 → "1m15s" */
 function clock(ms) {
@@ -40536,50 +40628,195 @@ function clock(ms) {
             : `${s}s`;
 }
 
-;// CONCATENATED MODULE: ./src/follow-task.ts
+;// CONCATENATED MODULE: ./src/follow/judge.ts
+
+const NO_FINDINGS = { upToDate: 0, cancelled: 0, retrying: 0 };
+/** Pure: the outcome of the counts once the rows' findings are known. */
+function outcome(counts, findings) {
+    const alreadyThere = Math.min(findings.upToDate, counts.failed);
+    const cancelled = Math.min(findings.cancelled, counts.failed - alreadyThere);
+    const retrying = Math.min(findings.retrying, counts.failed - alreadyThere - cancelled);
+    return {
+        total: counts.total,
+        succeeded: counts.done + alreadyThere,
+        failed: counts.failed - alreadyThere - cancelled - retrying + counts.timedOut,
+        pending: active(counts) + counts.offline + counts.awaiting + counts.other + retrying,
+        cancelled,
+    };
+}
+/** How many failed devices the threshold allows for a task of `total` devices. */
+function allowedFailures(threshold, total) {
+    return "count" in threshold
+        ? threshold.count
+        : Math.floor((threshold.percent * total) / 100 + 1e-9);
+}
+/** How many of `size` devices a success threshold asks for: never more than `size`, never 0. */
+function neededSuccesses(threshold, size) {
+    const wanted = "count" in threshold ? threshold.count : Math.ceil((threshold.percent * size) / 100 - 1e-9);
+    return Math.max(1, Math.min(size, wanted));
+}
+/**
+ * Pure: the decision after a poll. A distribution that is empty, unreadable or short of the
+ * task's devices is not known yet: never success. Failures over the threshold end it at once.
+ * It passes once no device is actively upgrading and enough have upgraded; it fails early when
+ * enough can no longer upgrade; otherwise it waits until the time is up.
+ */
+function judge(counts, findings, gate, elapsedMs, timeoutMs) {
+    const timeUp = elapsedMs >= timeoutMs;
+    if (!known(counts, gate))
+        return timeUp ? { kind: "timed-out", why: "unknown" } : continueOn;
+    const result = outcome(counts, findings);
+    const allowed = allowedFailures(gate.maxFailed, gate.expected ?? counts.total);
+    if (result.failed > allowed)
+        return { kind: "failed", allowed, why: "failures" };
+    if (result.succeeded + result.pending < gate.needed) {
+        return { kind: "failed", allowed, why: "unreachable" };
+    }
+    const moving = active(counts) + findings.retrying;
+    if (moving === 0 && result.succeeded >= gate.needed)
+        return { kind: "succeeded" };
+    if (!timeUp)
+        return continueOn;
+    return { kind: "timed-out", why: moving > 0 ? "upgrading" : "not-enough" };
+}
+const continueOn = { kind: "continue" };
+/** Whether the counts say anything: some devices, no unreadable entry, none missing. */
+function known(counts, gate) {
+    if (counts.total === 0 || counts.unreadable > 0)
+        return false;
+    return gate.expected === undefined || counts.total >= gate.expected;
+}
+/** Pure: the gate's conditions in numbers, e.g. "412 of 500 upgraded, 475 needed; 3 failed, 5 allowed". */
+function describeGate(counts, findings, gate) {
+    const total = gate.expected ?? counts.total;
+    if (!known(counts, gate)) {
+        return `Tencent did not yet report ${gate.expected === undefined ? "the task's devices" : `all ${total} devices`} (${counts.total} reported${counts.unreadable > 0 ? `, ${counts.unreadable} unreadable entries` : ""})`;
+    }
+    const result = outcome(counts, findings);
+    const allowed = allowedFailures(gate.maxFailed, total);
+    const needed = gate.needed > 0 ? `, ${gate.needed} needed` : "";
+    return `${result.succeeded} of ${total} upgraded${needed}; ${result.failed} failed, ${allowed} allowed`;
+}
+
+;// CONCATENATED MODULE: ./src/follow/retry-devices.ts
+
+
+
+
+/**
+ * retry-failed-devices: each failed device of a task is sent back to the start with
+ * RetryDeviceFirmwareTask up to `max` times before its failure counts. The counts live for one
+ * run: a resumed run may retry a device again.
+ */
+class DeviceRetries {
+    max;
+    logger;
+    used = new Map();
+    /** RetryDeviceFirmwareTask calls that put a device back. */
+    calls = 0;
+    constructor(max, logger) {
+        this.max = max;
+        this.logger = logger;
+    }
+    /** How many times this device was retried. */
+    of(name) {
+        return this.used.get(name) ?? 0;
+    }
+    /** Devices retried at least once. */
+    get devices() {
+        return [...this.used.values()].filter((n) => n > 0).length;
+    }
+    /** Retries the failed devices that have retries left; returns how many went back to the start. */
+    async retry(client, task, failed, policy) {
+        let sent = 0;
+        for (const device of failed) {
+            const done = this.of(device.name);
+            if (done >= this.max)
+                continue;
+            this.used.set(device.name, done + 1);
+            try {
+                await withRetries("RetryDeviceFirmwareTask", policy, () => retryDeviceFirmwareTask(client, task.productId, task.firmwareVersion, task.taskId, device.name), retryUnlessDefinite);
+                this.calls++;
+                sent++;
+            }
+            catch (error) {
+                // A refused retry is final for this device: its failure stands.
+                this.used.set(device.name, this.max);
+                const code = error instanceof ApiError ? ` (${error.code})` : "";
+                this.logger.warning(`Could not retry device ${oneLine(device.name, 100)}${code}: ${oneLine(messageOf(error), 200)}; its failure counts.`);
+            }
+        }
+        if (sent > 0) {
+            this.logger.info(`Retried ${sent} failed device(s) of task ${task.taskId} (retry-failed-devices: ${this.max}).`);
+        }
+        return sent;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/follow/follow-task.ts
 
 
 
 
 
-const NO_FAILURES = { upToDate: 0, failed: [], complete: true };
+
+
 const POLL_GRACE_MS = 30_000;
 /**
- * Follows a task until no device is upgrading, failures pass the threshold, or the time is
- * up: one DescribeFirmwareTaskDistribution per poll, and the device rows only when failures
- * need a closer look (to tell "already up to date" from a failure) or names.
+ * Follows a task until the gate's verdict: one DescribeFirmwareTaskDistribution per poll, and
+ * the device rows only when failures need a closer look (to tell "already up to date" and
+ * "cancelled" from a failure, to retry failed devices) or when the wait ends with devices to name.
  */
-async function followTask(client, task, settings, ctx) {
+async function followTask(client, task, settings, gate, ctx) {
     const started = ctx.now();
     const deadline = started + settings.timeoutMs;
     // The last poll comes at the deadline itself: its attempts get a little time past it.
     const policy = ctx.policy(deadline + POLL_GRACE_MS);
-    let failures = NO_FAILURES;
+    const retries = new DeviceRetries(settings.retryFailed, ctx.logger);
+    let devices = NO_DEVICE_FINDINGS;
     let lookedAt = 0;
     for (;;) {
         const counts = await poll(client, task, policy);
         const elapsedMs = ctx.now() - started;
-        let decision = judge(counts, failures.upToDate, settings.maxFailed, elapsedMs, settings.timeoutMs);
-        // Before failing, or when the wait ends with failures, read the rows, once per change.
+        let findings = findingsOf(devices, 0);
+        let decision = judge(counts, findings, gate, elapsedMs, settings.timeoutMs);
+        let read = false;
         const failedNow = counts.failed + counts.timedOut;
-        if (decision.kind !== "continue" && failedNow > 0 && failedNow !== lookedAt) {
-            failures = await failedDevices(client, task, policy);
+        const settling = decision.kind !== "continue" || active(counts) === 0;
+        if (failedNow > 0 && failedNow !== lookedAt && (settling || retries.max > 0)) {
+            devices = await findDevices(client, task, gate.expected ?? counts.total, policy);
+            read = true;
             lookedAt = failedNow;
-            decision = judge(counts, failures.upToDate, settings.maxFailed, elapsedMs, settings.timeoutMs);
+            const retrying = await retries.retry(client, task, devices.failed, policy);
+            // Retried devices fail again with the same count: look at the rows again then.
+            if (retrying > 0)
+                lookedAt = -1;
+            findings = findingsOf(devices, retrying);
+            decision = judge(counts, findings, gate, elapsedMs, settings.timeoutMs);
         }
-        ctx.logger.info(progressLine(task.taskId, elapsedMs, counts, failures.upToDate));
-        if (decision.kind !== "continue")
-            return { decision, counts, failures, elapsedMs };
+        ctx.logger.info(progressLine(task.taskId, elapsedMs, counts, findings));
+        if (decision.kind !== "continue") {
+            // Name the devices that did not get there, so someone can chase them.
+            if (!read && outcome(counts, findings).pending > 0) {
+                devices = await findDevices(client, task, gate.expected ?? counts.total, policy);
+            }
+            return result(decision, counts, devices, findings, gate, retries, elapsedMs);
+        }
         await ctx.sleep(Math.max(0, Math.min(settings.pollIntervalMs, deadline - ctx.now())));
         if (ctx.cancelled()) {
-            return { decision: { kind: "cancelled" }, counts, failures, elapsedMs: ctx.now() - started };
+            const elapsed = ctx.now() - started;
+            return result({ kind: "cancelled" }, counts, devices, findings, gate, retries, elapsed);
         }
     }
 }
+function result(decision, counts, devices, findings, gate, retries, elapsedMs) {
+    const tried = { devices: retries.devices, calls: retries.calls };
+    return { decision, counts, devices, findings, gate, retries: tried, elapsedMs };
+}
 async function poll(client, task, policy) {
     try {
-        const infos = await withRetries("DescribeFirmwareTaskDistribution", policy, () => describeFirmwareTaskDistribution(client, task.productId, task.firmwareVersion, task.taskId), retryUnlessDefinite);
-        return tally(infos);
+        const distribution = await withRetries("DescribeFirmwareTaskDistribution", policy, () => describeFirmwareTaskDistribution(client, task.productId, task.firmwareVersion, task.taskId), retryUnlessDefinite);
+        return tally(distribution);
     }
     catch (error) {
         throw new ActionError(`Stopped following task ${task.taskId}: ${messageOf(error)}. The task goes on upgrading devices on Tencent's side; see it in the console.`);
@@ -40587,7 +40824,7 @@ async function poll(client, task, policy) {
 }
 /** The outputs' view of a result. */
 function resultCounts(result) {
-    return outcome(result.counts, result.failures.upToDate);
+    return outcome(result.counts, result.findings);
 }
 
 ;// CONCATENATED MODULE: ./src/running-tasks.ts
@@ -40675,9 +40912,9 @@ function nameTask(task, inputs) {
     setOutputs({ "task-id": String(taskId), "request-id": requestId }, taskId);
 }
 /** Follows a task as the wait settings say, on the run's clock, waking when the step is cancelled. */
-async function follow(client, inputs, settings, taskId, ctx, policy) {
+async function follow(client, inputs, settings, gate, taskId, ctx, policy) {
     info(`Following task ${taskId} for up to ${clock(settings.timeoutMs)}, polling every ${clock(settings.pollIntervalMs)}.`);
-    return followTask(client, { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId }, settings, {
+    return followTask(client, { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId }, settings, gate, {
         ...ctx.clock,
         cancelled: ctx.watch.cancelled,
         policy: (deadline) => ({ ...policy, deadline }),
@@ -41077,96 +41314,6 @@ setListOutputs = true) {
     return { fileName, md5, size: list.size, deviceCount: list.deviceCount };
 }
 
-;// CONCATENATED MODULE: ./src/waves/cancel-wave.ts
-
-
-
-
-/** Devices that have not started: offline, pending, message delivered, awaiting confirmation. */
-const NOT_STARTED = new Set([0, 1, 2, 8]);
-/** Answers that mean the device is past cancelling (done, in another task, or gone): not errors. */
-const PAST_CANCELLING = new Set([
-    "FailedOperation.DeviceFirmwareTaskAlreadDone",
-    "FailedOperation.DeviceRunningOtherOtaTask",
-    "ResourceNotFound.DeviceFirmwareTaskNotExist",
-]);
-/** Cancels at once, at most: bounded, far below the API's rate limit. */
-const PARALLEL = 8;
-const cancel_wave_MAX_PAGES = 2000;
-/** Cancels a task's devices that have not started, a few at a time. */
-async function cancelNotStarted(client, task, policy) {
-    const names = await notStarted(client, task, policy);
-    const report = { cancelled: 0, skipped: 0, failed: 0 };
-    let next = 0;
-    const worker = async () => {
-        for (let i = next++; i < names.length; i = next++) {
-            try {
-                await withRetries("CancelDeviceFirmwareTask", policy, () => cancelDeviceFirmwareTask(client, task.productId, task.firmwareVersion, task.taskId, names[i]), retryUnlessDefinite);
-                report.cancelled++;
-            }
-            catch (error) {
-                if (error instanceof ApiError && PAST_CANCELLING.has(error.code))
-                    report.skipped++;
-                else
-                    report.failed++;
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, names.length) }, worker));
-    return report;
-}
-async function notStarted(client, task, policy) {
-    const names = [];
-    await eachDeviceRow(client, task, policy, cancel_wave_MAX_PAGES, (row) => {
-        if (row.taskId === task.taskId && NOT_STARTED.has(row.status))
-            names.push(row.deviceName);
-    });
-    return names;
-}
-
-;// CONCATENATED MODULE: ./src/waves/existing.ts
-
-
-const existing_PAGE_SIZE = 100;
-/** 200,000 device rows of one version: far past a fleet's waves, and a bounded number of calls. */
-const MAX_ROW_PAGES = 2000;
-/**
- * The version's tasks and the devices each one holds, from DescribeFirmwareTaskDevices (which
- * lists every task's devices of the version; it takes no TaskId). Thrown when the rows cannot
- * all be read: then no one can tell which waves already have a task.
- */
-async function devicesByTask(client, productId, firmwareVersion, policy) {
-    const tasks = new Map();
-    const whole = await eachDeviceRow(client, { productId, firmwareVersion }, policy, MAX_ROW_PAGES, (row) => {
-        let devices = tasks.get(row.taskId);
-        if (devices === undefined)
-            tasks.set(row.taskId, (devices = new Set()));
-        devices.add(row.deviceName);
-    });
-    if (whole)
-        return tasks;
-    throw new ActionError(`The device rows of firmware ${firmwareVersion} could not all be read (more than ${MAX_ROW_PAGES * existing_PAGE_SIZE}, or fewer than Total says): the action cannot tell which waves already have a task, and creates none rather than risk a second one.`);
-}
-/**
- * Pure: the task that holds exactly a wave's devices, or undefined. Exactly: a task made in the
- * console for other devices, or for more, is never taken for a wave's.
- */
-function waveTask(wave, tasks) {
-    const matching = [...tasks].filter(([, devices]) => holdsExactly(devices, wave));
-    if (matching.length > 1) {
-        throw new ActionError(`Wave ${wave.number}'s devices are held by ${matching.length} tasks (${matching.map(([id]) => id).join(", ")}); check them in the console before the rollout goes on.`);
-    }
-    return matching[0]?.[0];
-}
-function holdsExactly(devices, wave) {
-    if (devices.size !== wave.size)
-        return false;
-    for (let i = 0; i < wave.size; i++)
-        if (!devices.has(wave.name(i)))
-            return false;
-    return true;
-}
-
 ;// CONCATENATED MODULE: ./src/waves/name-list.ts
 const LF = 0x0a;
 /**
@@ -41220,6 +41367,207 @@ class NameList {
             at += this.lines.copy(out, at, this.starts[i], this.starts[i + 1]);
         return out;
     }
+}
+
+;// CONCATENATED MODULE: ./src/waves/resume.ts
+
+
+
+
+const resume_PAGE_SIZE = 100;
+/** 200,000 device rows of one version: far past a fleet's waves, and a bounded number of calls. */
+const MAX_ROW_PAGES = 2000;
+const resume_DONE = 6;
+/** A task this old that still reports no device holds none (enrolment takes seconds, not an hour). */
+const SETTLED_MS = 3_600_000;
+/**
+ * The version's tasks and the devices each one holds, from DescribeFirmwareTaskDevices (which
+ * lists every task's devices of the version; it takes no TaskId). Thrown when the rows cannot
+ * all be read: then no one can tell which waves already have a task.
+ */
+async function readVersionRows(client, version, policy) {
+    const tasks = new Map();
+    const whole = await eachDeviceRow(client, version, policy, MAX_ROW_PAGES, (row) => {
+        let task = tasks.get(row.taskId);
+        if (task === undefined)
+            tasks.set(row.taskId, (task = { devices: new Set(), lastUpgradeS: 0 }));
+        task.devices.add(row.deviceName);
+        if (row.status === resume_DONE && (row.lastProcessTime ?? 0) > task.lastUpgradeS) {
+            task.lastUpgradeS = row.lastProcessTime ?? 0;
+        }
+    });
+    if (whole)
+        return tasks;
+    throw new ActionError(`The device rows of firmware ${version.firmwareVersion} could not all be read (more than ${MAX_ROW_PAGES * resume_PAGE_SIZE}, or fewer than Total says): the action cannot tell which waves already have a task, and creates none rather than risk a second one.`);
+}
+/**
+ * The task that is a wave's: all its devices are the wave's, and it holds the wave's devices
+ * that no other task holds (exactly, or most of them when its distribution confirms that rows
+ * are missing). A console task of other devices, more devices or a few of them is never taken.
+ */
+async function waveTask(wave, rows, count) {
+    const members = new Set(wave.names());
+    const matches = [];
+    for (const [taskId, task] of rows) {
+        if (task.devices.size === 0 || !subset(task.devices, members))
+            continue;
+        const own = ownDevices(members, rows, taskId);
+        if (task.devices.size >= own)
+            matches.push(taskId);
+        // Most of them but not all: a row missing, or a console task of fewer? Its size tells.
+        else if (2 * task.devices.size > own && (await count(taskId)) >= own)
+            matches.push(taskId);
+    }
+    // Beside the wave's task, a console task of a few of its devices also "holds the rest": the
+    // wave's task is the one that holds most. Two of the same size cannot be told apart.
+    const size = (id) => rows.get(id).devices.size;
+    matches.sort((a, b) => size(b) - size(a));
+    if (matches.length > 1 && size(matches[0]) === size(matches[1])) {
+        throw new ActionError(`Wave ${wave.number}'s devices are held by ${matches.length} tasks (${matches.join(", ")}); check them in the console before the rollout goes on.`);
+    }
+    const taskId = matches[0];
+    if (taskId === undefined)
+        return undefined;
+    const lastUpgradeS = rows.get(taskId).lastUpgradeS;
+    return lastUpgradeS > 0 ? { taskId, lastUpgradeMs: lastUpgradeS * 1000 } : { taskId };
+}
+/** How many of the wave's devices no task but `taskId` holds. */
+function ownDevices(members, rows, taskId) {
+    const elsewhere = new Set();
+    for (const [id, task] of rows) {
+        if (id === taskId)
+            continue;
+        for (const name of task.devices)
+            if (members.has(name))
+                elsewhere.add(name);
+    }
+    return members.size - elsewhere.size;
+}
+function subset(devices, members) {
+    for (const name of devices)
+        if (!members.has(name))
+            return false;
+    return true;
+}
+/**
+ * The wave's devices that no task of the version holds yet: those a new task may send. Before
+ * that, every listed task that could hold the wave's devices unseen must be accounted for: a
+ * task with no rows listed, or with rows only of this wave, whose distribution counts more
+ * devices than its rows (rows lagging, or pages skipped) may hold any of them, so nothing is
+ * created then.
+ */
+async function untaskedDevices(wave, rows, listed, count, nowMs) {
+    if (!listed.complete) {
+        throw new ActionError(`The version's task list could not be read whole (${listed.cut ?? "cut"}): wave ${wave.number} is not created rather than risk sending a device twice.`);
+    }
+    const members = new Set(wave.names());
+    for (const taskId of listed.tasks.keys()) {
+        const seen = rows.get(taskId)?.devices;
+        if (seen !== undefined && seen.size > 0 && !subset(seen, members))
+            continue;
+        const devices = await count(taskId);
+        const listedRows = seen?.size ?? 0;
+        const created = listed.created?.get(taskId);
+        // No rows and no count: an old task of no devices, or one just created and not enrolled yet.
+        const young = created === undefined || nowMs - created * 1000 < SETTLED_MS;
+        if (devices > listedRows || (devices === 0 && listedRows === 0 && young)) {
+            throw new ActionError(`Task ${taskId} of this version ${devices > 0 ? `holds ${devices} devices` : "reports no devices yet"} and ${listedRows} of its device rows are listed: wave ${wave.number} is not created rather than risk sending a device twice. Run the job again in a few minutes; if this stays, look at task ${taskId} in the console.`);
+        }
+    }
+    const tasked = new Set();
+    for (const task of rows.values())
+        for (const name of task.devices)
+            tasked.add(name);
+    return wave.names().filter((name) => !tasked.has(name));
+}
+/** A task's device count from its distribution (0 when it reports none, or cannot be read). */
+function taskSize(client, version, policy) {
+    const known = new Map();
+    return async (taskId) => {
+        const cached = known.get(taskId);
+        if (cached !== undefined)
+            return cached;
+        const { infos, unreadable } = await withRetries("DescribeFirmwareTaskDistribution", policy, () => describeFirmwareTaskDistribution(client, version.productId, version.firmwareVersion, taskId), retryUnlessDefinite);
+        const size = unreadable > 0 ? 0 : infos.reduce((sum, info) => sum + info.total, 0);
+        known.set(taskId, size);
+        return size;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/waves/create-wave.ts
+
+
+
+
+
+
+
+
+
+/**
+ * Waves of at most this many devices are sent by DeviceNames, bigger ones as an uploaded list.
+ * Tencent documents no limit on DeviceNames; 500 names keep the request far below any body limit
+ * (about 25 KB), and a list file is what the API offers for more.
+ */
+const NAMES_LIMIT = 500;
+/**
+ * One wave's task, created exactly once: by DeviceNames when small, as an uploaded list when
+ * big. Devices that already have a task of this version are never sent again.
+ */
+async function createWave(inputs, wave, rows, count, ctx) {
+    const { client, policy } = ctx;
+    const base = {
+        ProductID: inputs.productId,
+        FirmwareVersion: inputs.firmwareVersion,
+        UpgradeMethod: inputs.upgradeMethod,
+    };
+    const before = await listTasksBefore(client, base, policy);
+    const names = await untaskedDevices(wave, rows, before, count, ctx.clock.now());
+    if (names.length === 0) {
+        throw new ActionError(`Every device of wave ${wave.number} already has a task of firmware ${inputs.firmwareVersion}, none of them this wave's: check the version's tasks in the console before the rollout goes on.`);
+    }
+    if (names.length < wave.size) {
+        warning(`${wave.size - names.length} device(s) of wave ${wave.number} already have a task of firmware ${inputs.firmwareVersion} (made outside this rollout): they are not sent again.`);
+    }
+    let request;
+    if (names.length <= NAMES_LIMIT) {
+        request = { ...base, DeviceNames: names };
+    }
+    else {
+        const list = await uploadWave(inputs, wave, names, ctx);
+        request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
+    }
+    info(`Creating wave ${wave.number}: ${names.length} device(s).`);
+    const task = await createTask(client, request, before, policy, ctx, inputs.requestTimeoutMs, `wave ${wave.number} (${names.length} devices)`);
+    return { task, devices: names.length };
+}
+async function uploadWave(inputs, wave, names, ctx) {
+    const path = (0,external_node_path_namespaceObject.join)(process.env["RUNNER_TEMP"] ?? process.cwd(), `wave-${wave.number}-${process.pid}.txt`);
+    const lines = names.length === wave.size ? [...wave.lines()] : [...listOf(names).lines()];
+    await (0,external_node_fs_promises_namespaceObject.writeFile)(path, lines);
+    const target = { kind: "file", path, absolutePath: path };
+    ctx.watch.at({ step: "uploading" });
+    return uploadList(ctx.client, { ...inputs, target }, await waveList(path, names.length), ctx.policy, ctx.dispatchers, false);
+}
+/** The untasked names as one list file's lines. */
+function listOf(names) {
+    const list = NameList.fromStrings(names);
+    return { lines: () => [list.linesOf(Uint32Array.from(names.keys()))] };
+}
+/**
+ * A wave's list as the upload wants it, without scanning it again: its names come from the
+ * checked target already, one per LF-ended line, and are known to be distinct.
+ */
+async function waveList(path, devices) {
+    const { size, mtimeMs, ino } = await (0,external_node_fs_promises_namespaceObject.stat)(path);
+    return {
+        path,
+        deviceCount: devices,
+        size,
+        version: { size, mtimeMs, ino },
+        normalized: false,
+        duplicates: { count: 0, names: 0, examples: [], checked: devices, complete: true },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/waves/list-names.ts
@@ -41400,6 +41748,113 @@ function inRankOrder(list, version, canaries) {
     return order;
 }
 
+;// CONCATENATED MODULE: ./src/waves/cancel-wave.ts
+
+
+
+
+/** Devices that have not started: offline, pending, message delivered, awaiting confirmation. */
+const NOT_STARTED = new Set([0, 1, 2, 8]);
+/** Answers that mean the device is past cancelling (done, in another task, or gone): not errors. */
+const PAST_CANCELLING = new Set([
+    "FailedOperation.DeviceFirmwareTaskAlreadDone",
+    "FailedOperation.DeviceRunningOtherOtaTask",
+    "ResourceNotFound.DeviceFirmwareTaskNotExist",
+]);
+/** Cancels at once, at most: bounded, far below the API's rate limit. */
+const PARALLEL = 8;
+const cancel_wave_MAX_PAGES = 2000;
+/** Cancels a task's devices that have not started, a few at a time. */
+async function cancelNotStarted(client, task, policy) {
+    const names = await notStarted(client, task, policy);
+    const report = { cancelled: 0, skipped: 0, failed: 0 };
+    let next = 0;
+    const worker = async () => {
+        for (let i = next++; i < names.length; i = next++) {
+            try {
+                await withRetries("CancelDeviceFirmwareTask", policy, () => cancelDeviceFirmwareTask(client, task.productId, task.firmwareVersion, task.taskId, names[i]), retryUnlessDefinite);
+                report.cancelled++;
+            }
+            catch (error) {
+                if (error instanceof ApiError && PAST_CANCELLING.has(error.code))
+                    report.skipped++;
+                else
+                    report.failed++;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, names.length) }, worker));
+    return report;
+}
+async function notStarted(client, task, policy) {
+    const names = [];
+    await eachDeviceRow(client, task, policy, cancel_wave_MAX_PAGES, (row) => {
+        if (row.taskId === task.taskId && NOT_STARTED.has(row.status))
+            names.push(row.deviceName);
+    });
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/waves/stop.ts
+
+
+
+
+
+
+
+/**
+ * A wave that did not pass stops the rollout: no later wave is created, and with
+ * `on-failure: cancel` a failed wave's devices that have not started are cancelled, at any age
+ * of the run. The error names the wave, the condition it broke in numbers, and its devices.
+ */
+async function stopRollout(inputs, settings, waves, index, entry, result, ctx) {
+    const wave = waves[index];
+    const taskId = entry.taskId;
+    const later = waves.slice(index + 1).reduce((sum, w) => sum + w.size, 0);
+    let cancelled = "";
+    if (settings.onFailure === "cancel" && result.decision.kind === "failed") {
+        ctx.watch.at({ step: "cancelling", taskId, wave: wave.number });
+        const report = await cancelNotStarted(ctx.client, { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId }, ctx.policy);
+        entry.cancel = { ...report, notTried: 0 };
+        cancelled = ` Cancelled ${report.cancelled} of its devices that had not started${report.skipped > 0 ? ` (${report.skipped} had moved on)` : ""}${report.failed > 0 ? `; ${report.failed} could not be cancelled and will still take the firmware` : ""}.`;
+    }
+    throw new ActionError(`Wave ${wave.number} (task ${taskId}) stopped the rollout: ${why(inputs, result)}. No further wave was created; ${later} device(s) of later waves never got the firmware.${cancelled} Fix what stopped it, then run the job again with the same inputs: it follows the waves that have tasks and goes on from the first that has none.`);
+}
+/** Pure: why a wave did not pass, in numbers, with the devices that made it so. */
+function why(inputs, result) {
+    const gate = describeGate(result.counts, result.findings, result.gate);
+    const counts = resultCounts(result);
+    const { failed, pending } = result.devices;
+    const waited = clock(inputs.wait.timeoutMs);
+    switch (result.decision.kind) {
+        case "failed":
+            if (result.decision.why === "failures") {
+                return `${counts.failed} device(s) failed, more than max-failed-devices allows (${result.decision.allowed}); ${gate}. Failed: ${nameDevices(failed, counts.failed)}`;
+            }
+            return `too few devices can still upgrade to reach the gate (${gate})${failed.length > 0 ? `. Failed: ${nameDevices(failed, counts.failed)}` : ""}`;
+        case "timed-out":
+            if (result.decision.why === "unknown")
+                return `${gate} when wait-timeout (${waited}) passed`;
+            return `not enough devices upgraded when wait-timeout (${waited}) passed (${gate})${pending.length > 0 ? `. Not upgraded: ${nameDevices(pending, counts.pending)}` : ""}`;
+        case "cancelled":
+            return "the step was cancelled";
+        case "succeeded":
+            return "";
+    }
+}
+/** Logs the devices a passed wave left behind (failed within the threshold, or still pending). */
+function noteLeftBehind(wave, result) {
+    const counts = resultCounts(result);
+    const { failed, pending } = result.devices;
+    if (counts.failed > 0) {
+        info(`Wave ${wave.number}: failed within max-failed-devices: ${nameDevices(failed, counts.failed)}.`);
+    }
+    if (counts.pending > 0 && pending.length > 0) {
+        info(`Wave ${wave.number}: not upgraded yet: ${nameDevices(pending, counts.pending)}.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/waves/rollout-waves.ts
 
 
@@ -41415,19 +41870,12 @@ function inRankOrder(list, version, canaries) {
 
 
 
-
-/**
- * Waves of at most this many devices are sent by DeviceNames, bigger ones as an uploaded list.
- * Tencent documents no limit on DeviceNames; 500 names keep the request far below any body limit
- * (about 25 KB), and a list file is what the API offers for more.
- */
-const NAMES_LIMIT = 500;
 const SHOWN_NAMES = 3;
 /**
  * A progressive rollout: the waves planned from the target, the tasks earlier runs made found
- * from Tencent's device rows, then wave after wave created exactly once and followed, the next
- * one only after the last passed and wave-pause. A failing wave stops it (and with cancel, its
- * devices that have not started are cancelled).
+ * from Tencent's device rows, then wave after wave created exactly once and followed until its
+ * gate proves success, the next one only wave-pause after the last passed. A wave that does not
+ * pass stops it (and with cancel, its devices that have not started are cancelled).
  */
 async function rolloutInWaves(inputs, settings, ctx) {
     const { client, policy, report } = ctx;
@@ -41442,76 +41890,43 @@ async function rolloutInWaves(inputs, settings, ctx) {
             "device-list-size": String(ctx.scanned.size),
         });
     }
-    const rows = await devicesByTask(client, inputs.productId, inputs.firmwareVersion, policy);
-    const earlier = waves.map((wave) => waveTask(wave, rows));
+    const version = { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion };
+    const rows = await readVersionRows(client, version, policy);
+    const count = taskSize(client, version, policy);
+    const earlier = [];
+    for (const wave of waves)
+        earlier.push(await waveTask(wave, rows, count));
     report.waves = waves.map((wave, i) => ({
         number: wave.number,
         devices: wave.size,
         canary: wave.canary,
         firstNames: wave.names(SHOWN_NAMES),
-        ...(earlier[i] === undefined ? {} : { taskId: earlier[i], origin: "earlier run" }),
+        ...(earlier[i] === undefined
+            ? {}
+            : { taskId: earlier[i].taskId, origin: "earlier run" }),
         verdict: "not started",
     }));
     info(`The rollout has ${waves.length} wave(s): ${waves.map(describeWave).join("; ")}.`);
     for (const [i, wave] of waves.entries()) {
-        if (earlier[i] !== undefined)
-            info(`Wave ${wave.number} already has task ${earlier[i]}.`);
+        const found = earlier[i];
+        if (found !== undefined)
+            info(`Wave ${wave.number} already has task ${found.taskId}.`);
     }
     if (inputs.dryRun) {
         report.status = "dry-run";
         setOutputs({ status: "dry-run", "waves-total": String(waves.length) });
         return;
     }
-    let created = 0;
-    const tasks = [];
-    const totals = { total: 0, succeeded: 0, failed: 0, pending: 0 };
+    const run = new WaveRun(inputs, settings, ctx, waves);
     try {
         for (const [i, wave] of waves.entries()) {
-            const entry = report.waves[i];
-            let taskId = earlier[i];
-            if (taskId === undefined) {
-                if (created >= settings.perRun) {
-                    entry.verdict = "next run";
-                    info(`waves-per-run (${settings.perRun}) reached: wave ${wave.number} and later are for the next run.`);
-                    break;
-                }
-                if (created > 0 || i > 0)
-                    await pause(settings, wave, ctx);
-                const task = await createWave(inputs, wave, ctx);
-                created++;
-                taskId = task.taskId;
-                entry.taskId = taskId;
-                entry.origin = task.origin === "found" ? "found" : "created";
-                nameTask(task, inputs);
-            }
-            else {
-                info(`Following wave ${wave.number}'s task ${taskId}, created by an earlier run.`);
-            }
-            tasks.push(taskId);
-            ctx.watch.at({ step: "waiting", taskId });
-            const started = ctx.clock.now();
-            const result = await follow(client, inputs, inputs.wait, taskId, ctx, policy);
-            entry.durationMs = ctx.clock.now() - started;
-            entry.counts = resultCounts(result);
-            add(totals, entry.counts);
-            entry.verdict = verdictOf(result);
-            if (entry.verdict !== "passed") {
-                await stop(inputs, settings, waves, i, taskId, result, ctx);
-            }
-            info(`Wave ${wave.number} passed: ${entry.counts.succeeded} of ${entry.counts.total} devices upgraded, ${entry.counts.failed} failed, ${entry.counts.pending} pending.`);
+            const going = await run.wave(i, wave, earlier[i], rows, count);
+            if (!going)
+                break;
         }
     }
     finally {
-        const completed = report.waves.filter((wave) => wave.verdict === "passed").length;
-        setOutputs({
-            "task-ids": tasks.join(","),
-            "waves-completed": String(completed),
-            "waves-total": String(waves.length),
-            "devices-total": String(totals.total),
-            "devices-succeeded": String(totals.succeeded),
-            "devices-failed": String(totals.failed),
-            "devices-pending": String(totals.pending),
-        });
+        run.setOutputs();
     }
     report.status = "succeeded";
     setOutputs({ status: "succeeded" });
@@ -41520,98 +41935,130 @@ async function rolloutInWaves(inputs, settings, ctx) {
         info(`${done} of ${waves.length} waves done; a later run with the same inputs goes on.`);
     }
 }
+/** The waves of one run: how many it created, when the last one passed, what they add up to. */
+class WaveRun {
+    inputs;
+    settings;
+    ctx;
+    waves;
+    created = 0;
+    /** When the previous wave passed (run's clock, ms); undefined before any. */
+    passedAt;
+    tasks = [];
+    totals = {
+        total: 0,
+        succeeded: 0,
+        failed: 0,
+        pending: 0,
+        cancelled: 0,
+    };
+    constructor(inputs, settings, ctx, waves) {
+        this.inputs = inputs;
+        this.settings = settings;
+        this.ctx = ctx;
+        this.waves = waves;
+    }
+    /** Creates (or finds) and follows one wave; false when the run creates no more waves. */
+    async wave(i, wave, found, rows, count) {
+        const entry = this.ctx.report.waves[i];
+        let taskId = found?.taskId;
+        let devices = wave.size;
+        if (taskId === undefined) {
+            if (this.created >= this.settings.perRun) {
+                entry.verdict = "next run";
+                info(`waves-per-run (${this.settings.perRun}) reached: wave ${wave.number} and later are for the next run.`);
+                return false;
+            }
+            await this.pause(wave);
+            const made = await createWave(this.inputs, wave, rows, count, this.ctx);
+            this.created++;
+            ({ taskId } = made.task);
+            devices = made.devices;
+            entry.taskId = taskId;
+            entry.origin = made.task.origin === "found" ? "found" : "created";
+            nameTask(made.task, this.inputs);
+        }
+        else {
+            info(`Following wave ${wave.number}'s task ${taskId}, created by an earlier run.`);
+        }
+        this.tasks.push(taskId);
+        this.ctx.watch.at({ step: "waiting", taskId });
+        const gate = this.gate(wave, devices);
+        const started = this.ctx.clock.now();
+        const result = await follow(this.ctx.client, this.inputs, this.inputs.wait, gate, taskId, this.ctx, this.ctx.policy);
+        this.record(entry, result, started);
+        if (entry.verdict !== "passed") {
+            return stopRollout(this.inputs, this.settings, this.waves, i, entry, result, this.ctx);
+        }
+        // A wave found passed counts from its last upgrade, so a resumed run does not soak again.
+        this.passedAt = Math.min(this.ctx.clock.now(), found?.lastUpgradeMs ?? Infinity);
+        info(`Wave ${wave.number} passed: ${entry.gate}.`);
+        noteLeftBehind(wave, result);
+        return true;
+    }
+    /** The gate of a wave of `devices` devices: every canary by default, wave-success for the rest. */
+    gate(wave, devices) {
+        const threshold = wave.canary ? this.settings.canarySuccess : this.settings.success;
+        return {
+            maxFailed: this.inputs.wait.maxFailed,
+            needed: neededSuccesses(threshold, devices),
+            expected: devices,
+        };
+    }
+    record(entry, result, started) {
+        entry.durationMs = this.ctx.clock.now() - started;
+        entry.counts = resultCounts(result);
+        entry.gate = describeGate(result.counts, result.findings, result.gate);
+        entry.follow = result;
+        for (const key of Object.keys(this.totals)) {
+            this.totals[key] += entry.counts[key];
+        }
+        entry.verdict = result.decision.kind === "succeeded" ? "passed" : result.decision.kind;
+    }
+    /** wave-pause, counted from when the previous wave passed. */
+    async pause(wave) {
+        const { pauseMs } = this.settings;
+        if (pauseMs <= 0 || wave.number === 1 || this.passedAt === undefined)
+            return;
+        const left = this.passedAt + pauseMs - this.ctx.clock.now();
+        if (left <= 0)
+            return;
+        this.ctx.watch.at({ step: "pausing", wave: wave.number });
+        const since = pauseMs - left > 1000 ? ` (wave ${wave.number - 1} passed ${clock(pauseMs - left)} ago)` : "";
+        info(`Soaking for ${clock(left)} (wave-pause ${clock(pauseMs)}${since}) before wave ${wave.number}.`);
+        await this.ctx.clock.sleep(left);
+        if (this.ctx.watch.cancelled()) {
+            throw new ActionError(`The step was cancelled during wave-pause, before wave ${wave.number} was created. Run the job again with the same inputs to go on from wave ${wave.number}.`);
+        }
+    }
+    setOutputs() {
+        const waves = this.ctx.report.waves ?? [];
+        const last = this.tasks[this.tasks.length - 1];
+        setOutputs({
+            "task-ids": this.tasks.join(","),
+            "waves-completed": String(waves.filter((wave) => wave.verdict === "passed").length),
+            "waves-total": String(waves.length),
+            "devices-total": String(this.totals.total),
+            "devices-succeeded": String(this.totals.succeeded),
+            "devices-failed": String(this.totals.failed),
+            "devices-pending": String(this.totals.pending),
+            // A run that only followed earlier waves still names the task it followed last.
+            ...(this.created === 0 && last !== undefined ? { "task-id": String(last) } : {}),
+        }, last);
+    }
+}
 function describeWave(wave) {
-    const shown = wave.names(SHOWN_NAMES).join(", ");
+    const shown = wave
+        .names(SHOWN_NAMES)
+        .map((name) => oneLine(name, 64))
+        .join(", ");
     const more = wave.size > SHOWN_NAMES ? ", …" : "";
     return `${wave.number}${wave.canary ? " (canary)" : ""}: ${wave.size} device(s) (${shown}${more})`;
 }
-async function pause(settings, wave, ctx) {
-    if (settings.pauseMs <= 0 || wave.number === 1)
-        return;
-    info(`Soaking for ${clock(settings.pauseMs)} (wave-pause) before wave ${wave.number}.`);
-    await ctx.clock.sleep(settings.pauseMs);
-    if (ctx.watch.cancelled()) {
-        throw new ActionError(`The step was cancelled before wave ${wave.number} was created.`);
-    }
-}
-/** One wave's task, created exactly once: by DeviceNames when small, as an uploaded list when big. */
-async function createWave(inputs, wave, ctx) {
-    const { client, policy } = ctx;
-    const base = {
-        ProductID: inputs.productId,
-        FirmwareVersion: inputs.firmwareVersion,
-        UpgradeMethod: inputs.upgradeMethod,
-    };
-    const before = await listTasksBefore(client, base, policy);
-    let request;
-    if (wave.size <= NAMES_LIMIT) {
-        request = { ...base, DeviceNames: wave.names() };
-    }
-    else {
-        const path = (0,external_node_path_namespaceObject.join)(process.env["RUNNER_TEMP"] ?? process.cwd(), `wave-${wave.number}-${process.pid}.txt`);
-        await (0,external_node_fs_promises_namespaceObject.writeFile)(path, wave.lines());
-        const target = { kind: "file", path, absolutePath: path };
-        const scanned = await waveList(path, wave);
-        ctx.watch.at({ step: "uploading" });
-        const list = await uploadList(client, { ...inputs, target }, scanned, policy, ctx.dispatchers, false);
-        request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
-    }
-    info(`Creating wave ${wave.number}: ${wave.size} device(s).`);
-    return createTask(client, request, before, policy, ctx, inputs.requestTimeoutMs, `wave ${wave.number} (${wave.size} devices)`);
-}
-/**
- * A wave's list as the upload wants it, without scanning it again: its names come from the
- * checked target already, one per LF-ended line, and are known to be distinct.
- */
-async function waveList(path, wave) {
-    const { size, mtimeMs, ino } = await (0,external_node_fs_promises_namespaceObject.stat)(path);
-    return {
-        path,
-        deviceCount: wave.size,
-        size,
-        version: { size, mtimeMs, ino },
-        normalized: false,
-        duplicates: { count: 0, names: 0, examples: [], checked: wave.size, complete: true },
-    };
-}
-function verdictOf(result) {
-    switch (result.decision.kind) {
-        case "succeeded":
-            return "passed";
-        case "failed":
-            return "failed";
-        case "timed-out":
-            return "timed-out";
-        case "cancelled":
-            return "cancelled";
-    }
-}
-/** A wave that did not pass stops the rollout; with cancel, its devices that have not started are cancelled. */
-async function stop(inputs, settings, waves, index, taskId, result, ctx) {
-    const wave = waves[index];
-    const counts = resultCounts(result);
-    const later = waves.slice(index + 1).reduce((sum, w) => sum + w.size, 0);
-    let cancelled = "";
-    if (settings.onFailure === "cancel" && result.decision.kind === "failed") {
-        const report = await cancelNotStarted(ctx.client, { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId }, ctx.policy);
-        cancelled = ` Cancelled ${report.cancelled} of its devices that had not started${report.skipped > 0 ? ` (${report.skipped} had moved on)` : ""}${report.failed > 0 ? `; ${report.failed} could not be cancelled` : ""}.`;
-    }
-    const why = {
-        failed: `${counts.failed} device(s) failed, more than max-failed-devices allows`,
-        "timed-out": `it was still upgrading ${counts.pending} device(s) when wait-timeout passed`,
-        cancelled: "the step was cancelled",
-        succeeded: "",
-    }[result.decision.kind];
-    throw new ActionError(`Wave ${wave.number} (task ${taskId}) stopped the rollout: ${why}. No further wave was created; ${later} device(s) of later waves never got the firmware.${cancelled}`);
-}
-function add(total, part) {
-    total.total += part.total;
-    total.succeeded += part.succeeded;
-    total.failed += part.failed;
-    total.pending += part.pending;
-}
 
 ;// CONCATENATED MODULE: ./src/rollout.ts
+
+
 
 
 
@@ -41680,7 +42127,8 @@ async function rollout(inputs, ctx) {
         return;
     }
     watch.at({ step: "waiting", taskId: task.taskId });
-    const result = await follow(client, inputs, inputs.wait, task.taskId, ctx, policy);
+    const gate = { maxFailed: inputs.wait.maxFailed, needed: 0 };
+    const result = await follow(client, inputs, inputs.wait, gate, task.taskId, ctx, policy);
     report.follow = result;
     judgeResult(result, task, inputs, report);
 }
@@ -41708,14 +42156,21 @@ function judgeResult(result, task, inputs, report) {
         "devices-pending": String(counts.pending),
     }, task.taskId);
     const goesOn = `Task ${task.taskId} goes on upgrading the remaining devices on Tencent's side`;
+    const { failed, pending } = result.devices;
     switch (result.decision.kind) {
         case "succeeded":
             info(`Task ${task.taskId}: ${counts.succeeded} of ${counts.total} devices upgraded, ${counts.failed} failed (allowed ${describeAllowed(inputs)}), ${counts.pending} pending (offline or awaiting confirmation).`);
+            if (counts.failed > 0)
+                info(`Failed: ${nameDevices(failed, counts.failed)}.`);
+            if (pending.length > 0)
+                info(`Not upgraded: ${nameDevices(pending, counts.pending)}.`);
             return;
         case "failed":
-            throw new ActionError(`${counts.failed} device(s) of task ${task.taskId} failed to upgrade, more than max-failed-devices allows (${result.decision.allowed}). ${goesOn}; see the failed devices in the job summary and the console.`);
-        case "timed-out":
-            throw new ActionError(`Task ${task.taskId} was still upgrading ${counts.pending} device(s) when wait-timeout (${clock(inputs.wait.timeoutMs)}) passed. ${goesOn}; follow it in the console, or run the job again to follow it again.`);
+            throw new ActionError(`${counts.failed} device(s) of task ${task.taskId} failed to upgrade, more than max-failed-devices allows (${result.decision.allowed}): ${nameDevices(failed, counts.failed)}. ${goesOn}; the job summary lists the failed devices with Tencent's messages.`);
+        case "timed-out": {
+            const named = pending.length > 0 ? ` Not upgraded: ${nameDevices(pending, counts.pending)}.` : "";
+            throw new ActionError(`Task ${task.taskId} had ${counts.pending} device(s) not upgraded when wait-timeout (${clock(inputs.wait.timeoutMs)}) passed (${describeGate(result.counts, result.findings, result.gate)}).${named} ${goesOn}; follow it in the console, or run the job again to follow it again.`);
+        }
         case "cancelled":
             throw new ActionError(`The step was cancelled while following task ${task.taskId}. ${goesOn}.`);
     }
@@ -41725,13 +42180,81 @@ function describeAllowed(inputs) {
     return "count" in threshold ? String(threshold.count) : `${threshold.percent}%`;
 }
 
+;// CONCATENATED MODULE: ./src/report/device-tables.ts
+
+
+
+/** Devices listed at most in one table: the summary must stay far below GitHub's 1 MiB. */
+const MAX_DEVICE_ROWS = 50;
+/** Pure: how a wait ended, as Markdown: the gate, the states, the devices that did not upgrade. */
+function followTables(result, cell) {
+    const { counts, findings } = result;
+    const outcome = resultCounts(result);
+    const rows = [
+        ["done", counts.done],
+        ["already up to date", Math.min(findings.upToDate, counts.failed)],
+        ["failed", outcome.failed - counts.timedOut],
+        ["timed out", counts.timedOut],
+        ["cancelled", outcome.cancelled],
+        ["being retried", findings.retrying],
+        ["pending", counts.pending],
+        ["downloading", counts.downloading],
+        ["flashing", counts.flashing],
+        ["offline", counts.offline],
+        ["awaiting confirmation", counts.awaiting],
+    ];
+    const lines = [
+        `After ${clock(result.elapsedMs)}: ${describeGate(counts, findings, result.gate)}; ${outcome.pending} pending.`,
+        "",
+        "| State | Devices |",
+        "|---|---:|",
+        ...rows.filter(([, n]) => n > 0).map(([state, n]) => `| ${state} | ${n} |`),
+        ...undocumented(counts).map((text) => `| ${cell(text)} | |`),
+    ];
+    if (result.retries.devices > 0) {
+        lines.push("", `retry-failed-devices: ${result.retries.devices} device(s) retried, ${result.retries.calls} RetryDeviceFirmwareTask call(s).`);
+    }
+    const { failed, pending, cancelled } = result.devices;
+    lines.push(...deviceTable("Failed device", failed, outcome.failed, cell));
+    lines.push(...deviceTable("Not upgraded", pending, outcome.pending, cell));
+    lines.push(...deviceTable("Cancelled device", cancelled, outcome.cancelled, cell));
+    return lines;
+}
+/** Pure: one table of named devices with Tencent's status, return code and message. */
+function deviceTable(title, devices, total, cell) {
+    if (devices.length === 0)
+        return [];
+    const shown = devices.slice(0, MAX_DEVICE_ROWS);
+    const more = Math.max(total, devices.length) - shown.length;
+    return [
+        "",
+        `| ${title} | Status | Return code | Tencent's message |`,
+        "|---|---:|---:|---|",
+        ...shown.map((d) => `| ${cell(d.name)} | ${statusName(d.status)} | ${d.retcode ?? ""} | ${cell(d.message)} |`),
+        ...(more > 0 ? ["", `…and ${more} more.`] : []),
+    ];
+}
+const STATUS_NAMES = {
+    0: "offline",
+    1: "pending",
+    2: "pending",
+    3: "downloading",
+    4: "flashing",
+    5: "failed",
+    7: "flashing",
+    8: "awaiting confirmation",
+    10: "timed out",
+    20: "downloading",
+};
+function statusName(status) {
+    return STATUS_NAMES[status] ?? `status ${status} (undocumented)`;
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 
 
 
-/** Failed devices listed at most: the summary must stay far below GitHub's 1 MiB. */
-const MAX_FAILED_ROWS = 50;
 const MAX_CELL = 200;
 /** Writes the job summary when the runner provides one (GITHUB_STEP_SUMMARY). */
 async function writeSummary(report) {
@@ -41780,10 +42303,10 @@ function summaryMarkdown(report) {
     lines.push("| | |", "|---|---|", ...facts.map(([name, value]) => `| ${name} | ${cell(value)} |`), "");
     if (report.waves !== undefined)
         lines.push(...wavesTable(report.waves), "");
+    if (report.waves !== undefined)
+        lines.push(...waveDetails(report.waves));
     if (follow !== undefined)
-        lines.push(...progressTable(report), "");
-    if (follow !== undefined && follow.failures.failed.length > 0)
-        lines.push(...failedTable(follow.failures.failed, resultCounts(follow).failed), "");
+        lines.push(...followTables(follow, cell), "");
     if (report.request !== undefined) {
         lines.push("The request a real run would send (`BatchUpdateFirmware`):", "", "```json", JSON.stringify(report.request, null, 2), "```", "");
     }
@@ -41805,52 +42328,36 @@ function headline(report) {
             return "failed";
     }
 }
-function progressTable(report) {
-    const follow = report.follow;
-    const { counts } = follow;
-    const result = resultCounts(follow);
-    const rows = [
-        ["done", counts.done],
-        ["already up to date", Math.min(follow.failures.upToDate, counts.failed)],
-        ["failed", counts.failed - Math.min(follow.failures.upToDate, counts.failed)],
-        ["timed out", counts.timedOut],
-        ["pending", counts.pending],
-        ["downloading", counts.downloading],
-        ["flashing", counts.flashing],
-        ["offline", counts.offline],
-        ["awaiting confirmation", counts.awaiting],
-        ["other", counts.other],
-    ];
-    return [
-        `After ${clock(follow.elapsedMs)}: ${result.succeeded} of ${result.total} devices upgraded, ${result.failed} failed, ${result.pending} pending.`,
-        "",
-        "| State | Devices |",
-        "|---|---:|",
-        ...rows.filter(([, n]) => n > 0).map(([state, n]) => `| ${state} | ${n} |`),
-    ];
-}
 function wavesTable(waves) {
     return [
-        "| Wave | Devices | Task | Done | Failed | Pending | Duration | Verdict |",
-        "|---:|---:|---|---:|---:|---:|---:|---|",
+        "| Wave | Devices | Task | Done | Failed | Pending | Duration | Verdict | Gate |",
+        "|---:|---:|---|---:|---:|---:|---:|---|---|",
         ...waves.map((w) => {
             const task = w.taskId === undefined
                 ? ""
                 : `${w.taskId}${w.origin === "earlier run" ? " (earlier run)" : ""}`;
             const n = (value) => (value === undefined ? "" : String(value));
-            return `| ${w.number}${w.canary ? " (canary)" : ""} | ${w.devices} | ${task} | ${n(w.counts?.succeeded)} | ${n(w.counts?.failed)} | ${n(w.counts?.pending)} | ${w.durationMs === undefined ? "" : clock(w.durationMs)} | ${w.verdict} |`;
+            return `| ${w.number}${w.canary ? " (canary)" : ""} | ${w.devices} | ${task} | ${n(w.counts?.succeeded)} | ${n(w.counts?.failed)} | ${n(w.counts?.pending)} | ${w.durationMs === undefined ? "" : clock(w.durationMs)} | ${w.verdict} | ${cell(w.gate ?? "")} |`;
         }),
     ];
 }
-function failedTable(failed, total) {
-    const shown = failed.slice(0, MAX_FAILED_ROWS);
-    const more = Math.max(total, failed.length) - shown.length;
-    return [
-        "| Failed device | Status | Return code | Tencent's message |",
-        "|---|---:|---:|---|",
-        ...shown.map((d) => `| ${cell(d.name)} | ${d.status === 10 ? "timed out" : "failed"} | ${d.retcode ?? ""} | ${cell(d.message)} |`),
-        ...(more > 0 ? ["", `…and ${more} more.`] : []),
-    ];
+/** The waves that did not pass, or passed leaving devices behind, each with its devices named. */
+function waveDetails(waves) {
+    const lines = [];
+    for (const wave of waves) {
+        if (wave.follow === undefined)
+            continue;
+        const tables = followTables(wave.follow, cell);
+        const named = wave.verdict !== "passed" || wave.follow.devices.failed.length > 0;
+        if (!named)
+            continue;
+        lines.push(`#### Wave ${wave.number}: ${wave.verdict}`, "", ...tables, "");
+        if (wave.cancel !== undefined) {
+            const c = wave.cancel;
+            lines.push(`Cancelled ${c.cancelled} not-started device(s); ${c.skipped} had moved on; ${c.failed} could not be cancelled; ${c.notTried} not tried.`, "");
+        }
+    }
+    return lines;
 }
 function summary_nextStep(report) {
     if (report.waves?.some((wave) => wave.taskId !== undefined)) {

@@ -30,6 +30,7 @@ export const INPUT_NAMES = [
   "wait-timeout",
   "poll-interval",
   "max-failed-devices",
+  "retry-failed-devices",
   "dry-run",
   "role-arn",
   "oidc-provider-id",
@@ -43,6 +44,8 @@ export const INPUT_NAMES = [
   "wave-pause",
   "on-failure",
   "waves-per-run",
+  "wave-success",
+  "canary-success",
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -61,6 +64,8 @@ export interface WaitSettings {
   timeoutMs: number;
   pollIntervalMs: number;
   maxFailed: FailureThreshold;
+  /** retry-failed-devices: RetryDeviceFirmwareTask calls per failed device before it counts. */
+  retryFailed: number;
 }
 
 /** The validated inputs of one run. */
@@ -97,12 +102,15 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   "wait-timeout": "30m",
   "poll-interval": "15s",
   "max-failed-devices": "0",
+  "retry-failed-devices": "0",
   "dry-run": "false",
   ...KEYLESS_DEFAULTS,
   ...WAVE_DEFAULTS,
 };
 const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
 const POLL_INTERVAL_MIN_MS = 5000;
+/** Retries per failed device: a device that fails five times has a problem a sixth will not fix. */
+const MAX_DEVICE_RETRIES = 5;
 // Tab, CR and LF are only allowed where an input is a list.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const LINE_BREAK = /[\t\r\n]/;
@@ -247,6 +255,13 @@ function waitSettings(
       WAIT_TIMEOUT_MAX_MS,
     ),
     maxFailed: values.failureThreshold("max-failed-devices", value("max-failed-devices")),
+    retryFailed: values.numberInRange(
+      "retry-failed-devices",
+      value("retry-failed-devices"),
+      0,
+      MAX_DEVICE_RETRIES,
+      true,
+    ),
   };
   return implied || values.flag("wait", value("wait")) ? { wait: settings } : {};
 }

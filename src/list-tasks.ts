@@ -6,6 +6,8 @@ import { retryUnlessDefinite, withRetries, type RetryPolicy } from "./tencent/re
 export interface TaskList {
   /** Task id → RequestId of the page that listed it. */
   tasks: Map<number, string>;
+  /** Task id → CreateTime (unix s), where the listing gave one. */
+  created?: Map<number, number>;
   complete: boolean;
   /** Why the listing is not whole (when it is not). */
   cut?: string;
@@ -66,6 +68,7 @@ export async function listTasks(
   policy: RetryPolicy,
 ): Promise<TaskList> {
   const tasks = new Map<number, string>();
+  const created = new Map<number, number>();
   const pages: Page[] = [];
   for (;;) {
     const offset = pages.reduce((sum, page) => sum + page.ids.length + page.unreadable, 0);
@@ -83,11 +86,12 @@ export async function listTasks(
       retryUnlessDefinite,
     );
     for (const id of result.ids) tasks.set(id, result.requestId);
+    for (const [id, time] of result.created) created.set(id, time);
     pages.push(result);
     const step = nextStep(pages, PAGE_SIZE, MAX_PAGES);
     if (step.done)
       return step.cut === undefined
-        ? { tasks, complete: true }
-        : { tasks, complete: false, cut: step.cut };
+        ? { tasks, created, complete: true }
+        : { tasks, created, complete: false, cut: step.cut };
   }
 }

@@ -1,5 +1,5 @@
-import type { FailureThreshold } from "./input-values.js";
-import type { StatusCount } from "./tencent/task-status.js";
+import type { Findings } from "./follow/judge.js";
+import type { Distribution } from "./tencent/task-status.js";
 
 /**
  * A task's devices by state. Per-device status codes (documented for IoT Explorer; IoT Video's
@@ -15,12 +15,21 @@ export interface Counts {
   timedOut: number;
   offline: number;
   awaiting: number;
-  /** Codes Tencent does not document: taken as still upgrading, so they hold the wait. */
+  /**
+   * Codes Tencent does not document: not upgraded, not failed, and not upgrading either (so they
+   * cannot hold a wait for ever); shown by their number in `codes`.
+   */
   other: number;
+  /** The undocumented codes seen, code → devices. */
+  codes: Record<number, number>;
+  /** Entries of the distribution that could not be read: the counts are not known yet. */
+  unreadable: number;
   total: number;
 }
 
-const STATE_OF: Record<number, keyof Omit<Counts, "total">> = {
+type State = Exclude<keyof Counts, "total" | "codes" | "unreadable">;
+
+const STATE_OF: Record<number, State> = {
   0: "offline",
   1: "pending",
   2: "pending",
@@ -35,7 +44,7 @@ const STATE_OF: Record<number, keyof Omit<Counts, "total">> = {
 };
 
 /** Pure: counts by state from DescribeFirmwareTaskDistribution's StatusInfos. */
-export function tally(infos: readonly StatusCount[]): Counts {
+export function tally({ infos, unreadable }: Distribution): Counts {
   const counts: Counts = {
     pending: 0,
     downloading: 0,
@@ -46,69 +55,22 @@ export function tally(infos: readonly StatusCount[]): Counts {
     offline: 0,
     awaiting: 0,
     other: 0,
+    codes: {},
+    unreadable,
     total: 0,
   };
   for (const { status, total } of infos) {
-    counts[STATE_OF[status] ?? "other"] += total;
+    const state = STATE_OF[status];
+    if (state === undefined) counts.codes[status] = (counts.codes[status] ?? 0) + total;
+    counts[state ?? "other"] += total;
     counts.total += total;
   }
   return counts;
 }
 
-/** Devices still moving toward a result; offline ones and those awaiting confirmation are not. */
+/** Devices still moving toward a result; offline ones, those awaiting confirmation and undocumented codes are not. */
 export function active(counts: Counts): number {
-  return counts.pending + counts.downloading + counts.flashing + counts.other;
-}
-
-/** What the rollout amounts to, once failed rows that are really "already up to date" are known. */
-export interface Outcome {
-  total: number;
-  succeeded: number;
-  failed: number;
-  pending: number;
-}
-
-/** Pure: the outcome, counting `upToDate` of the failed devices as succeeded. */
-export function outcome(counts: Counts, upToDate: number): Outcome {
-  const alreadyThere = Math.min(upToDate, counts.failed);
-  return {
-    total: counts.total,
-    succeeded: counts.done + alreadyThere,
-    failed: counts.failed - alreadyThere + counts.timedOut,
-    pending: active(counts) + counts.offline + counts.awaiting,
-  };
-}
-
-/** How many failed devices the threshold allows for a task of `total` devices. */
-export function allowedFailures(threshold: FailureThreshold, total: number): number {
-  return "count" in threshold
-    ? threshold.count
-    : Math.floor((threshold.percent * total) / 100 + 1e-9);
-}
-
-/** What to do after a poll. */
-export type Decision =
-  | { kind: "continue" }
-  | { kind: "succeeded" }
-  | { kind: "failed"; allowed: number }
-  | { kind: "timed-out" };
-
-/**
- * Pure: the wait's decision. Failures over the threshold end it at once, even while devices are
- * still upgrading; it succeeds once nothing is actively upgrading (offline devices and those
- * awaiting confirmation do not hold it); it times out when the time is up.
- */
-export function judge(
-  counts: Counts,
-  upToDate: number,
-  threshold: FailureThreshold,
-  elapsedMs: number,
-  timeoutMs: number,
-): Decision {
-  const allowed = allowedFailures(threshold, counts.total);
-  if (outcome(counts, upToDate).failed > allowed) return { kind: "failed", allowed };
-  if (active(counts) === 0) return { kind: "succeeded" };
-  return elapsedMs >= timeoutMs ? { kind: "timed-out" } : { kind: "continue" };
+  return counts.pending + counts.downloading + counts.flashing;
 }
 
 /** Pure: one progress line for the log. */
@@ -116,21 +78,30 @@ export function progressLine(
   taskId: number,
   elapsedMs: number,
   counts: Counts,
-  upToDate: number,
+  findings: Findings,
 ): string {
+  const { upToDate, cancelled } = findings;
   const parts = [
     `${counts.pending} pending`,
     `${counts.downloading} downloading`,
     `${counts.flashing} flashing`,
     `${counts.done} done`,
-    `${counts.failed - Math.min(upToDate, counts.failed)} failed`,
+    `${Math.max(0, counts.failed - upToDate - cancelled)} failed`,
     `${counts.timedOut} timed out`,
     `${counts.offline} offline`,
     `${counts.awaiting} awaiting confirmation`,
   ];
   if (upToDate > 0) parts.push(`${upToDate} already up to date`);
-  if (counts.other > 0) parts.push(`${counts.other} in other states`);
-  return `Task ${taskId} after ${clock(elapsedMs)}: ${parts.join(", ")} (of ${counts.total}).`;
+  if (cancelled > 0) parts.push(`${cancelled} cancelled`);
+  if (findings.retrying > 0) parts.push(`${findings.retrying} being retried`);
+  parts.push(...undocumented(counts));
+  const unread = counts.unreadable > 0 ? `; ${counts.unreadable} unreadable entries` : "";
+  return `Task ${taskId} after ${clock(elapsedMs)}: ${parts.join(", ")} (of ${counts.total}${unread}).`;
+}
+
+/** "2 in status 9 (undocumented)", one per undocumented code seen. */
+export function undocumented(counts: Counts): string[] {
+  return Object.entries(counts.codes).map(([code, n]) => `${n} in status ${code} (undocumented)`);
 }
 
 /** 75000 → "1m15s" */

@@ -1,6 +1,6 @@
-import type { FollowResult } from "./follow-task.js";
+import type { FollowResult } from "./follow/follow-task.js";
 import type { Inputs } from "./inputs.js";
-import type { Outcome } from "./progress.js";
+import type { Outcome } from "./follow/judge.js";
 
 /** The step's result, as the `status` output says it. */
 export type RolloutStatus = "created" | "succeeded" | "failed" | "timed-out" | "dry-run";
@@ -41,4 +41,10 @@ export interface WaveReport {
   counts?: Outcome;
   durationMs?: number;
   verdict: "passed" | "failed" | "timed-out" | "cancelled" | "not started" | "next run";
+  /** The gate in numbers, e.g. "412 of 500 upgraded, 475 needed; 3 failed, 5 allowed". */
+  gate?: string;
+  /** How the wave's wait ended, for the failed and pending devices it names. */
+  follow?: FollowResult;
+  /** With on-failure: cancel, what cancelling its not-started devices did. */
+  cancel?: { cancelled: number; skipped: number; failed: number; notTried: number };
 }

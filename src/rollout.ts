@@ -5,7 +5,9 @@ import { checkFirmware } from "./check-firmware.js";
 import { listTasksBefore } from "./create-task.js";
 import { dryRun } from "./dry-run.js";
 import { ActionError } from "./errors.js";
-import { resultCounts, type FollowResult } from "./follow-task.js";
+import { nameDevices } from "./follow/device-findings.js";
+import { resultCounts, type FollowResult } from "./follow/follow-task.js";
+import { describeGate } from "./follow/judge.js";
 import type { Inputs } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
 import { clock } from "./progress.js";
@@ -95,7 +97,8 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
     return;
   }
   watch.at({ step: "waiting", taskId: task.taskId });
-  const result = await follow(client, inputs, inputs.wait, task.taskId, ctx, policy);
+  const gate = { maxFailed: inputs.wait.maxFailed, needed: 0 };
+  const result = await follow(client, inputs, inputs.wait, gate, task.taskId, ctx, policy);
   report.follow = result;
   judgeResult(result, task, inputs, report);
 }
@@ -133,20 +136,26 @@ function judgeResult(result: FollowResult, task: Task, inputs: Inputs, report: R
     task.taskId,
   );
   const goesOn = `Task ${task.taskId} goes on upgrading the remaining devices on Tencent's side`;
+  const { failed, pending } = result.devices;
   switch (result.decision.kind) {
     case "succeeded":
       core.info(
         `Task ${task.taskId}: ${counts.succeeded} of ${counts.total} devices upgraded, ${counts.failed} failed (allowed ${describeAllowed(inputs)}), ${counts.pending} pending (offline or awaiting confirmation).`,
       );
+      if (counts.failed > 0) core.info(`Failed: ${nameDevices(failed, counts.failed)}.`);
+      if (pending.length > 0) core.info(`Not upgraded: ${nameDevices(pending, counts.pending)}.`);
       return;
     case "failed":
       throw new ActionError(
-        `${counts.failed} device(s) of task ${task.taskId} failed to upgrade, more than max-failed-devices allows (${result.decision.allowed}). ${goesOn}; see the failed devices in the job summary and the console.`,
+        `${counts.failed} device(s) of task ${task.taskId} failed to upgrade, more than max-failed-devices allows (${result.decision.allowed}): ${nameDevices(failed, counts.failed)}. ${goesOn}; the job summary lists the failed devices with Tencent's messages.`,
       );
-    case "timed-out":
+    case "timed-out": {
+      const named =
+        pending.length > 0 ? ` Not upgraded: ${nameDevices(pending, counts.pending)}.` : "";
       throw new ActionError(
-        `Task ${task.taskId} was still upgrading ${counts.pending} device(s) when wait-timeout (${clock(inputs.wait!.timeoutMs)}) passed. ${goesOn}; follow it in the console, or run the job again to follow it again.`,
+        `Task ${task.taskId} had ${counts.pending} device(s) not upgraded when wait-timeout (${clock(inputs.wait!.timeoutMs)}) passed (${describeGate(result.counts, result.findings, result.gate)}).${named} ${goesOn}; follow it in the console, or run the job again to follow it again.`,
       );
+    }
     case "cancelled":
       throw new ActionError(
         `The step was cancelled while following task ${task.taskId}. ${goesOn}.`,

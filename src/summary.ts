@@ -1,12 +1,9 @@
 import * as core from "@actions/core";
-import type { FailedDevice } from "./failed-devices.js";
-import { resultCounts } from "./follow-task.js";
+import { followTables } from "./report/device-tables.js";
 import { clock } from "./progress.js";
 import type { RunReport, WaveReport } from "./report.js";
 import { oneLine } from "./outside-text.js";
 
-/** Failed devices listed at most: the summary must stay far below GitHub's 1 MiB. */
-export const MAX_FAILED_ROWS = 50;
 const MAX_CELL = 200;
 
 /** Writes the job summary when the runner provides one (GITHUB_STEP_SUMMARY). */
@@ -56,9 +53,8 @@ export function summaryMarkdown(report: RunReport): string {
     "",
   );
   if (report.waves !== undefined) lines.push(...wavesTable(report.waves), "");
-  if (follow !== undefined) lines.push(...progressTable(report), "");
-  if (follow !== undefined && follow.failures.failed.length > 0)
-    lines.push(...failedTable(follow.failures.failed, resultCounts(follow).failed), "");
+  if (report.waves !== undefined) lines.push(...waveDetails(report.waves));
+  if (follow !== undefined) lines.push(...followTables(follow, cell), "");
   if (report.request !== undefined) {
     lines.push(
       "The request a real run would send (`BatchUpdateFirmware`):",
@@ -89,58 +85,39 @@ function headline(report: RunReport): string {
   }
 }
 
-function progressTable(report: RunReport): string[] {
-  const follow = report.follow!;
-  const { counts } = follow;
-  const result = resultCounts(follow);
-  const rows: Array<[string, number]> = [
-    ["done", counts.done],
-    ["already up to date", Math.min(follow.failures.upToDate, counts.failed)],
-    ["failed", counts.failed - Math.min(follow.failures.upToDate, counts.failed)],
-    ["timed out", counts.timedOut],
-    ["pending", counts.pending],
-    ["downloading", counts.downloading],
-    ["flashing", counts.flashing],
-    ["offline", counts.offline],
-    ["awaiting confirmation", counts.awaiting],
-    ["other", counts.other],
-  ];
-  return [
-    `After ${clock(follow.elapsedMs)}: ${result.succeeded} of ${result.total} devices upgraded, ${result.failed} failed, ${result.pending} pending.`,
-    "",
-    "| State | Devices |",
-    "|---|---:|",
-    ...rows.filter(([, n]) => n > 0).map(([state, n]) => `| ${state} | ${n} |`),
-  ];
-}
-
 function wavesTable(waves: WaveReport[]): string[] {
   return [
-    "| Wave | Devices | Task | Done | Failed | Pending | Duration | Verdict |",
-    "|---:|---:|---|---:|---:|---:|---:|---|",
+    "| Wave | Devices | Task | Done | Failed | Pending | Duration | Verdict | Gate |",
+    "|---:|---:|---|---:|---:|---:|---:|---|---|",
     ...waves.map((w) => {
       const task =
         w.taskId === undefined
           ? ""
           : `${w.taskId}${w.origin === "earlier run" ? " (earlier run)" : ""}`;
       const n = (value: number | undefined) => (value === undefined ? "" : String(value));
-      return `| ${w.number}${w.canary ? " (canary)" : ""} | ${w.devices} | ${task} | ${n(w.counts?.succeeded)} | ${n(w.counts?.failed)} | ${n(w.counts?.pending)} | ${w.durationMs === undefined ? "" : clock(w.durationMs)} | ${w.verdict} |`;
+      return `| ${w.number}${w.canary ? " (canary)" : ""} | ${w.devices} | ${task} | ${n(w.counts?.succeeded)} | ${n(w.counts?.failed)} | ${n(w.counts?.pending)} | ${w.durationMs === undefined ? "" : clock(w.durationMs)} | ${w.verdict} | ${cell(w.gate ?? "")} |`;
     }),
   ];
 }
 
-function failedTable(failed: FailedDevice[], total: number): string[] {
-  const shown = failed.slice(0, MAX_FAILED_ROWS);
-  const more = Math.max(total, failed.length) - shown.length;
-  return [
-    "| Failed device | Status | Return code | Tencent's message |",
-    "|---|---:|---:|---|",
-    ...shown.map(
-      (d) =>
-        `| ${cell(d.name)} | ${d.status === 10 ? "timed out" : "failed"} | ${d.retcode ?? ""} | ${cell(d.message)} |`,
-    ),
-    ...(more > 0 ? ["", `…and ${more} more.`] : []),
-  ];
+/** The waves that did not pass, or passed leaving devices behind, each with its devices named. */
+function waveDetails(waves: WaveReport[]): string[] {
+  const lines: string[] = [];
+  for (const wave of waves) {
+    if (wave.follow === undefined) continue;
+    const tables = followTables(wave.follow, cell);
+    const named = wave.verdict !== "passed" || wave.follow.devices.failed.length > 0;
+    if (!named) continue;
+    lines.push(`#### Wave ${wave.number}: ${wave.verdict}`, "", ...tables, "");
+    if (wave.cancel !== undefined) {
+      const c = wave.cancel;
+      lines.push(
+        `Cancelled ${c.cancelled} not-started device(s); ${c.skipped} had moved on; ${c.failed} could not be cancelled; ${c.notTried} not tried.`,
+        "",
+      );
+    }
+  }
+  return lines;
 }
 
 function nextStep(report: RunReport): string {

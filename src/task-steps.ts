@@ -2,7 +2,8 @@ import * as core from "@actions/core";
 import { createTaskOnce } from "./create-task.js";
 import { lookupPlan } from "./lookup.js";
 import { requestIdNote } from "./errors.js";
-import { followTask, type FollowResult } from "./follow-task.js";
+import { followTask, type FollowResult } from "./follow/follow-task.js";
+import type { Gate } from "./follow/judge.js";
 import type { Inputs, WaitSettings } from "./inputs.js";
 import type { TaskList } from "./list-tasks.js";
 import { setOutputs } from "./outputs.js";
@@ -60,6 +61,7 @@ export async function follow(
   client: TencentClient,
   inputs: Inputs,
   settings: WaitSettings,
+  gate: Gate,
   taskId: number,
   ctx: RunContext,
   policy: RetryPolicy,
@@ -71,10 +73,11 @@ export async function follow(
     client,
     { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId },
     settings,
+    gate,
     {
       ...ctx.clock,
       cancelled: ctx.watch.cancelled,
-      policy: (deadline) => ({ ...policy, deadline }),
+      policy: (deadline: number) => ({ ...policy, deadline }),
       logger: core,
     },
   );

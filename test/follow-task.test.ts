@@ -1,6 +1,7 @@
 import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { followTask, resultCounts, type FollowContext } from "../src/follow-task.js";
+import { followTask, resultCounts, type FollowContext } from "../src/follow/follow-task.js";
+import type { Gate } from "../src/follow/judge.js";
 import type { WaitSettings } from "../src/inputs.js";
 import { TencentClient } from "../src/tencent/client.js";
 import type { RetryPolicy } from "../src/tencent/retry.js";
@@ -26,6 +27,7 @@ const SETTINGS: WaitSettings = {
   timeoutMs: 600_000,
   pollIntervalMs: 15_000,
   maxFailed: { count: 0 },
+  retryFailed: 0,
 };
 
 async function scenario(plans: Record<string, DevicePlan>, deviceCount = 5) {
@@ -73,11 +75,12 @@ async function scenario(plans: Record<string, DevicePlan>, deviceCount = 5) {
     logger,
   };
   const calls = (action: string) => emulator!.requests.filter((r) => r.action === action).length;
-  const follow = (settings: Partial<WaitSettings> = {}) =>
+  const follow = (settings: Partial<WaitSettings> = {}, gate: Partial<Gate> = {}) =>
     followTask(
       client,
       { productId: SAMPLE_PRODUCT_ID, firmwareVersion: "2.0.0", taskId },
       { ...SETTINGS, ...settings },
+      { maxFailed: settings.maxFailed ?? SETTINGS.maxFailed, needed: 0, ...gate },
       ctx,
     );
   return { follow, calls, lines, taskId, elapsed: () => clock };
@@ -88,7 +91,7 @@ describe("followTask", () => {
     const s = await scenario({});
     const result = await s.follow();
     expect(result.decision.kind).toBe("succeeded");
-    expect(resultCounts(result)).toEqual({ total: 5, succeeded: 5, failed: 0, pending: 0 });
+    expect(resultCounts(result)).toEqual({ total: 5, succeeded: 5, failed: 0, pending: 0, cancelled: 0 });
     const polls = s.lines.filter((l) => l.startsWith(`Task ${s.taskId} after`));
     expect(polls).toHaveLength(s.calls("DescribeFirmwareTaskDistribution"));
     expect(polls.at(-1)).toBe(
@@ -103,8 +106,8 @@ describe("followTask", () => {
       "dev-004": "stall",
     });
     const result = await s.follow();
-    expect(result.decision).toEqual({ kind: "failed", allowed: 0 });
-    expect(result.failures.failed).toEqual([
+    expect(result.decision).toEqual({ kind: "failed", allowed: 0, why: "failures" });
+    expect(result.devices.failed).toEqual([
       { name: "dev-002", status: 5, retcode: -7, message: "flash checksum mismatch" },
     ]);
     // dev-004 still downloads: the wait did not hold for it.
@@ -122,6 +125,7 @@ describe("followTask", () => {
     expect((await s.follow({ maxFailed: { percent: 20 } })).decision).toEqual({
       kind: "failed",
       allowed: 1,
+      why: "failures",
     });
   });
 
@@ -129,14 +133,14 @@ describe("followTask", () => {
     const s = await scenario({ "dev-001": "offline", "dev-002": "await-confirmation" });
     const result = await s.follow();
     expect(result.decision.kind).toBe("succeeded");
-    expect(resultCounts(result)).toEqual({ total: 5, succeeded: 3, failed: 0, pending: 2 });
+    expect(resultCounts(result)).toEqual({ total: 5, succeeded: 3, failed: 0, pending: 2, cancelled: 0 });
   });
 
   it("a device already on the version counts as up to date, never as a failure", async () => {
     const s = await scenario({ "dev-003": "up-to-date" });
     const result = await s.follow();
     expect(result.decision.kind).toBe("succeeded");
-    expect(resultCounts(result)).toEqual({ total: 5, succeeded: 5, failed: 0, pending: 0 });
+    expect(resultCounts(result)).toEqual({ total: 5, succeeded: 5, failed: 0, pending: 0, cancelled: 0 });
     expect(s.lines.at(-1)).toContain("1 already up to date");
   });
 
@@ -154,7 +158,7 @@ describe("followTask", () => {
     const s = await scenario(plans, 250);
     const result = await s.follow({ maxFailed: { percent: 2 } });
     expect(result.decision.kind).toBe("succeeded");
-    expect(result.failures.failed.map((d) => d.name)).toEqual([
+    expect(result.devices.failed.map((d) => d.name)).toEqual([
       "dev-001",
       "dev-051",
       "dev-101",

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { FollowResult } from "../src/follow-task.js";
+import type { FollowResult } from "../src/follow/follow-task.js";
 import { parseInputs, INPUT_NAMES, type RawInputs } from "../src/inputs.js";
 import { tally } from "../src/progress.js";
 import type { RunReport } from "../src/report.js";
-import { MAX_FAILED_ROWS, summaryMarkdown } from "../src/summary.js";
+import { summaryMarkdown } from "../src/summary.js";
+import { MAX_DEVICE_ROWS as MAX_FAILED_ROWS } from "../src/report/device-tables.js";
+import { NO_FINDINGS } from "../src/follow/judge.js";
 
 function inputs(extra: Partial<RawInputs> = {}) {
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, ""])) as RawInputs;
@@ -23,14 +25,22 @@ function inputs(extra: Partial<RawInputs> = {}) {
 
 function follow(failed: number, done: number): FollowResult {
   return {
-    decision: failed > 0 ? { kind: "failed", allowed: 0 } : { kind: "succeeded" },
-    counts: tally([
-      { status: 6, total: done },
-      { status: 5, total: failed },
-    ]),
-    failures: {
+    decision: failed > 0 ? { kind: "failed", allowed: 0, why: "failures" } : { kind: "succeeded" },
+    counts: tally({
+      infos: [
+        { status: 6, total: done },
+        { status: 5, total: failed },
+      ],
+      unreadable: 0,
+    }),
+    findings: NO_FINDINGS,
+    gate: { maxFailed: { count: 0 }, needed: 0 },
+    retries: { devices: 0, calls: 0 },
+    devices: {
       upToDate: 0,
       complete: true,
+      cancelled: [],
+      pending: [],
       failed: Array.from({ length: failed }, (_, i) => ({
         name: `cam-${i}`,
         status: 5,
@@ -72,7 +82,7 @@ describe("summaryMarkdown", () => {
       "| failed | 2 |",
     ])
       expect(md).toContain(row);
-    expect(md).toContain("After 1m35s: 8 of 10 devices upgraded, 2 failed, 0 pending.");
+    expect(md).toContain("After 1m35s: 8 of 10 upgraded; 2 failed, 0 allowed; 0 pending.");
     // Outside text cannot break the table or inject HTML.
     expect(md).toContain(
       "| cam-0 | failed | -3 | download failed &#124; &#60;b&#62;checksum&#60;/b&#62; |",

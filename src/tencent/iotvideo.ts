@@ -66,7 +66,14 @@ export async function describeFirmwareTasks(
   firmwareVersion: string,
   offset: number,
   limit: number,
-): Promise<{ ids: number[]; unreadable: number; total: number; requestId: string }> {
+): Promise<{
+  ids: number[];
+  unreadable: number;
+  total: number;
+  requestId: string;
+  /** Task id → CreateTime (unix s), for the tasks that carry a readable one. */
+  created: Map<number, number>;
+}> {
   const result = await client.call("DescribeFirmwareTasks", {
     ProductID: productId,
     FirmwareVersion: firmwareVersion,
@@ -75,9 +82,13 @@ export async function describeFirmwareTasks(
   });
   const infos: unknown[] = Array.isArray(result.data["TaskInfos"]) ? result.data["TaskInfos"] : [];
   const ids: number[] = [];
+  const created = new Map<number, number>();
   for (const info of infos) {
     const id = taskIdOf(isRecord(info) ? info["TaskId"] : undefined);
-    if (id !== undefined) ids.push(id);
+    if (id === undefined) continue;
+    ids.push(id);
+    const time = isRecord(info) ? info["CreateTime"] : undefined;
+    if (typeof time === "number" && Number.isSafeInteger(time)) created.set(id, time);
   }
   const total = result.data["Total"];
   return {
@@ -86,6 +97,7 @@ export async function describeFirmwareTasks(
     // A missing or odd Total says nothing; the pages themselves tell when the list ends.
     total: typeof total === "number" && Number.isSafeInteger(total) ? total : 0,
     requestId: result.requestId,
+    created,
   };
 }
 

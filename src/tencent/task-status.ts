@@ -13,6 +13,15 @@ export interface DeviceRow {
   taskId: number;
   errMsg: string;
   retcode?: number;
+  /** When the device's row last changed (unix seconds), when Tencent says. */
+  lastProcessTime?: number;
+}
+
+/** A task's distribution: the entries that could be read, and how many could not. */
+export interface Distribution {
+  infos: StatusCount[];
+  /** Entries (or a missing StatusInfos list) that could not be read: the counts are incomplete. */
+  unreadable: number;
 }
 
 /** The task's devices counted by status. */
@@ -21,20 +30,32 @@ export async function describeFirmwareTaskDistribution(
   productId: string,
   firmwareVersion: string,
   taskId: number,
-): Promise<StatusCount[]> {
+): Promise<Distribution> {
   const { data } = await client.call("DescribeFirmwareTaskDistribution", {
     ProductID: productId,
     FirmwareVersion: firmwareVersion,
     TaskId: taskId,
   });
-  const infos: unknown[] = Array.isArray(data["StatusInfos"]) ? data["StatusInfos"] : [];
-  return infos.flatMap((info) => {
-    if (!isRecord(info)) return [];
-    const { Status: status, Total: total } = info;
-    return typeof status === "number" && typeof total === "number" && total > 0
-      ? [{ status, total }]
-      : [];
-  });
+  const list = data["StatusInfos"];
+  if (!Array.isArray(list)) return { infos: [], unreadable: list === undefined ? 0 : 1 };
+  const infos: StatusCount[] = [];
+  let unreadable = 0;
+  for (const info of list as unknown[]) {
+    const status = isRecord(info) ? count(info["Status"]) : undefined;
+    const total = isRecord(info) ? count(info["Total"]) : undefined;
+    if (status === undefined || total === undefined) unreadable++;
+    else if (total > 0) infos.push({ status, total });
+  }
+  return { infos, unreadable };
+}
+
+/**
+ * A whole number sent as a number or, as some Tencent services do, as a decimal string
+ * ("12"). Anything else (a fraction, a negative, a word) is unreadable.
+ */
+export function count(value: unknown): number | undefined {
+  const n = typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : value;
+  return typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 /**
@@ -57,25 +78,22 @@ export async function describeFirmwareTaskDevices(
   const devices: unknown[] = Array.isArray(data["Devices"]) ? data["Devices"] : [];
   const rows = devices.flatMap((device): DeviceRow[] => {
     if (!isRecord(device)) return [];
-    const { DeviceName, Status, TaskId, ErrMsg, Retcode } = device;
-    if (typeof DeviceName !== "string" || typeof Status !== "number" || typeof TaskId !== "number")
-      return [];
+    const { DeviceName, ErrMsg, Retcode } = device;
+    const [status, taskId] = [count(device["Status"]), count(device["TaskId"])];
+    if (typeof DeviceName !== "string" || status === undefined || taskId === undefined) return [];
+    const processed = count(device["LastProcessTime"]);
     return [
       {
         deviceName: DeviceName,
-        status: Status,
-        taskId: TaskId,
+        status,
+        taskId,
         errMsg: typeof ErrMsg === "string" ? ErrMsg : "",
         ...(typeof Retcode === "number" ? { retcode: Retcode } : {}),
+        ...(processed === undefined ? {} : { lastProcessTime: processed }),
       },
     ];
   });
-  const total = data["Total"];
-  return {
-    rows,
-    returned: devices.length,
-    total: typeof total === "number" && Number.isSafeInteger(total) ? total : 0,
-  };
+  return { rows, returned: devices.length, total: count(data["Total"]) ?? 0 };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -91,6 +109,22 @@ export async function cancelDeviceFirmwareTask(
   deviceName: string,
 ): Promise<void> {
   await client.call("CancelDeviceFirmwareTask", {
+    ProductID: productId,
+    DeviceName: deviceName,
+    FirmwareVersion: firmwareVersion,
+    TaskId: taskId,
+  });
+}
+
+/** Puts one failed or timed-out device of a task back to the start of its upgrade. */
+export async function retryDeviceFirmwareTask(
+  client: TencentClient,
+  productId: string,
+  firmwareVersion: string,
+  taskId: number,
+  deviceName: string,
+): Promise<void> {
+  await client.call("RetryDeviceFirmwareTask", {
     ProductID: productId,
     DeviceName: deviceName,
     FirmwareVersion: firmwareVersion,

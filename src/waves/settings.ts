@@ -1,5 +1,6 @@
 import { InputError } from "../errors.js";
 import * as values from "../input-values.js";
+import type { FailureThreshold } from "../input-values.js";
 import type { Target } from "../inputs.js";
 import { parseDeviceNames } from "../device-names.js";
 
@@ -16,6 +17,10 @@ export interface WaveSettings {
   onFailure: "stop" | "cancel";
   /** At most this many new waves per run (Infinity: all). */
   perRun: number;
+  /** How many of a wave's devices must have upgraded before the next wave starts. */
+  success: FailureThreshold;
+  /** The same for the canary wave: every canary unless canary-success says otherwise. */
+  canarySuccess: FailureThreshold;
 }
 
 /** The inputs of a progressive rollout, raw. */
@@ -25,11 +30,15 @@ export interface WaveInputs {
   "wave-pause": string;
   "on-failure": string;
   "waves-per-run": string;
+  "wave-success": string;
+  "canary-success": string;
 }
 
 export const WAVE_DEFAULTS = {
   "wave-pause": "0s",
   "on-failure": "stop",
+  "wave-success": "95%",
+  "canary-success": "100%",
 } as const satisfies Partial<WaveInputs>;
 
 const MAX_PAUSE_MS = 6 * 3_600_000;
@@ -76,6 +85,8 @@ export function parseWaves(raw: WaveInputs, target: Target): WaveSettings | unde
     pauseMs: values.duration("wave-pause", raw["wave-pause"].trim() || "0s", 0, MAX_PAUSE_MS),
     onFailure: onFailure(raw["on-failure"].trim() || "stop"),
     perRun: perRun(raw["waves-per-run"].trim()),
+    success: successThreshold("wave-success", raw["wave-success"].trim() || "95%"),
+    canarySuccess: successThreshold("canary-success", raw["canary-success"].trim() || "100%"),
   };
 }
 
@@ -102,6 +113,17 @@ export function waveSizes(spec: string): WaveSize[] {
       throw new InputError("waves", spec, expected);
   }
   return sizes;
+}
+
+/** A count of devices (at least 1) or a share above 0%: a gate that asks for nothing proves nothing. */
+function successThreshold(name: string, value: string): FailureThreshold {
+  const threshold = values.failureThreshold(name, value);
+  if (("count" in threshold ? threshold.count : threshold.percent) > 0) return threshold;
+  throw new InputError(
+    name,
+    value,
+    "Expected a number of devices (1 or more) or a share above 0% such as 95%: a wave passes only when that many of its devices have upgraded.",
+  );
 }
 
 function onFailure(value: string): "stop" | "cancel" {

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { waveTask } from "../../src/waves/existing.js";
 import { NameList } from "../../src/waves/name-list.js";
 import { planWaves } from "../../src/waves/plan.js";
 import { waveSizes, type WaveSize } from "../../src/waves/settings.js";
@@ -110,26 +109,6 @@ describe("waveSizes", () => {
     "refuses %j",
     (spec) => {
       expect(() => waveSizes(spec)).toThrow(InputError);
-    },
-  );
-});
-
-describe("waveTask", () => {
-  const wave = planWaves(NameList.fromStrings(["a", "b", "c"]), "2.0.0", [{ percent: 100 }])[0]!;
-  it.each([
-    { name: "a task of exactly the wave's devices", tasks: [[7, ["c", "b", "a"]]], found: 7 },
-    {
-      name: "a console task of more devices",
-      tasks: [[7, ["a", "b", "c", "d"]]],
-      found: undefined,
-    },
-    { name: "a console task of fewer", tasks: [[7, ["a", "b"]]], found: undefined },
-    { name: "none", tasks: [], found: undefined },
-  ] as Array<{ name: string; tasks: Array<[number, string[]]>; found: number | undefined }>)(
-    "$name → $found",
-    ({ tasks, found }) => {
-      const map = new Map(tasks.map(([id, names]) => [id, new Set(names)]));
-      expect(waveTask(wave, map)).toBe(found);
     },
   );
 });

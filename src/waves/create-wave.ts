@@ -1,0 +1,117 @@
+import * as core from "@actions/core";
+import { stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { listTasksBefore } from "../create-task.js";
+import type { ScannedList } from "../device-list/scan.js";
+import { uploadList } from "../device-list.js";
+import { ActionError } from "../errors.js";
+import type { Inputs } from "../inputs.js";
+import { createTask, type Task } from "../task-steps.js";
+import type { BatchUpdateFirmwareRequest } from "../tencent/iotvideo.js";
+import { NameList } from "./name-list.js";
+import type { Wave } from "./plan.js";
+import { untaskedDevices, type VersionRows } from "./resume.js";
+import type { WaveContext } from "./rollout-waves.js";
+
+/**
+ * Waves of at most this many devices are sent by DeviceNames, bigger ones as an uploaded list.
+ * Tencent documents no limit on DeviceNames; 500 names keep the request far below any body limit
+ * (about 25 KB), and a list file is what the API offers for more.
+ */
+export const NAMES_LIMIT = 500;
+
+/** A wave's new task and the devices it was sent. */
+export interface CreatedWave {
+  task: Task;
+  devices: number;
+}
+
+/**
+ * One wave's task, created exactly once: by DeviceNames when small, as an uploaded list when
+ * big. Devices that already have a task of this version are never sent again.
+ */
+export async function createWave(
+  inputs: Inputs,
+  wave: Wave,
+  rows: VersionRows,
+  count: (taskId: number) => Promise<number>,
+  ctx: WaveContext,
+): Promise<CreatedWave> {
+  const { client, policy } = ctx;
+  const base = {
+    ProductID: inputs.productId,
+    FirmwareVersion: inputs.firmwareVersion,
+    UpgradeMethod: inputs.upgradeMethod,
+  };
+  const before = await listTasksBefore(client, base, policy);
+  const names = await untaskedDevices(wave, rows, before, count, ctx.clock.now());
+  if (names.length === 0) {
+    throw new ActionError(
+      `Every device of wave ${wave.number} already has a task of firmware ${inputs.firmwareVersion}, none of them this wave's: check the version's tasks in the console before the rollout goes on.`,
+    );
+  }
+  if (names.length < wave.size) {
+    core.warning(
+      `${wave.size - names.length} device(s) of wave ${wave.number} already have a task of firmware ${inputs.firmwareVersion} (made outside this rollout): they are not sent again.`,
+    );
+  }
+  let request: BatchUpdateFirmwareRequest;
+  if (names.length <= NAMES_LIMIT) {
+    request = { ...base, DeviceNames: names };
+  } else {
+    const list = await uploadWave(inputs, wave, names, ctx);
+    request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
+  }
+  core.info(`Creating wave ${wave.number}: ${names.length} device(s).`);
+  const task = await createTask(
+    client,
+    request,
+    before,
+    policy,
+    ctx,
+    inputs.requestTimeoutMs,
+    `wave ${wave.number} (${names.length} devices)`,
+  );
+  return { task, devices: names.length };
+}
+
+async function uploadWave(inputs: Inputs, wave: Wave, names: string[], ctx: WaveContext) {
+  const path = join(
+    process.env["RUNNER_TEMP"] ?? process.cwd(),
+    `wave-${wave.number}-${process.pid}.txt`,
+  );
+  const lines = names.length === wave.size ? [...wave.lines()] : [...listOf(names).lines()];
+  await writeFile(path, lines);
+  const target = { kind: "file" as const, path, absolutePath: path };
+  ctx.watch.at({ step: "uploading" });
+  return uploadList(
+    ctx.client,
+    { ...inputs, target },
+    await waveList(path, names.length),
+    ctx.policy,
+    ctx.dispatchers,
+    false,
+  );
+}
+
+/** The untasked names as one list file's lines. */
+function listOf(names: string[]) {
+  const list = NameList.fromStrings(names);
+  return { lines: () => [list.linesOf(Uint32Array.from(names.keys()))] };
+}
+
+/**
+ * A wave's list as the upload wants it, without scanning it again: its names come from the
+ * checked target already, one per LF-ended line, and are known to be distinct.
+ */
+async function waveList(path: string, devices: number): Promise<ScannedList> {
+  const { size, mtimeMs, ino } = await stat(path);
+  return {
+    path,
+    deviceCount: devices,
+    size,
+    version: { size, mtimeMs, ino },
+    normalized: false,
+    duplicates: { count: 0, names: 0, examples: [], checked: devices, complete: true },
+  };
+}
