@@ -40544,6 +40544,23 @@ function nameDevices(devices, total) {
     const more = Math.max(total, devices.length) - shown.length;
     return `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
 }
+const STATUS_NAMES = {
+    0: "offline",
+    1: "pending",
+    2: "pending",
+    3: "downloading",
+    4: "flashing",
+    5: "failed",
+    6: "done",
+    7: "flashing",
+    8: "awaiting confirmation",
+    10: "timed out",
+    20: "downloading",
+};
+/** Pure: a per-device status code in words; an undocumented one by its number. */
+function statusName(status) {
+    return STATUS_NAMES[status] ?? `status ${status} (undocumented)`;
+}
 
 ;// CONCATENATED MODULE: ./src/progress.ts
 const STATE_OF = {
@@ -41539,7 +41556,7 @@ async function createWave(inputs, wave, rows, count, ctx) {
     }
     info(`Creating wave ${wave.number}: ${names.length} device(s).`);
     const task = await createTask(client, request, before, policy, ctx, inputs.requestTimeoutMs, `wave ${wave.number} (${names.length} devices)`);
-    return { task, devices: names.length };
+    return { task, names };
 }
 async function uploadWave(inputs, wave, names, ctx) {
     const path = (0,external_node_path_namespaceObject.join)(process.env["RUNNER_TEMP"] ?? process.cwd(), `wave-${wave.number}-${process.pid}.txt`);
@@ -41973,7 +41990,9 @@ class WaveRun {
             const made = await createWave(this.inputs, wave, rows, count, this.ctx);
             this.created++;
             ({ taskId } = made.task);
-            devices = made.devices;
+            devices = made.names.length;
+            // This run knows the new task's devices: later waves must not wait for its rows.
+            rows.set(taskId, { devices: new Set(made.names), lastUpgradeS: 0 });
             entry.taskId = taskId;
             entry.origin = made.task.origin === "found" ? "found" : "created";
             nameTask(made.task, this.inputs);
@@ -42169,7 +42188,8 @@ function judgeResult(result, task, inputs, report) {
             throw new ActionError(`${counts.failed} device(s) of task ${task.taskId} failed to upgrade, more than max-failed-devices allows (${result.decision.allowed}): ${nameDevices(failed, counts.failed)}. ${goesOn}; the job summary lists the failed devices with Tencent's messages.`);
         case "timed-out": {
             const named = pending.length > 0 ? ` Not upgraded: ${nameDevices(pending, counts.pending)}.` : "";
-            throw new ActionError(`Task ${task.taskId} had ${counts.pending} device(s) not upgraded when wait-timeout (${clock(inputs.wait.timeoutMs)}) passed (${describeGate(result.counts, result.findings, result.gate)}).${named} ${goesOn}; follow it in the console, or run the job again to follow it again.`);
+            const state = result.decision.why === "upgrading" ? "was still upgrading" : "had not upgraded";
+            throw new ActionError(`Task ${task.taskId} ${state} ${counts.pending} device(s) when wait-timeout (${clock(inputs.wait.timeoutMs)}) passed (${describeGate(result.counts, result.findings, result.gate)}).${named} ${goesOn}; follow it in the console, or run the job again to follow it again.`);
         }
         case "cancelled":
             throw new ActionError(`The step was cancelled while following task ${task.taskId}. ${goesOn}.`);
@@ -42181,6 +42201,7 @@ function describeAllowed(inputs) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/device-tables.ts
+
 
 
 
@@ -42233,21 +42254,6 @@ function deviceTable(title, devices, total, cell) {
         ...shown.map((d) => `| ${cell(d.name)} | ${statusName(d.status)} | ${d.retcode ?? ""} | ${cell(d.message)} |`),
         ...(more > 0 ? ["", `…and ${more} more.`] : []),
     ];
-}
-const STATUS_NAMES = {
-    0: "offline",
-    1: "pending",
-    2: "pending",
-    3: "downloading",
-    4: "flashing",
-    5: "failed",
-    7: "flashing",
-    8: "awaiting confirmation",
-    10: "timed out",
-    20: "downloading",
-};
-function statusName(status) {
-    return STATUS_NAMES[status] ?? `status ${status} (undocumented)`;
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts

@@ -152,8 +152,9 @@ function judgeResult(result: FollowResult, task: Task, inputs: Inputs, report: R
     case "timed-out": {
       const named =
         pending.length > 0 ? ` Not upgraded: ${nameDevices(pending, counts.pending)}.` : "";
+      const state = result.decision.why === "upgrading" ? "was still upgrading" : "had not upgraded";
       throw new ActionError(
-        `Task ${task.taskId} had ${counts.pending} device(s) not upgraded when wait-timeout (${clock(inputs.wait!.timeoutMs)}) passed (${describeGate(result.counts, result.findings, result.gate)}).${named} ${goesOn}; follow it in the console, or run the job again to follow it again.`,
+        `Task ${task.taskId} ${state} ${counts.pending} device(s) when wait-timeout (${clock(inputs.wait!.timeoutMs)}) passed (${describeGate(result.counts, result.findings, result.gate)}).${named} ${goesOn}; follow it in the console, or run the job again to follow it again.`,
       );
     }
     case "cancelled":

@@ -365,6 +365,21 @@ describe("readInputs: invalid inputs", () => {
       inputs: { ...VALID, "max-failed-devices": "few" },
       says: "Invalid input 'max-failed-devices': 'few'",
     },
+    {
+      name: "a wave gate that asks for nothing",
+      inputs: { ...VALID, "device-names": "a,b,c", waves: "1, 100%", "wave-success": "0%" },
+      says: "Invalid input 'wave-success': '0%'. Expected a number of devices (1 or more) or a share above 0%",
+    },
+    {
+      name: "a canary gate that is no number",
+      inputs: { ...VALID, "device-names": "a,b,c", waves: "1, 100%", "canary-success": "all" },
+      says: "Invalid input 'canary-success': 'all'",
+    },
+    {
+      name: "too many retries per device",
+      inputs: { ...VALID, wait: "true", "retry-failed-devices": "9" },
+      says: "Invalid input 'retry-failed-devices': '9'. Expected a whole number from 0 to 5.",
+    },
   ])("$name", ({ inputs, env, says }) => {
     setInputs(inputs);
     expect(() => readInputs(env ?? {})).toThrow(says);
@@ -415,7 +430,9 @@ describe("readInputs: invalid inputs", () => {
       timeoutMs: 30 * 60_000,
       pollIntervalMs: 15_000,
       maxFailed: { count: 0 },
+      retryFailed: 0,
     });
+    expect(read({ ...VALID, wait: "true", "retry-failed-devices": "2" }).wait?.retryFailed).toBe(2);
     expect(read(VALID).wait).toBeUndefined();
   });
 

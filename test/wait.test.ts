@@ -83,7 +83,7 @@ describe.concurrent("wait: the step's result follows the devices", () => {
       });
       expect(run.errors).toEqual([
         expect.stringContaining(
-          "1 device(s) of task 1 failed to upgrade, more than max-failed-devices allows (0). Task 1 goes on upgrading the remaining devices",
+          "1 device(s) of task 1 failed to upgrade, more than max-failed-devices allows (0): dev-002 (retcode -1: download failed). Task 1 goes on upgrading the remaining devices",
         ),
       ]);
       const text = await summary(dir);

@@ -117,3 +117,22 @@ export function nameDevices(devices: readonly NamedDevice[], total: number): str
   const more = Math.max(total, devices.length) - shown.length;
   return `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
 }
+
+const STATUS_NAMES: Record<number, string> = {
+  0: "offline",
+  1: "pending",
+  2: "pending",
+  3: "downloading",
+  4: "flashing",
+  5: "failed",
+  6: "done",
+  7: "flashing",
+  8: "awaiting confirmation",
+  10: "timed out",
+  20: "downloading",
+};
+
+/** Pure: a per-device status code in words; an undocumented one by its number. */
+export function statusName(status: number): string {
+  return STATUS_NAMES[status] ?? `status ${status} (undocumented)`;
+}

@@ -1,4 +1,4 @@
-import type { NamedDevice } from "../follow/device-findings.js";
+import { statusName, type NamedDevice } from "../follow/device-findings.js";
 import { resultCounts, type FollowResult } from "../follow/follow-task.js";
 import { describeGate } from "../follow/judge.js";
 import { clock, undocumented } from "../progress.js";
@@ -67,21 +67,4 @@ export function deviceTable(
     ),
     ...(more > 0 ? ["", `…and ${more} more.`] : []),
   ];
-}
-
-const STATUS_NAMES: Record<number, string> = {
-  0: "offline",
-  1: "pending",
-  2: "pending",
-  3: "downloading",
-  4: "flashing",
-  5: "failed",
-  7: "flashing",
-  8: "awaiting confirmation",
-  10: "timed out",
-  20: "downloading",
-};
-
-function statusName(status: number): string {
-  return STATUS_NAMES[status] ?? `status ${status} (undocumented)`;
 }

@@ -23,7 +23,8 @@ export const NAMES_LIMIT = 500;
 /** A wave's new task and the devices it was sent. */
 export interface CreatedWave {
   task: Task;
-  devices: number;
+  /** The devices sent: the wave's, less those another task already held. */
+  names: string[];
 }
 
 /**
@@ -72,7 +73,7 @@ export async function createWave(
     inputs.requestTimeoutMs,
     `wave ${wave.number} (${names.length} devices)`,
   );
-  return { task, devices: names.length };
+  return { task, names };
 }
 
 async function uploadWave(inputs: Inputs, wave: Wave, names: string[], ctx: WaveContext) {

@@ -138,7 +138,9 @@ class WaveRun {
       const made = await createWave(this.inputs, wave, rows, count, this.ctx);
       this.created++;
       ({ taskId } = made.task);
-      devices = made.devices;
+      devices = made.names.length;
+      // This run knows the new task's devices: later waves must not wait for its rows.
+      rows.set(taskId, { devices: new Set(made.names), lastUpgradeS: 0 });
       entry.taskId = taskId;
       entry.origin = made.task.origin === "found" ? "found" : "created";
       nameTask(made.task, this.inputs);

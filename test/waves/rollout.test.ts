@@ -85,9 +85,11 @@ describe.concurrent("progressive rollouts", () => {
       });
       const summary = await readFile(join(dir, "summary.md"), "utf8");
       expect(summary).toContain(
-        "| Wave | Devices | Task | Done | Failed | Pending | Duration | Verdict |",
+        "| Wave | Devices | Task | Done | Failed | Pending | Duration | Verdict | Gate |",
       );
-      expect(summary).toMatch(/\| 4 \| 10 \| 4 \| 10 \| 0 \| 0 \| \d+s \| passed \|/);
+      expect(summary).toMatch(
+        /\| 4 \| 10 \| 4 \| 10 \| 0 \| 0 \| \d+s \| passed \| 10 of 10 upgraded, 10 needed; 0 failed, 0 allowed \|/,
+      );
     }));
 
   it("a failing wave 2 stops the rollout: no wave-3 task exists afterwards", () =>
@@ -97,9 +99,12 @@ describe.concurrent("progressive rollouts", () => {
       expect(emulator.tasks).toHaveLength(2);
       expect(run.errors).toEqual([
         expect.stringContaining(
-          "Wave 2 (task 2) stopped the rollout: 1 device(s) failed, more than max-failed-devices allows. No further wave was created; 15 device(s) of later waves never got the firmware.",
+          "Wave 2 (task 2) stopped the rollout: 1 device(s) failed, more than max-failed-devices allows (0); 2 of 3 upgraded, 3 needed; 1 failed, 0 allowed. Failed: ",
         ),
       ]);
+      expect(run.errors[0]).toContain(
+        `Failed: ${WAVES[1]![0]!} (retcode -1: download failed). No further wave was created; 15 device(s) of later waves never got the firmware.`,
+      );
       expect(run.outputs).toMatchObject({
         status: "failed",
         "task-ids": "1,2",
@@ -119,7 +124,8 @@ describe.concurrent("progressive rollouts", () => {
         [WAVES[0]![0]!]: "offline",
       },
       async (emulator, dir) => {
-        const run = await waves(emulator, dir, { "on-failure": "cancel" });
+        // Wave 1 passes with its offline device: it needs one of its two.
+        const run = await waves(emulator, dir, { "on-failure": "cancel", "wave-success": "50%" });
         expect(run.code).toBe(1);
         const cancels = emulator.requests.filter((r) => r.action === "CancelDeviceFirmwareTask");
         expect(cancels.map((r) => [r.params?.["TaskId"], r.params?.["DeviceName"]]).sort()).toEqual(
