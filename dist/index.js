@@ -40667,10 +40667,10 @@ function allowedFailures(threshold, total) {
         ? threshold.count
         : Math.floor((threshold.percent * total) / 100 + 1e-9);
 }
-/** How many of `size` devices a success threshold asks for: never more than `size`, never 0. */
+/** How many of `size` devices a success threshold asks for: never more than `size`, never 0 (unless `size` is). */
 function neededSuccesses(threshold, size) {
     const wanted = "count" in threshold ? threshold.count : Math.ceil((threshold.percent * size) / 100 - 1e-9);
-    return Math.max(1, Math.min(size, wanted));
+    return Math.min(Math.max(0, size), Math.max(1, wanted));
 }
 /**
  * Pure: the decision after a poll. A distribution that is empty, unreadable or short of the
@@ -40686,17 +40686,25 @@ function judge(counts, findings, gate, elapsedMs, timeoutMs) {
     const allowed = allowedFailures(gate.maxFailed, gate.expected ?? counts.total);
     if (result.failed > allowed)
         return { kind: "failed", allowed, why: "failures" };
-    if (result.succeeded + result.pending < gate.needed) {
+    const needed = neededOf(gate, counts, result);
+    if (result.succeeded + result.pending < needed) {
         return { kind: "failed", allowed, why: "unreachable" };
     }
     const moving = active(counts) + findings.retrying;
-    if (moving === 0 && result.succeeded >= gate.needed)
+    if (moving === 0 && result.succeeded >= needed)
         return { kind: "succeeded" };
     if (!timeUp)
         return continueOn;
     return { kind: "timed-out", why: moving > 0 ? "upgrading" : "not-enough" };
 }
 const continueOn = { kind: "continue" };
+/** Devices the gate asks for: a share of those not cancelled (a cancelled device left the wave). */
+function neededOf(gate, counts, result) {
+    if (gate.success === undefined)
+        return 0;
+    // Never 0: a wave whose devices were all cancelled has proved nothing.
+    return Math.max(1, neededSuccesses(gate.success, (gate.expected ?? counts.total) - result.cancelled));
+}
 /** Whether the counts say anything: some devices, no unreadable entry, none missing. */
 function known(counts, gate) {
     if (counts.total === 0 || counts.unreadable > 0)
@@ -40711,7 +40719,7 @@ function describeGate(counts, findings, gate) {
     }
     const result = outcome(counts, findings);
     const allowed = allowedFailures(gate.maxFailed, total);
-    const needed = gate.needed > 0 ? `, ${gate.needed} needed` : "";
+    const needed = gate.success === undefined ? "" : `, ${neededOf(gate, counts, result)} needed`;
     return `${result.succeeded} of ${total} upgraded${needed}; ${result.failed} failed, ${allowed} allowed`;
 }
 
@@ -42020,7 +42028,7 @@ class WaveRun {
         const threshold = wave.canary ? this.settings.canarySuccess : this.settings.success;
         return {
             maxFailed: this.inputs.wait.maxFailed,
-            needed: neededSuccesses(threshold, devices),
+            success: threshold,
             expected: devices,
         };
     }
@@ -42146,7 +42154,7 @@ async function rollout(inputs, ctx) {
         return;
     }
     watch.at({ step: "waiting", taskId: task.taskId });
-    const gate = { maxFailed: inputs.wait.maxFailed, needed: 0 };
+    const gate = { maxFailed: inputs.wait.maxFailed };
     const result = await follow(client, inputs, inputs.wait, gate, task.taskId, ctx, policy);
     report.follow = result;
     judgeResult(result, task, inputs, report);

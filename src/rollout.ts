@@ -97,7 +97,7 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
     return;
   }
   watch.at({ step: "waiting", taskId: task.taskId });
-  const gate = { maxFailed: inputs.wait.maxFailed, needed: 0 };
+  const gate = { maxFailed: inputs.wait.maxFailed };
   const result = await follow(client, inputs, inputs.wait, gate, task.taskId, ctx, policy);
   report.follow = result;
   judgeResult(result, task, inputs, report);
@@ -152,7 +152,8 @@ function judgeResult(result: FollowResult, task: Task, inputs: Inputs, report: R
     case "timed-out": {
       const named =
         pending.length > 0 ? ` Not upgraded: ${nameDevices(pending, counts.pending)}.` : "";
-      const state = result.decision.why === "upgrading" ? "was still upgrading" : "had not upgraded";
+      const state =
+        result.decision.why === "upgrading" ? "was still upgrading" : "had not upgraded";
       throw new ActionError(
         `Task ${task.taskId} ${state} ${counts.pending} device(s) when wait-timeout (${clock(inputs.wait!.timeoutMs)}) passed (${describeGate(result.counts, result.findings, result.gate)}).${named} ${goesOn}; follow it in the console, or run the job again to follow it again.`,
       );

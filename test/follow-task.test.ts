@@ -80,7 +80,7 @@ async function scenario(plans: Record<string, DevicePlan>, deviceCount = 5) {
       client,
       { productId: SAMPLE_PRODUCT_ID, firmwareVersion: "2.0.0", taskId },
       { ...SETTINGS, ...settings },
-      { maxFailed: settings.maxFailed ?? SETTINGS.maxFailed, needed: 0, ...gate },
+      { maxFailed: settings.maxFailed ?? SETTINGS.maxFailed, ...gate },
       ctx,
     );
   return { follow, calls, lines, taskId, elapsed: () => clock };

@@ -19,8 +19,11 @@ export const NO_FINDINGS: Findings = { upToDate: 0, cancelled: 0, retrying: 0 };
 /** What a task must show to pass. */
 export interface Gate {
   maxFailed: FailureThreshold;
-  /** Devices that must have upgraded (done or already up to date); 0 for a plain wait. */
-  needed: number;
+  /**
+   * How many must have upgraded (done or already up to date), of the task's devices less those
+   * cancelled; none for a plain wait. A wave sets it: it never passes with no device upgraded.
+   */
+  success?: FailureThreshold;
   /** How many devices the task holds, when known: a distribution with fewer is not known yet. */
   expected?: number;
 }
@@ -56,11 +59,11 @@ export function allowedFailures(threshold: FailureThreshold, total: number): num
     : Math.floor((threshold.percent * total) / 100 + 1e-9);
 }
 
-/** How many of `size` devices a success threshold asks for: never more than `size`, never 0. */
+/** How many of `size` devices a success threshold asks for: never more than `size`, never 0 (unless `size` is). */
 export function neededSuccesses(threshold: FailureThreshold, size: number): number {
   const wanted =
     "count" in threshold ? threshold.count : Math.ceil((threshold.percent * size) / 100 - 1e-9);
-  return Math.max(1, Math.min(size, wanted));
+  return Math.min(Math.max(0, size), Math.max(1, wanted));
 }
 
 /** What to do after a poll, and why. */
@@ -88,16 +91,27 @@ export function judge(
   const result = outcome(counts, findings);
   const allowed = allowedFailures(gate.maxFailed, gate.expected ?? counts.total);
   if (result.failed > allowed) return { kind: "failed", allowed, why: "failures" };
-  if (result.succeeded + result.pending < gate.needed) {
+  const needed = neededOf(gate, counts, result);
+  if (result.succeeded + result.pending < needed) {
     return { kind: "failed", allowed, why: "unreachable" };
   }
   const moving = active(counts) + findings.retrying;
-  if (moving === 0 && result.succeeded >= gate.needed) return { kind: "succeeded" };
+  if (moving === 0 && result.succeeded >= needed) return { kind: "succeeded" };
   if (!timeUp) return continueOn;
   return { kind: "timed-out", why: moving > 0 ? "upgrading" : "not-enough" };
 }
 
 const continueOn: Decision = { kind: "continue" };
+
+/** Devices the gate asks for: a share of those not cancelled (a cancelled device left the wave). */
+function neededOf(gate: Gate, counts: Counts, result: Outcome): number {
+  if (gate.success === undefined) return 0;
+  // Never 0: a wave whose devices were all cancelled has proved nothing.
+  return Math.max(
+    1,
+    neededSuccesses(gate.success, (gate.expected ?? counts.total) - result.cancelled),
+  );
+}
 
 /** Whether the counts say anything: some devices, no unreadable entry, none missing. */
 function known(counts: Counts, gate: Gate): boolean {
@@ -113,6 +127,6 @@ export function describeGate(counts: Counts, findings: Findings, gate: Gate): st
   }
   const result = outcome(counts, findings);
   const allowed = allowedFailures(gate.maxFailed, total);
-  const needed = gate.needed > 0 ? `, ${gate.needed} needed` : "";
+  const needed = gate.success === undefined ? "" : `, ${neededOf(gate, counts, result)} needed`;
   return `${result.succeeded} of ${total} upgraded${needed}; ${result.failed} failed, ${allowed} allowed`;
 }

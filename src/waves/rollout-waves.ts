@@ -2,7 +2,7 @@ import * as core from "@actions/core";
 import type { ScannedList } from "../device-list/scan.js";
 import { ActionError } from "../errors.js";
 import { resultCounts, type FollowResult } from "../follow/follow-task.js";
-import { describeGate, neededSuccesses, type Gate, type Outcome } from "../follow/judge.js";
+import { describeGate, type Gate, type Outcome } from "../follow/judge.js";
 import type { Inputs } from "../inputs.js";
 import { setOutputs } from "../outputs.js";
 import { oneLine } from "../outside-text.js";
@@ -176,7 +176,7 @@ class WaveRun {
     const threshold = wave.canary ? this.settings.canarySuccess : this.settings.success;
     return {
       maxFailed: this.inputs.wait!.maxFailed,
-      needed: neededSuccesses(threshold, devices),
+      success: threshold,
       expected: devices,
     };
   }

@@ -17,10 +17,11 @@ const counts = (byStatus: Record<number, number>, unreadable = 0) =>
     unreadable,
   });
 
-const wait: Gate = { maxFailed: { count: 0 }, needed: 0 };
+const wait: Gate = { maxFailed: { count: 0 } };
+/** A wave's gate: `needed` of `expected` devices (as a count). */
 const wave = (needed: number, expected: number, maxFailed = { count: 0 }): Gate => ({
   maxFailed,
-  needed,
+  success: { count: needed },
   expected,
 });
 const upToDate = (n: number): Findings => ({ ...NO_FINDINGS, upToDate: n });
@@ -117,6 +118,20 @@ describe("judge", () => {
       expected: "succeeded",
     },
     {
+      name: "a wave whose devices were all cancelled proves nothing",
+      by: { 5: 4 },
+      findings: { ...NO_FINDINGS, cancelled: 4 },
+      gate: { maxFailed: { count: 0 }, success: { percent: 95 }, expected: 4 },
+      expected: "failed/unreachable",
+    },
+    {
+      name: "a share counts the devices left after a cancel",
+      by: { 6: 16, 5: 4 },
+      findings: { ...NO_FINDINGS, cancelled: 4 },
+      gate: { maxFailed: { count: 0 }, success: { percent: 100 }, expected: 20 },
+      expected: "succeeded",
+    },
+    {
       name: "failed devices being retried are not failures yet",
       by: { 6: 18, 5: 2 },
       findings: { ...NO_FINDINGS, retrying: 2 },
@@ -184,6 +199,7 @@ describe("thresholds", () => {
     { threshold: { percent: 1 }, size: 10, needed: 1 },
     { threshold: { count: 450 }, size: 100, needed: 100 },
     { threshold: { count: 2 }, size: 100, needed: 2 },
+    { threshold: { percent: 95 }, size: 0, needed: 0 },
   ])("$threshold of $size needs $needed upgraded", ({ threshold, size, needed }) => {
     expect(neededSuccesses(threshold, size)).toBe(needed);
   });
