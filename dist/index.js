@@ -40536,9 +40536,13 @@ const NAMED_IN_LOG = 5;
  * name and message on one line, no workflow command.
  */
 function nameDevices(devices, total) {
+    if (devices.length === 0) {
+        return `${total} device(s), not named: their rows were not among those read`;
+    }
     const shown = devices.slice(0, NAMED_IN_LOG).map((device) => {
         const said = device.message === "" ? "" : `: ${oneLine(device.message, 80)}`;
-        const code = device.retcode === undefined ? `status ${device.status}` : `retcode ${device.retcode}`;
+        const failedWith = device.retcode !== undefined && device.retcode !== 0;
+        const code = failedWith ? `retcode ${device.retcode}` : statusName(device.status);
         return `${oneLine(device.name, 64)} (${code}${said})`;
     });
     const more = Math.max(total, devices.length) - shown.length;
@@ -41433,6 +41437,7 @@ async function readVersionRows(client, version, policy) {
 async function waveTask(wave, rows, count) {
     const members = new Set(wave.names());
     const matches = [];
+    const sizes = new Map();
     for (const [taskId, task] of rows) {
         if (task.devices.size === 0 || !subset(task.devices, members))
             continue;
@@ -41440,8 +41445,10 @@ async function waveTask(wave, rows, count) {
         if (task.devices.size >= own)
             matches.push(taskId);
         // Most of them but not all: a row missing, or a console task of fewer? Its size tells.
-        else if (2 * task.devices.size > own && (await count(taskId)) >= own)
+        else if (2 * task.devices.size > own && (await count(taskId)) >= own) {
             matches.push(taskId);
+            sizes.set(taskId, await count(taskId));
+        }
     }
     // Beside the wave's task, a console task of a few of its devices also "holds the rest": the
     // wave's task is the one that holds most. Two of the same size cannot be told apart.
@@ -41453,8 +41460,11 @@ async function waveTask(wave, rows, count) {
     const taskId = matches[0];
     if (taskId === undefined)
         return undefined;
-    const lastUpgradeS = rows.get(taskId).lastUpgradeS;
-    return lastUpgradeS > 0 ? { taskId, lastUpgradeMs: lastUpgradeS * 1000 } : { taskId };
+    const { lastUpgradeS } = rows.get(taskId);
+    const devices = sizes.get(taskId) ?? size(taskId);
+    return lastUpgradeS > 0
+        ? { taskId, devices, lastUpgradeMs: lastUpgradeS * 1000 }
+        : { taskId, devices };
 }
 /** How many of the wave's devices no task but `taskId` holds. */
 function ownDevices(members, rows, taskId) {
@@ -41987,7 +41997,7 @@ class WaveRun {
     async wave(i, wave, found, rows, count) {
         const entry = this.ctx.report.waves[i];
         let taskId = found?.taskId;
-        let devices = wave.size;
+        let devices = found?.devices ?? wave.size;
         if (taskId === undefined) {
             if (this.created >= this.settings.perRun) {
                 entry.verdict = "next run";
@@ -42051,7 +42061,7 @@ class WaveRun {
         if (left <= 0)
             return;
         this.ctx.watch.at({ step: "pausing", wave: wave.number });
-        const since = pauseMs - left > 1000 ? ` (wave ${wave.number - 1} passed ${clock(pauseMs - left)} ago)` : "";
+        const since = pauseMs - left > 1000 ? `, wave ${wave.number - 1} passed ${clock(pauseMs - left)} ago` : "";
         info(`Soaking for ${clock(left)} (wave-pause ${clock(pauseMs)}${since}) before wave ${wave.number}.`);
         await this.ctx.clock.sleep(left);
         if (this.ctx.watch.cancelled()) {

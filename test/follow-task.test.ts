@@ -91,7 +91,13 @@ describe("followTask", () => {
     const s = await scenario({});
     const result = await s.follow();
     expect(result.decision.kind).toBe("succeeded");
-    expect(resultCounts(result)).toEqual({ total: 5, succeeded: 5, failed: 0, pending: 0, cancelled: 0 });
+    expect(resultCounts(result)).toEqual({
+      total: 5,
+      succeeded: 5,
+      failed: 0,
+      pending: 0,
+      cancelled: 0,
+    });
     const polls = s.lines.filter((l) => l.startsWith(`Task ${s.taskId} after`));
     expect(polls).toHaveLength(s.calls("DescribeFirmwareTaskDistribution"));
     expect(polls.at(-1)).toBe(
@@ -133,14 +139,26 @@ describe("followTask", () => {
     const s = await scenario({ "dev-001": "offline", "dev-002": "await-confirmation" });
     const result = await s.follow();
     expect(result.decision.kind).toBe("succeeded");
-    expect(resultCounts(result)).toEqual({ total: 5, succeeded: 3, failed: 0, pending: 2, cancelled: 0 });
+    expect(resultCounts(result)).toEqual({
+      total: 5,
+      succeeded: 3,
+      failed: 0,
+      pending: 2,
+      cancelled: 0,
+    });
   });
 
   it("a device already on the version counts as up to date, never as a failure", async () => {
     const s = await scenario({ "dev-003": "up-to-date" });
     const result = await s.follow();
     expect(result.decision.kind).toBe("succeeded");
-    expect(resultCounts(result)).toEqual({ total: 5, succeeded: 5, failed: 0, pending: 0, cancelled: 0 });
+    expect(resultCounts(result)).toEqual({
+      total: 5,
+      succeeded: 5,
+      failed: 0,
+      pending: 0,
+      cancelled: 0,
+    });
     expect(s.lines.at(-1)).toContain("1 already up to date");
   });
 

@@ -108,10 +108,13 @@ export const NAMED_IN_LOG = 5;
  * name and message on one line, no workflow command.
  */
 export function nameDevices(devices: readonly NamedDevice[], total: number): string {
+  if (devices.length === 0) {
+    return `${total} device(s), not named: their rows were not among those read`;
+  }
   const shown = devices.slice(0, NAMED_IN_LOG).map((device) => {
     const said = device.message === "" ? "" : `: ${oneLine(device.message, 80)}`;
-    const code =
-      device.retcode === undefined ? `status ${device.status}` : `retcode ${device.retcode}`;
+    const failedWith = device.retcode !== undefined && device.retcode !== 0;
+    const code = failedWith ? `retcode ${device.retcode}` : statusName(device.status);
     return `${oneLine(device.name, 64)} (${code}${said})`;
   });
   const more = Math.max(total, devices.length) - shown.length;

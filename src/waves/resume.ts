@@ -58,6 +58,8 @@ export async function readVersionRows(
 /** A wave's task found from the rows. */
 export interface WaveTask {
   taskId: number;
+  /** How many devices the task holds (its rows, or its distribution when rows are missing). */
+  devices: number;
   /** When the wave's last device finished upgrading (ms), when Tencent says. */
   lastUpgradeMs?: number;
 }
@@ -74,12 +76,16 @@ export async function waveTask(
 ): Promise<WaveTask | undefined> {
   const members = new Set(wave.names());
   const matches: number[] = [];
+  const sizes = new Map<number, number>();
   for (const [taskId, task] of rows) {
     if (task.devices.size === 0 || !subset(task.devices, members)) continue;
     const own = ownDevices(members, rows, taskId);
     if (task.devices.size >= own) matches.push(taskId);
     // Most of them but not all: a row missing, or a console task of fewer? Its size tells.
-    else if (2 * task.devices.size > own && (await count(taskId)) >= own) matches.push(taskId);
+    else if (2 * task.devices.size > own && (await count(taskId)) >= own) {
+      matches.push(taskId);
+      sizes.set(taskId, await count(taskId));
+    }
   }
   // Beside the wave's task, a console task of a few of its devices also "holds the rest": the
   // wave's task is the one that holds most. Two of the same size cannot be told apart.
@@ -92,8 +98,11 @@ export async function waveTask(
   }
   const taskId = matches[0];
   if (taskId === undefined) return undefined;
-  const lastUpgradeS = rows.get(taskId)!.lastUpgradeS;
-  return lastUpgradeS > 0 ? { taskId, lastUpgradeMs: lastUpgradeS * 1000 } : { taskId };
+  const { lastUpgradeS } = rows.get(taskId)!;
+  const devices = sizes.get(taskId) ?? size(taskId);
+  return lastUpgradeS > 0
+    ? { taskId, devices, lastUpgradeMs: lastUpgradeS * 1000 }
+    : { taskId, devices };
 }
 
 /** How many of the wave's devices no task but `taskId` holds. */

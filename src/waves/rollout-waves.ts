@@ -125,7 +125,7 @@ class WaveRun {
   ): Promise<boolean> {
     const entry = this.ctx.report.waves![i]!;
     let taskId = found?.taskId;
-    let devices = wave.size;
+    let devices = found?.devices ?? wave.size;
     if (taskId === undefined) {
       if (this.created >= this.settings.perRun) {
         entry.verdict = "next run";
@@ -200,7 +200,7 @@ class WaveRun {
     if (left <= 0) return;
     this.ctx.watch.at({ step: "pausing", wave: wave.number });
     const since =
-      pauseMs - left > 1000 ? ` (wave ${wave.number - 1} passed ${clock(pauseMs - left)} ago)` : "";
+      pauseMs - left > 1000 ? `, wave ${wave.number - 1} passed ${clock(pauseMs - left)} ago` : "";
     core.info(
       `Soaking for ${clock(left)} (wave-pause ${clock(pauseMs)}${since}) before wave ${wave.number}.`,
     );

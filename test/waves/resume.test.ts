@@ -59,6 +59,7 @@ describe("waveTask", () => {
     ]);
     expect(await waveTask(wave!, versionRows, async () => 0)).toEqual({
       taskId: 7,
+      devices: 5,
       lastUpgradeMs: 1_700_000_000_000,
     });
   });
