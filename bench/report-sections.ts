@@ -142,6 +142,7 @@ export function wavesSection(nodes: NodeResults[]): string {
     String(run.code),
     String(run.tasks),
     run.outputs["waves-completed"] ?? "-",
+    "callsBeforeCreate" in run ? String(run.callsBeforeCreate) : "-",
     `${run.seconds.toFixed(1)} s`,
     `${mib(run.peakRssMiB)}: ${verdict(run.peakRssMiB <= MAX_RSS_MIB)}`,
   ];
@@ -160,7 +161,9 @@ export function wavesSection(nodes: NodeResults[]): string {
       "its own and followed. Then the same rollout resumed: a first run makes four waves",
       "(`waves-per-run: 4`), and the measured run reads their tasks back from the version's device",
       "rows (one set of names per earlier task), follows them and makes the fifth. One run each;",
-      "tasks counts every task the emulator holds after the measured run.",
+      "tasks counts every task the emulator holds after the measured run. API calls before the",
+      "next create: the resumed run's IoT Video calls before its first CreateTaskFileUrl or",
+      "BatchUpdateFirmware (each is a round trip to a far, rate-limited API).",
     ].join("\n"),
     table(
       [
@@ -169,6 +172,7 @@ export function wavesSection(nodes: NodeResults[]): string {
         "exit",
         "tasks",
         "waves completed",
+        "API calls before the next create",
         "wall",
         `peak RSS (target ≤ ${MAX_RSS_MIB} MiB)`,
       ],
