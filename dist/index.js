@@ -40447,14 +40447,23 @@ const device_rows_PAGE_SIZE = 100;
  */
 async function eachDeviceRow(client, version, policy, maxPages, visit) {
     let offset = 0;
+    let previous = "";
     for (let page = 0; page < maxPages; page++) {
         const { rows, returned, total } = await withRetries("DescribeFirmwareTaskDevices", policy, () => describeFirmwareTaskDevices(client, version.productId, version.firmwareVersion, offset, device_rows_PAGE_SIZE), retryUnlessDefinite);
+        // A server that ignores Offset answers the same page again: the listing can never be whole.
+        const ends = rows.length === 0 ? "" : `${key(rows[0])}\n${key(rows[rows.length - 1])}`;
+        if (page > 0 && ends !== "" && ends === previous)
+            return false;
+        previous = ends;
         rows.forEach(visit);
         offset += returned;
         if (returned === 0 || (returned < device_rows_PAGE_SIZE && offset >= total))
             return offset >= total;
     }
     return false;
+}
+function key(row) {
+    return `${row.taskId}/${row.deviceName}`;
 }
 
 ;// CONCATENATED MODULE: ./src/follow/device-findings.ts

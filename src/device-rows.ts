@@ -18,6 +18,7 @@ export async function eachDeviceRow(
   visit: (row: DeviceRow) => void,
 ): Promise<boolean> {
   let offset = 0;
+  let previous = "";
   for (let page = 0; page < maxPages; page++) {
     const { rows, returned, total } = await withRetries(
       "DescribeFirmwareTaskDevices",
@@ -32,9 +33,17 @@ export async function eachDeviceRow(
         ),
       retryUnlessDefinite,
     );
+    // A server that ignores Offset answers the same page again: the listing can never be whole.
+    const ends = rows.length === 0 ? "" : `${key(rows[0]!)}\n${key(rows[rows.length - 1]!)}`;
+    if (page > 0 && ends !== "" && ends === previous) return false;
+    previous = ends;
     rows.forEach(visit);
     offset += returned;
     if (returned === 0 || (returned < PAGE_SIZE && offset >= total)) return offset >= total;
   }
   return false;
+}
+
+function key(row: DeviceRow): string {
+  return `${row.taskId}/${row.deviceName}`;
 }
