@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5652);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4167);
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(974);
 
 
@@ -29228,7 +29228,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5652:
+/***/ 4167:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38878,10 +38878,7 @@ function parseWaves(raw, target) {
     const canaries = canaryText === "" ? [] : parseDeviceNames(canaryText, "canary-devices");
     if (target.kind === "devices") {
         const listed = new Set(target.deviceNames);
-        const stranger = canaries.find((name) => !listed.has(name));
-        if (stranger !== undefined) {
-            throw new InputError("canary-devices", stranger, "Expected canaries from device-names: a canary is one of the devices to upgrade.");
-        }
+        refuseStrangers(canaries, (name) => listed.has(name), "device-names");
     }
     return {
         sizes: waveSizes(spec),
@@ -38892,6 +38889,19 @@ function parseWaves(raw, target) {
         success: successThreshold("wave-success", raw["wave-success"].trim() || "95%"),
         canarySuccess: successThreshold("canary-success", raw["canary-success"].trim() || "100%"),
     };
+}
+/**
+ * Throws when a canary is not one of the target's devices: it would be upgraded outside the
+ * rollout, and the waves would no longer add up to the target.
+ */
+function refuseStrangers(canaries, listed, source) {
+    const strangers = canaries.filter((name) => !listed(name));
+    if (strangers.length === 0)
+        return;
+    const which = strangers.length === 1
+        ? "this one is not"
+        : `${strangers.length} of the ${canaries.length} canaries are not, this one first`;
+    throw new InputError("canary-devices", strangers[0], `Expected each canary to be one of the devices of ${source} (canaries are the rollout's first wave); ${which}.`);
 }
 /** "10, 5%, 25%, 100%" → cumulative sizes; growing, and ending at 100%. */
 function waveSizes(spec) {
@@ -40960,6 +40970,433 @@ async function follow(client, inputs, settings, gate, taskId, ctx, policy) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/waves/name-list.ts
+const LF = 0x0a;
+/**
+ * Device names packed in one buffer, one per LF-ended line, with where each starts: a list of
+ * a million names costs its bytes and 4 bytes a name, outside the JavaScript heap, where a
+ * million strings would grow the heap by ~40 MiB and the collector's young space with it.
+ */
+class NameList {
+    lines;
+    starts;
+    constructor(
+    /** Every name followed by LF: what a list file of these names holds. */
+    lines, 
+    // starts[i] is where name i begins; starts[count] is the end of the last LF.
+    starts) {
+        this.lines = lines;
+        this.starts = starts;
+    }
+    /** LF-ended lines, each a name (no blank lines): the bytes of a checked list as uploaded. */
+    static fromLines(lines) {
+        let count = 0;
+        for (let at = lines.indexOf(LF); at !== -1; at = lines.indexOf(LF, at + 1))
+            count++;
+        const starts = new Uint32Array(count + 1);
+        let i = 0;
+        for (let at = lines.indexOf(LF); at !== -1; at = lines.indexOf(LF, at + 1))
+            starts[++i] = at + 1;
+        return new NameList(lines, starts);
+    }
+    static fromStrings(names) {
+        return NameList.fromLines(Buffer.from(names.map((name) => `${name}\n`).join("")));
+    }
+    get count() {
+        return this.starts.length - 1;
+    }
+    name(i) {
+        return this.lines.toString("utf8", this.starts[i], this.starts[i + 1] - 1);
+    }
+    /** Where name i starts in `lines`; it ends one byte (its LF) before `start(i + 1)`. */
+    start(i) {
+        return this.starts[i];
+    }
+    /** Name i's bytes, without its LF: a view of the list, not a copy. */
+    bytes(i) {
+        return this.lines.subarray(this.starts[i], this.starts[i + 1] - 1);
+    }
+    /** The list file of the names at `picks`, in that order. */
+    linesOf(picks) {
+        let size = 0;
+        for (const i of picks)
+            size += this.starts[i + 1] - this.starts[i];
+        const out = Buffer.allocUnsafe(size);
+        let at = 0;
+        for (const i of picks)
+            at += this.lines.copy(out, at, this.starts[i], this.starts[i + 1]);
+        return out;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/waves/distinct-names.ts
+
+const SHOWN = 3;
+/**
+ * Pure: drops every repeat of a name, keeping its first occurrence. Costs a table of 4 to 8 bytes
+ * a name while it runs, and two bitmaps once a name repeats; nothing per name on the JavaScript
+ * heap. Names are compared by their bytes, so a hash collision never merges two devices.
+ */
+function distinctNames(list) {
+    const table = new NameTable(list);
+    const repeats = { names: 0, dropped: 0, examples: [] };
+    // Bit i of `dropped`: name i repeats an earlier one; of `repeated`: a later one repeats name i.
+    let dropped;
+    let repeated;
+    for (let i = 0; i < list.count; i++) {
+        const first = table.insert(i);
+        if (first < 0)
+            continue;
+        dropped ??= new Uint8Array((list.count + 7) >>> 3);
+        repeated ??= new Uint8Array((list.count + 7) >>> 3);
+        dropped[i >>> 3] |= 1 << (i & 7);
+        repeats.dropped++;
+        if ((repeated[first >>> 3] & (1 << (first & 7))) !== 0)
+            continue;
+        repeated[first >>> 3] |= 1 << (first & 7);
+        repeats.names++;
+        if (repeats.examples.length < SHOWN)
+            repeats.examples.push(list.name(i));
+    }
+    return {
+        list: dropped === undefined ? list : without(list, dropped),
+        repeats,
+        has: (name) => table.has(name),
+    };
+}
+/** The list without the names whose bit is set, copied a run of kept names at a time. */
+function without(list, dropped) {
+    let size = list.lines.length;
+    for (let i = 0; i < list.count; i++) {
+        if ((dropped[i >>> 3] & (1 << (i & 7))) !== 0)
+            size -= list.start(i + 1) - list.start(i);
+    }
+    const lines = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (let i = 0; i < list.count;) {
+        let end = i;
+        while (end < list.count && (dropped[end >>> 3] & (1 << (end & 7))) === 0)
+            end++;
+        at += list.lines.copy(lines, at, list.start(i), list.start(end));
+        i = end + 1;
+    }
+    return NameList.fromLines(lines);
+}
+/**
+ * Open addressing over the list's names. A slot holds 1 + the index of a name in its low bits
+ * and the top bits of the name's hash above them (12 for a million names), so most occupied
+ * slots are passed over without reading the names' bytes; at most two-thirds are used.
+ */
+class NameTable {
+    list;
+    slots;
+    mask;
+    indexBits;
+    constructor(list) {
+        this.list = list;
+        let size = 16;
+        while (size < list.count + (list.count >>> 1))
+            size *= 2;
+        this.slots = new Uint32Array(size);
+        this.mask = size - 1;
+        this.indexBits = 32 - Math.clz32(list.count);
+    }
+    /** Adds name i and returns -1, or returns the index of the equal name added before. */
+    insert(i) {
+        const start = this.list.start(i);
+        const end = this.list.start(i + 1) - 1;
+        const hash = hashBytes(this.list.lines, start, end);
+        const slot = this.find(this.list.lines, start, end, hash);
+        const entry = this.slots[slot];
+        if (entry !== 0)
+            return (entry & this.indexMask()) - 1;
+        this.slots[slot] = (this.tag(hash) | (i + 1)) >>> 0;
+        return -1;
+    }
+    has(name) {
+        const bytes = Buffer.from(name);
+        return this.slots[this.find(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length))] !== 0;
+    }
+    /** The slot of the name at `bytes[start, end)`, or the free slot where it would go. */
+    find(bytes, start, end, hash) {
+        const tag = this.tag(hash);
+        const indexMask = this.indexMask();
+        const { list } = this;
+        for (let slot = hash & this.mask;; slot = (slot + 1) & this.mask) {
+            const entry = this.slots[slot];
+            if (entry === 0)
+                return slot;
+            if ((entry & ~indexMask) >>> 0 !== tag >>> 0)
+                continue;
+            const j = (entry & indexMask) - 1;
+            const from = list.start(j);
+            const to = list.start(j + 1) - 1;
+            if (to - from === end - start && bytes.compare(list.lines, from, to, start, end) === 0) {
+                return slot;
+            }
+        }
+    }
+    indexMask() {
+        return this.indexBits >= 32 ? -1 : (1 << this.indexBits) - 1;
+    }
+    /** The hash's top bits, where the slot's index does not reach (the slot comes from its low bits). */
+    tag(hash) {
+        return this.indexBits >= 32 ? 0 : (hash >>> this.indexBits) << this.indexBits;
+    }
+}
+/** FNV-1a over the bytes, then murmur3's finalizer so the low bits (the slot) are well mixed. */
+function hashBytes(bytes, start, end) {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++)
+        h = Math.imul(h ^ bytes[i], 0x01000193);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return h ^ (h >>> 16);
+}
+
+;// CONCATENATED MODULE: ./src/waves/list-names.ts
+
+
+
+const list_names_LF = 0x0a;
+/**
+ * The device names of a checked list, exactly as its upload would send them (normalized: one
+ * trimmed name per LF-ended line), read through the same code as the upload, into one buffer.
+ */
+async function listNames(list) {
+    // One byte more, for an LF after a last line that has none.
+    const lines = Buffer.allocUnsafe(list.size + 1);
+    let size = 0;
+    for await (const piece of uploadBody(list, (0,external_node_crypto_.createHash)("md5"))) {
+        size += piece.copy(lines, size);
+    }
+    if (size > 0 && lines[size - 1] !== list_names_LF)
+        lines[size++] = list_names_LF;
+    return NameList.fromLines(lines.subarray(0, size));
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/waves/plan.ts
+
+
+
+/** One wave: its number (1-based) and its devices, in plan order. */
+class Wave {
+    number;
+    canary;
+    list;
+    picks;
+    constructor(number, 
+    /** A canary wave holds the canary devices alone. */
+    canary, list, 
+    // Which of the list's names, in plan order.
+    picks) {
+        this.number = number;
+        this.canary = canary;
+        this.list = list;
+        this.picks = picks;
+    }
+    get size() {
+        return this.picks.length;
+    }
+    name(i) {
+        return this.list.name(this.picks[i]);
+    }
+    /** The first `limit` names (all by default), as strings. */
+    names(limit = this.size) {
+        return Array.from(this.picks.subarray(0, limit), (i) => this.list.name(i));
+    }
+    /** The wave as a list file (one name per LF-ended line), in pieces of `names` names. */
+    *lines(names = 65536) {
+        for (let at = 0; at < this.size; at += names) {
+            yield this.list.linesOf(this.picks.subarray(at, at + names));
+        }
+    }
+}
+/**
+ * Where a device falls in the rollout: a stable hash of (firmware version, device name), so
+ * each wave is a spread of the fleet, not the first lines of a file sorted by customer or
+ * region, and the same inputs always give the same waves. A new version reshuffles the fleet,
+ * so the same devices are not always first. The key is the first 48 bits of the SHA-256 of
+ * "<version>\n<name>" in UTF-8: a number JavaScript holds exactly.
+ */
+function rank(version, name) {
+    const digest = sha256(`${version}\n${name}`);
+    return top32(digest) * 0x10000 + ((digest.charCodeAt(4) << 8) | digest.charCodeAt(5));
+}
+// The digest as a "binary" (latin1) string, one character a byte: read without slicing or
+// parsing, and no ArrayBuffer per name as a Buffer digest would take.
+function sha256(input) {
+    return (0,external_node_crypto_.hash)("sha256", input, "binary");
+}
+function top32(digest) {
+    return (((digest.charCodeAt(0) << 24) |
+        (digest.charCodeAt(1) << 16) |
+        (digest.charCodeAt(2) << 8) |
+        digest.charCodeAt(3)) >>>
+        0);
+}
+/**
+ * Calls `each` with every name's digest of "<version>\n<name>", hashed from one scratch buffer
+ * through one view per length: nothing is allocated per name but the digest.
+ */
+function eachDigest(list, version, each) {
+    const prefix = Buffer.from(`${version}\n`);
+    let scratch = Buffer.alloc(0);
+    let views = [];
+    for (let i = 0; i < list.count; i++) {
+        const name = list.bytes(i);
+        const length = prefix.length + name.length;
+        if (length > scratch.length) {
+            scratch = Buffer.allocUnsafe(Math.max(length, 2 * scratch.length, 1024));
+            prefix.copy(scratch);
+            views = [];
+        }
+        name.copy(scratch, prefix.length);
+        each(i, sha256((views[length] ??= scratch.subarray(0, length))));
+    }
+}
+/**
+ * Pure: the waves of a rollout. Canaries first, on their own; then the rest in rank order, cut
+ * at the cumulative sizes (a count, or a share of the whole target rounded down; 100% is every
+ * device). A size that adds no device gives no wave, so no wave is empty. `list` holds each name
+ * once (see distinct-names.ts) and every canary (see plan-rollout.ts): then the waves hold each
+ * device exactly once.
+ */
+function planWaves(list, version, sizes, canaryNames = []) {
+    const canaries = [...new Set(canaryNames)];
+    const rest = inRankOrder(list, version, canaries);
+    // The target is the canaries and the rest: a canary missing from the list still counts once.
+    const total = canaries.length + rest.length;
+    const waves = [];
+    if (canaries.length > 0) {
+        const canaryList = NameList.fromStrings(canaries);
+        waves.push(new Wave(1, true, canaryList, Uint32Array.from(canaries.keys())));
+    }
+    let done = 0;
+    for (const size of sizes) {
+        const wanted = "count" in size ? size.count : shareOf(size.percent, total);
+        const end = Math.min(rest.length, Math.max(done, wanted - canaries.length));
+        if (end > done) {
+            waves.push(new Wave(waves.length + 1, false, list, rest.subarray(done, end)));
+            done = end;
+        }
+    }
+    // Sizes that stop short of 100% (waveSizes never gives those) still leave no device out.
+    if (done < rest.length) {
+        waves.push(new Wave(waves.length + 1, false, list, rest.subarray(done)));
+    }
+    return waves;
+}
+/**
+ * percent% of total, rounded down, computed on the percent's decimal digits: in floating point
+ * 2.3% of 100,000 comes out as 2,299.
+ */
+function shareOf(percent, total) {
+    if (percent >= 100)
+        return total;
+    const [, whole = "0", fraction = "", exponent = "0"] = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(percent)) ?? [];
+    // percent = digits / 10^scale
+    const scale = fraction.length - Number(exponent);
+    const digits = BigInt(whole + fraction) * 10n ** BigInt(Math.max(0, -scale));
+    const share = (digits * BigInt(total)) / (100n * 10n ** BigInt(Math.max(0, scale)));
+    return Number(share);
+}
+const LITTLE_ENDIAN = (0,external_node_os_namespaceObject.endianness)() === "LE";
+/**
+ * The list's names but the canaries, as indexes in rank order (ties: by the names' bytes). Each
+ * name is one 64-bit entry, the top 32 bits of its key above its index, sorted natively (no
+ * comparator, no object per name); the few names whose top 32 bits tie are put in order after,
+ * by their whole key and bytes.
+ */
+function inRankOrder(list, version, canaries) {
+    const entries = new BigUint64Array(list.count);
+    const halves = new Uint32Array(entries.buffer);
+    const [low, high] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+    // A name is read as a string only when its top 32 bits are a canary's.
+    const canaryNames = new Set(canaries);
+    const canaryTops = new Set(canaries.map((name) => top32(sha256(`${version}\n${name}`))));
+    let count = 0;
+    eachDigest(list, version, (i, digest) => {
+        const top = top32(digest);
+        if (canaryTops.has(top) && canaryNames.has(list.name(i)))
+            return;
+        halves[2 * count + low] = i;
+        halves[2 * count + high] = top;
+        count++;
+    });
+    entries.subarray(0, count).sort();
+    for (let j = 0; j < count;) {
+        let end = j + 1;
+        while (end < count && halves[2 * end + high] === halves[2 * j + high])
+            end++;
+        if (end - j > 1) {
+            const tied = Uint32Array.from({ length: end - j }, (_, k) => halves[2 * (j + k) + low]);
+            tied.sort((a, b) => rank(version, list.name(a)) - rank(version, list.name(b)) ||
+                Buffer.compare(list.bytes(a), list.bytes(b)));
+            tied.forEach((i, k) => (halves[2 * (j + k) + low] = i));
+        }
+        j = end;
+    }
+    // The indexes, moved down into the first half of the same buffer (index j is read from
+    // 2j or 2j + 1, never before it is written): no second array.
+    const order = halves.subarray(0, count);
+    for (let j = 0; j < count; j++)
+        order[j] = halves[2 * j + low];
+    return order;
+}
+
+;// CONCATENATED MODULE: ./src/waves/plan-rollout.ts
+
+
+
+
+
+
+
+/** How a warning quotes a name from a list file: a name is data, never a workflow command. */
+const MAX_SHOWN_NAME = 100;
+/**
+ * The waves of a progressive rollout, planned whole before the first request: the target's
+ * names read (a device-list file through the same code as its upload), each kept once with one
+ * warning when some repeat, canaries outside the target refused. Sends nothing.
+ */
+async function planRollout(inputs, settings, scanned) {
+    const { target } = inputs;
+    const names = scanned
+        ? await listNames(scanned)
+        : NameList.fromStrings(target.kind === "devices" ? target.deviceNames : []);
+    const source = target.kind === "file" ? `device-list ${target.path}` : "device-names";
+    const { waves, repeats } = exactPlan(names, inputs.firmwareVersion, settings, source);
+    if (repeats.names > 0)
+        warning(describeRepeats(repeats, source));
+    return waves;
+}
+/**
+ * Pure: the waves of `names` (the target, in `source`), each device in exactly one wave: repeated
+ * names are dropped (the first one stays) and a canary that is not in the target is an
+ * InputError. The repeats are returned for the caller to report.
+ */
+function exactPlan(names, version, settings, source) {
+    const { list, repeats } = checkedTarget(names, settings.canaries, source);
+    return { waves: planWaves(list, version, settings.sizes, settings.canaries), repeats };
+}
+// Its own function so the lookup table is garbage before the waves are planned.
+function checkedTarget(names, canaries, source) {
+    const distinct = distinctNames(names);
+    refuseStrangers(canaries, (name) => distinct.has(name), source);
+    return { list: distinct.list, repeats: distinct.repeats };
+}
+/** "device-list fleet.txt names 37 devices more than once (41 extra lines; first: …): …" */
+function describeRepeats(repeats, source) {
+    const shown = repeats.examples.map((name) => userValue(name, MAX_SHOWN_NAME)).join(", ");
+    const more = repeats.names > repeats.examples.length ? ", …" : "";
+    return (`${source} names ${repeats.names} device(s) more than once ` +
+        `(${repeats.dropped} extra entr${repeats.dropped === 1 ? "y" : "ies"}; first: ${shown}${more}): ` +
+        "each is planned once.");
+}
+
 ;// CONCATENATED MODULE: ./src/device-list/duplicates.ts
 /**
  * Names checked at most. Each takes a 32-bit fingerprint and its first line in an 8 MiB table
@@ -41297,11 +41734,17 @@ function storeError(text) {
 
 
 const MAX_FILE_NAME = 200;
-/** Reads and checks the device-list file, and logs what will be uploaded. Sends nothing. */
-async function scanList(target) {
+/**
+ * Reads and checks the device-list file, and logs what will be uploaded. Sends nothing. Waves
+ * count repeated names exactly when they plan (waves/plan-rollout.ts), so they pass
+ * `reportRepeats` false: one warning, not two that disagree past the scan's checked names.
+ */
+async function scanList(target, reportRepeats = true) {
     const list = await scanDeviceList(target.absolutePath);
     info(`Checked device list ${target.path}: ${list.deviceCount} devices, ${list.size} bytes to upload (${device_list_form(list)}).`);
     const { duplicates } = list;
+    if (!reportRepeats)
+        return list;
     if (duplicates.count > 0) {
         const examples = duplicates.examples
             .map((d) => `${d.name} (lines ${d.lines.join(" and ")})`)
@@ -41350,61 +41793,6 @@ setListOutputs = true) {
         });
     }
     return { fileName, md5, size: list.size, deviceCount: list.deviceCount };
-}
-
-;// CONCATENATED MODULE: ./src/waves/name-list.ts
-const LF = 0x0a;
-/**
- * Device names packed in one buffer, one per LF-ended line, with where each starts: a list of
- * a million names costs its bytes and 4 bytes a name, outside the JavaScript heap, where a
- * million strings would grow the heap by ~40 MiB and the collector's young space with it.
- */
-class NameList {
-    lines;
-    starts;
-    constructor(
-    /** Every name followed by LF: what a list file of these names holds. */
-    lines, 
-    // starts[i] is where name i begins; starts[count] is the end of the last LF.
-    starts) {
-        this.lines = lines;
-        this.starts = starts;
-    }
-    /** LF-ended lines, each a name (no blank lines): the bytes of a checked list as uploaded. */
-    static fromLines(lines) {
-        let count = 0;
-        for (let at = lines.indexOf(LF); at !== -1; at = lines.indexOf(LF, at + 1))
-            count++;
-        const starts = new Uint32Array(count + 1);
-        let i = 0;
-        for (let at = lines.indexOf(LF); at !== -1; at = lines.indexOf(LF, at + 1))
-            starts[++i] = at + 1;
-        return new NameList(lines, starts);
-    }
-    static fromStrings(names) {
-        return NameList.fromLines(Buffer.from(names.map((name) => `${name}\n`).join("")));
-    }
-    get count() {
-        return this.starts.length - 1;
-    }
-    name(i) {
-        return this.lines.toString("utf8", this.starts[i], this.starts[i + 1] - 1);
-    }
-    /** Name i's bytes, without its LF: a view of the list, not a copy. */
-    bytes(i) {
-        return this.lines.subarray(this.starts[i], this.starts[i + 1] - 1);
-    }
-    /** The list file of the names at `picks`, in that order. */
-    linesOf(picks) {
-        let size = 0;
-        for (const i of picks)
-            size += this.starts[i + 1] - this.starts[i];
-        const out = Buffer.allocUnsafe(size);
-        let at = 0;
-        for (const i of picks)
-            at += this.lines.copy(out, at, this.starts[i], this.starts[i + 1]);
-        return out;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/waves/resume.ts
@@ -41614,184 +42002,6 @@ async function waveList(path, devices) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/waves/list-names.ts
-
-
-
-const list_names_LF = 0x0a;
-/**
- * The device names of a checked list, exactly as its upload would send them (normalized: one
- * trimmed name per LF-ended line), read through the same code as the upload, into one buffer.
- */
-async function listNames(list) {
-    // One byte more, for an LF after a last line that has none.
-    const lines = Buffer.allocUnsafe(list.size + 1);
-    let size = 0;
-    for await (const piece of uploadBody(list, (0,external_node_crypto_.createHash)("md5"))) {
-        size += piece.copy(lines, size);
-    }
-    if (size > 0 && lines[size - 1] !== list_names_LF)
-        lines[size++] = list_names_LF;
-    return NameList.fromLines(lines.subarray(0, size));
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/waves/plan.ts
-
-
-
-/** One wave: its number (1-based) and its devices, in plan order. */
-class Wave {
-    number;
-    canary;
-    list;
-    picks;
-    constructor(number, 
-    /** A canary wave holds the canary devices alone. */
-    canary, list, 
-    // Which of the list's names, in plan order.
-    picks) {
-        this.number = number;
-        this.canary = canary;
-        this.list = list;
-        this.picks = picks;
-    }
-    get size() {
-        return this.picks.length;
-    }
-    name(i) {
-        return this.list.name(this.picks[i]);
-    }
-    /** The first `limit` names (all by default), as strings. */
-    names(limit = this.size) {
-        return Array.from(this.picks.subarray(0, limit), (i) => this.list.name(i));
-    }
-    /** The wave as a list file (one name per LF-ended line), in pieces of `names` names. */
-    *lines(names = 65536) {
-        for (let at = 0; at < this.size; at += names) {
-            yield this.list.linesOf(this.picks.subarray(at, at + names));
-        }
-    }
-}
-/**
- * Where a device falls in the rollout: a stable hash of (firmware version, device name), so
- * each wave is a spread of the fleet, not the first lines of a file sorted by customer or
- * region, and the same inputs always give the same waves. A new version reshuffles the fleet,
- * so the same devices are not always first. The key is the first 48 bits of the SHA-256 of
- * "<version>\n<name>" in UTF-8: a number JavaScript holds exactly.
- */
-function rank(version, name) {
-    const digest = sha256(`${version}\n${name}`);
-    return top32(digest) * 0x10000 + ((digest.charCodeAt(4) << 8) | digest.charCodeAt(5));
-}
-// The digest as a "binary" (latin1) string, one character a byte: read without slicing or
-// parsing, and no ArrayBuffer per name as a Buffer digest would take.
-function sha256(input) {
-    return (0,external_node_crypto_.hash)("sha256", input, "binary");
-}
-function top32(digest) {
-    return (((digest.charCodeAt(0) << 24) |
-        (digest.charCodeAt(1) << 16) |
-        (digest.charCodeAt(2) << 8) |
-        digest.charCodeAt(3)) >>>
-        0);
-}
-/**
- * Calls `each` with every name's digest of "<version>\n<name>", hashed from one scratch buffer
- * through one view per length: nothing is allocated per name but the digest.
- */
-function eachDigest(list, version, each) {
-    const prefix = Buffer.from(`${version}\n`);
-    let scratch = Buffer.alloc(0);
-    let views = [];
-    for (let i = 0; i < list.count; i++) {
-        const name = list.bytes(i);
-        const length = prefix.length + name.length;
-        if (length > scratch.length) {
-            scratch = Buffer.allocUnsafe(Math.max(length, 2 * scratch.length, 1024));
-            prefix.copy(scratch);
-            views = [];
-        }
-        name.copy(scratch, prefix.length);
-        each(i, sha256((views[length] ??= scratch.subarray(0, length))));
-    }
-}
-/**
- * Pure: the waves of a rollout. Canaries first, on their own; then the rest in rank order, cut
- * at the cumulative sizes (a count, or a share of the whole list rounded down; 100% is every
- * device). A size that adds no device gives no wave.
- */
-function planWaves(list, version, sizes, canaries = []) {
-    const rest = inRankOrder(list, version, canaries);
-    const total = list.count;
-    const waves = [];
-    if (canaries.length > 0) {
-        const canaryList = NameList.fromStrings(canaries);
-        waves.push(new Wave(1, true, canaryList, Uint32Array.from(canaries.keys())));
-    }
-    let done = 0;
-    for (const size of sizes) {
-        const wanted = "count" in size
-            ? size.count
-            : size.percent >= 100
-                ? total
-                : Math.floor((size.percent * total) / 100);
-        const end = Math.min(rest.length, Math.max(done, wanted - canaries.length));
-        if (end > done) {
-            waves.push(new Wave(waves.length + 1, false, list, rest.subarray(done, end)));
-            done = end;
-        }
-    }
-    if (done < rest.length) {
-        waves.push(new Wave(waves.length + 1, false, list, rest.subarray(done)));
-    }
-    return waves;
-}
-const LITTLE_ENDIAN = (0,external_node_os_namespaceObject.endianness)() === "LE";
-/**
- * The list's names but the canaries, as indexes in rank order (ties: by the names' bytes). Each
- * name is one 64-bit entry, the top 32 bits of its key above its index, sorted natively (no
- * comparator, no object per name); the few names whose top 32 bits tie are put in order after,
- * by their whole key and bytes.
- */
-function inRankOrder(list, version, canaries) {
-    const entries = new BigUint64Array(list.count);
-    const halves = new Uint32Array(entries.buffer);
-    const [low, high] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
-    // A name is read as a string only when its top 32 bits are a canary's.
-    const canaryNames = new Set(canaries);
-    const canaryTops = new Set(canaries.map((name) => top32(sha256(`${version}\n${name}`))));
-    let count = 0;
-    eachDigest(list, version, (i, digest) => {
-        const top = top32(digest);
-        if (canaryTops.has(top) && canaryNames.has(list.name(i)))
-            return;
-        halves[2 * count + low] = i;
-        halves[2 * count + high] = top;
-        count++;
-    });
-    entries.subarray(0, count).sort();
-    for (let j = 0; j < count;) {
-        let end = j + 1;
-        while (end < count && halves[2 * end + high] === halves[2 * j + high])
-            end++;
-        if (end - j > 1) {
-            const tied = Uint32Array.from({ length: end - j }, (_, k) => halves[2 * (j + k) + low]);
-            tied.sort((a, b) => rank(version, list.name(a)) - rank(version, list.name(b)) ||
-                Buffer.compare(list.bytes(a), list.bytes(b)));
-            tied.forEach((i, k) => (halves[2 * (j + k) + low] = i));
-        }
-        j = end;
-    }
-    // The indexes, moved down into the first half of the same buffer (index j is read from
-    // 2j or 2j + 1, never before it is written): no second array.
-    const order = halves.subarray(0, count);
-    for (let j = 0; j < count; j++)
-        order[j] = halves[2 * j + low];
-    return order;
-}
-
 ;// CONCATENATED MODULE: ./src/waves/cancel-wave.ts
 
 
@@ -41911,9 +42121,6 @@ function noteLeftBehind(wave, result) {
 
 
 
-
-
-
 const SHOWN_NAMES = 3;
 /**
  * A progressive rollout: the waves planned from the target, the tasks earlier runs made found
@@ -41922,11 +42129,7 @@ const SHOWN_NAMES = 3;
  * pass stops it (and with cancel, its devices that have not started are cancelled).
  */
 async function rolloutInWaves(inputs, settings, ctx) {
-    const { client, policy, report } = ctx;
-    const names = ctx.scanned
-        ? await listNames(ctx.scanned)
-        : NameList.fromStrings(inputs.target.kind === "devices" ? inputs.target.deviceNames : []);
-    const waves = planWaves(names, inputs.firmwareVersion, settings.sizes, settings.canaries);
+    const { client, policy, report, waves } = ctx;
     if (ctx.scanned) {
         // Each wave uploads a list of its own; the whole file is never uploaded, so it has no FileMd5.
         setOutputs({
@@ -42120,6 +42323,7 @@ function describeWave(wave) {
 
 
 
+
 /** The real clock, its sleeps woken by a cancel signal. */
 function realClock(signal) {
     return {
@@ -42132,15 +42336,19 @@ async function rollout(inputs, ctx) {
     const { report, watch } = ctx;
     report.inputs = inputs;
     // A device list is read and checked whole before the first request.
-    const scanned = inputs.target.kind === "file" ? await scanList(inputs.target) : undefined;
+    const scanned = inputs.target.kind === "file"
+        ? await scanList(inputs.target, inputs.waves === undefined)
+        : undefined;
     if (scanned)
         report.list = { path: scanned.path, deviceCount: scanned.deviceCount, size: scanned.size };
     report.target = describeTarget(inputs, scanned?.deviceCount);
+    // So are the waves: a canary outside the target is refused before anything is sent.
+    const waves = inputs.waves && (await planRollout(inputs, inputs.waves, scanned));
     const { client, policy } = await connect(inputs, ctx);
     rollout_announce(inputs, report.target);
     await checkFirmware(client, inputs, policy);
-    if (inputs.waves !== undefined) {
-        return rolloutInWaves(inputs, inputs.waves, { ...ctx, client, policy, scanned });
+    if (inputs.waves !== undefined && waves !== undefined) {
+        return rolloutInWaves(inputs, inputs.waves, { ...ctx, client, policy, scanned, waves });
     }
     const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
     const before = await listTasksBefore(client, base, policy);

@@ -13,13 +13,21 @@ import { retryUnlessDefinite, withRetries, type RetryPolicy } from "./tencent/re
 
 const MAX_FILE_NAME = 200;
 
-/** Reads and checks the device-list file, and logs what will be uploaded. Sends nothing. */
-export async function scanList(target: Extract<Target, { kind: "file" }>): Promise<ScannedList> {
+/**
+ * Reads and checks the device-list file, and logs what will be uploaded. Sends nothing. Waves
+ * count repeated names exactly when they plan (waves/plan-rollout.ts), so they pass
+ * `reportRepeats` false: one warning, not two that disagree past the scan's checked names.
+ */
+export async function scanList(
+  target: Extract<Target, { kind: "file" }>,
+  reportRepeats = true,
+): Promise<ScannedList> {
   const list = await scanDeviceList(target.absolutePath);
   core.info(
     `Checked device list ${target.path}: ${list.deviceCount} devices, ${list.size} bytes to upload (${form(list)}).`,
   );
   const { duplicates } = list;
+  if (!reportRepeats) return list;
   if (duplicates.count > 0) {
     const examples = duplicates.examples
       .map((d) => `${d.name} (lines ${d.lines.join(" and ")})`)

@@ -15,6 +15,7 @@ import type { RunReport } from "./report.js";
 import { describeTarget, rolloutRequest } from "./rollout-request.js";
 import { findRunningTask } from "./running-tasks.js";
 import { createTask, follow, nameTask, type Task } from "./task-steps.js";
+import { planRollout } from "./waves/plan-rollout.js";
 import { rolloutInWaves } from "./waves/rollout-waves.js";
 import { connect } from "./connect.js";
 import type { Dispatchers } from "./tencent/dispatchers.js";
@@ -49,15 +50,20 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
   const { report, watch } = ctx;
   report.inputs = inputs;
   // A device list is read and checked whole before the first request.
-  const scanned = inputs.target.kind === "file" ? await scanList(inputs.target) : undefined;
+  const scanned =
+    inputs.target.kind === "file"
+      ? await scanList(inputs.target, inputs.waves === undefined)
+      : undefined;
   if (scanned)
     report.list = { path: scanned.path, deviceCount: scanned.deviceCount, size: scanned.size };
   report.target = describeTarget(inputs, scanned?.deviceCount);
+  // So are the waves: a canary outside the target is refused before anything is sent.
+  const waves = inputs.waves && (await planRollout(inputs, inputs.waves, scanned));
   const { client, policy } = await connect(inputs, ctx);
   announce(inputs, report.target);
   await checkFirmware(client, inputs, policy);
-  if (inputs.waves !== undefined) {
-    return rolloutInWaves(inputs, inputs.waves, { ...ctx, client, policy, scanned });
+  if (inputs.waves !== undefined && waves !== undefined) {
+    return rolloutInWaves(inputs, inputs.waves, { ...ctx, client, policy, scanned, waves });
   }
   const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
   const before = await listTasksBefore(client, base, policy);

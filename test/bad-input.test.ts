@@ -19,6 +19,7 @@ const FILES: Record<string, string | Buffer> = {
   "inner-space.txt": "dev-001\r\ndev 002\r\n",
   "too-long.txt": `dev-001\n${"d".repeat(49)}\n`,
   "latin1.txt": Buffer.from([0x64, 0x65, 0x76, 0x0a, 0x64, 0xe9, 0x76, 0x0a]),
+  "fleet.txt": "dev-001\ndev-002\ndev-001\n",
 };
 
 beforeAll(async () => {
@@ -188,6 +189,19 @@ const CASES = [
     inputs: list("latin1.txt"),
     input: "device-list",
     says: "Line 2",
+  },
+  {
+    name: "canary-devices outside device-names",
+    inputs: { "device-names": "dev-001,dev-002", waves: "50%, 100%", "canary-devices": "dev-009" },
+    input: "canary-devices",
+    says: "'dev-009'. Expected each canary to be one of the devices of device-names",
+  },
+  {
+    // The list is read whole before the first request; its canaries are checked then.
+    name: "canary-devices outside a device-list",
+    inputs: { ...list("fleet.txt"), waves: "50%, 100%", "canary-devices": "dev-002,lab-9,lab-10" },
+    input: "canary-devices",
+    says: "'lab-9'. Expected each canary to be one of the devices of device-list fleet.txt (canaries are the rollout's first wave); 2 of the 3 canaries are not, this one first.",
   },
 ] as Array<{
   name: string;

@@ -36,6 +36,11 @@ export class NameList {
     return this.lines.toString("utf8", this.starts[i], this.starts[i + 1]! - 1);
   }
 
+  /** Where name i starts in `lines`; it ends one byte (its LF) before `start(i + 1)`. */
+  start(i: number): number {
+    return this.starts[i]!;
+  }
+
   /** Name i's bytes, without its LF: a view of the list, not a copy. */
   bytes(i: number): Buffer {
     return this.lines.subarray(this.starts[i], this.starts[i + 1]! - 1);

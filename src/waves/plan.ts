@@ -90,17 +90,21 @@ function eachDigest(
 
 /**
  * Pure: the waves of a rollout. Canaries first, on their own; then the rest in rank order, cut
- * at the cumulative sizes (a count, or a share of the whole list rounded down; 100% is every
- * device). A size that adds no device gives no wave.
+ * at the cumulative sizes (a count, or a share of the whole target rounded down; 100% is every
+ * device). A size that adds no device gives no wave, so no wave is empty. `list` holds each name
+ * once (see distinct-names.ts) and every canary (see plan-rollout.ts): then the waves hold each
+ * device exactly once.
  */
 export function planWaves(
   list: NameList,
   version: string,
   sizes: readonly WaveSize[],
-  canaries: readonly string[] = [],
+  canaryNames: readonly string[] = [],
 ): Wave[] {
+  const canaries = [...new Set(canaryNames)];
   const rest = inRankOrder(list, version, canaries);
-  const total = list.count;
+  // The target is the canaries and the rest: a canary missing from the list still counts once.
+  const total = canaries.length + rest.length;
   const waves: Wave[] = [];
   if (canaries.length > 0) {
     const canaryList = NameList.fromStrings(canaries);
@@ -108,22 +112,33 @@ export function planWaves(
   }
   let done = 0;
   for (const size of sizes) {
-    const wanted =
-      "count" in size
-        ? size.count
-        : size.percent >= 100
-          ? total
-          : Math.floor((size.percent * total) / 100);
+    const wanted = "count" in size ? size.count : shareOf(size.percent, total);
     const end = Math.min(rest.length, Math.max(done, wanted - canaries.length));
     if (end > done) {
       waves.push(new Wave(waves.length + 1, false, list, rest.subarray(done, end)));
       done = end;
     }
   }
+  // Sizes that stop short of 100% (waveSizes never gives those) still leave no device out.
   if (done < rest.length) {
     waves.push(new Wave(waves.length + 1, false, list, rest.subarray(done)));
   }
   return waves;
+}
+
+/**
+ * percent% of total, rounded down, computed on the percent's decimal digits: in floating point
+ * 2.3% of 100,000 comes out as 2,299.
+ */
+export function shareOf(percent: number, total: number): number {
+  if (percent >= 100) return total;
+  const [, whole = "0", fraction = "", exponent = "0"] =
+    /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(percent)) ?? [];
+  // percent = digits / 10^scale
+  const scale = fraction.length - Number(exponent);
+  const digits = BigInt(whole + fraction) * 10n ** BigInt(Math.max(0, -scale));
+  const share = (digits * BigInt(total)) / (100n * 10n ** BigInt(Math.max(0, scale)));
+  return Number(share);
 }
 
 const LITTLE_ENDIAN = endianness() === "LE";

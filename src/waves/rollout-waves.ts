@@ -13,9 +13,7 @@ import { follow, nameTask } from "../task-steps.js";
 import type { TencentClient } from "../tencent/client.js";
 import type { RetryPolicy } from "../tencent/retry.js";
 import { createWave } from "./create-wave.js";
-import { listNames } from "./list-names.js";
-import { NameList } from "./name-list.js";
-import { planWaves, type Wave } from "./plan.js";
+import type { Wave } from "./plan.js";
 import { readVersionRows, taskSize, waveTask, type WaveTask } from "./resume.js";
 import type { WaveSettings } from "./settings.js";
 import { noteLeftBehind, stopRollout } from "./stop.js";
@@ -27,6 +25,8 @@ export interface WaveContext extends RunContext {
   client: TencentClient;
   policy: RetryPolicy;
   scanned: ScannedList | undefined;
+  /** The plan, made before the first request (plan-rollout.ts). */
+  waves: Wave[];
 }
 
 /**
@@ -40,11 +40,7 @@ export async function rolloutInWaves(
   settings: WaveSettings,
   ctx: WaveContext,
 ): Promise<void> {
-  const { client, policy, report } = ctx;
-  const names = ctx.scanned
-    ? await listNames(ctx.scanned)
-    : NameList.fromStrings(inputs.target.kind === "devices" ? inputs.target.deviceNames : []);
-  const waves = planWaves(names, inputs.firmwareVersion, settings.sizes, settings.canaries);
+  const { client, policy, report, waves } = ctx;
   if (ctx.scanned) {
     // Each wave uploads a list of its own; the whole file is never uploaded, so it has no FileMd5.
     setOutputs({

@@ -70,14 +70,7 @@ export function parseWaves(raw: WaveInputs, target: Target): WaveSettings | unde
   const canaries = canaryText === "" ? [] : parseDeviceNames(canaryText, "canary-devices");
   if (target.kind === "devices") {
     const listed = new Set(target.deviceNames);
-    const stranger = canaries.find((name) => !listed.has(name));
-    if (stranger !== undefined) {
-      throw new InputError(
-        "canary-devices",
-        stranger,
-        "Expected canaries from device-names: a canary is one of the devices to upgrade.",
-      );
-    }
+    refuseStrangers(canaries, (name) => listed.has(name), "device-names");
   }
   return {
     sizes: waveSizes(spec),
@@ -88,6 +81,28 @@ export function parseWaves(raw: WaveInputs, target: Target): WaveSettings | unde
     success: successThreshold("wave-success", raw["wave-success"].trim() || "95%"),
     canarySuccess: successThreshold("canary-success", raw["canary-success"].trim() || "100%"),
   };
+}
+
+/**
+ * Throws when a canary is not one of the target's devices: it would be upgraded outside the
+ * rollout, and the waves would no longer add up to the target.
+ */
+export function refuseStrangers(
+  canaries: readonly string[],
+  listed: (name: string) => boolean,
+  source: string,
+): void {
+  const strangers = canaries.filter((name) => !listed(name));
+  if (strangers.length === 0) return;
+  const which =
+    strangers.length === 1
+      ? "this one is not"
+      : `${strangers.length} of the ${canaries.length} canaries are not, this one first`;
+  throw new InputError(
+    "canary-devices",
+    strangers[0]!,
+    `Expected each canary to be one of the devices of ${source} (canaries are the rollout's first wave); ${which}.`,
+  );
 }
 
 /** "10, 5%, 25%, 100%" → cumulative sizes; growing, and ending at 100%. */
