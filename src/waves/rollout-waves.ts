@@ -44,7 +44,8 @@ export async function rolloutInWaves(
   if (ctx.scanned) {
     // Each wave uploads a list of its own; the whole file is never uploaded, so it has no FileMd5.
     setOutputs({
-      "device-count": String(ctx.scanned.deviceCount),
+      // Distinct devices: a name repeated in the file is planned (and counted) once.
+      "device-count": String(waves.reduce((sum, wave) => sum + wave.size, 0)),
       "device-list-size": String(ctx.scanned.size),
     });
   }

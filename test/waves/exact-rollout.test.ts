@@ -63,7 +63,11 @@ describe.concurrent("exact plans (process)", () => {
       ]).map((wave) => wave.names());
       expect(emulator.tasks.map((task) => task.deviceNames)).toEqual(planned);
       expect(emulator.tasks.flatMap((task) => task.deviceNames ?? []).sort()).toEqual(DEVICES);
-      expect(first.outputs).toMatchObject({ "waves-completed": "5", "waves-total": "5" });
+      expect(first.outputs).toMatchObject({
+        "waves-completed": "5",
+        "waves-total": "5",
+        "device-count": String(DEVICES.length),
+      });
 
       const second = await run({ "canary-devices": "dev-007, dev-007" });
       expect(second.code).toBe(0);
