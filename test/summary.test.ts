@@ -125,6 +125,58 @@ describe("summaryMarkdown", () => {
     expect(md).toContain('```json\n{\n  "ProductID": "ABCDE12345"');
   });
 
+  it("a failed wave: its gate in numbers, its failed and pending devices, the cancels", () => {
+    const result: FollowResult = {
+      ...follow(2, 8),
+      counts: tally({
+        infos: [
+          { status: 6, total: 8 },
+          { status: 5, total: 2 },
+          { status: 0, total: 1 },
+        ],
+        unreadable: 0,
+      }),
+      gate: { maxFailed: { count: 1 }, success: { percent: 95 }, expected: 11 },
+    };
+    result.devices = {
+      ...result.devices,
+      pending: [{ name: "cam-off", status: 0, message: "" }],
+    };
+    const md = summaryMarkdown({
+      ...BASE,
+      status: "failed",
+      waves: [
+        { number: 1, devices: 2, canary: true, firstNames: [], taskId: 10, verdict: "passed" },
+        {
+          number: 2,
+          devices: 11,
+          canary: false,
+          firstNames: [],
+          taskId: 11,
+          verdict: "failed",
+          gate: "8 of 11 upgraded, 11 needed; 2 failed, 1 allowed",
+          follow: result,
+          cancel: { cancelled: 3, skipped: 1, failed: 0, notTried: 0 },
+        },
+      ],
+      error: "Wave 2 (task 11) stopped the rollout",
+    });
+    expect(md).toContain(
+      "| 2 | 11 | 11 |  |  |  |  | failed | 8 of 11 upgraded, 11 needed; 2 failed, 1 allowed |",
+    );
+    expect(md).toContain("#### Wave 2: failed");
+    expect(md).toContain(
+      "After 1m35s: 8 of 11 upgraded, 11 needed; 2 failed, 1 allowed; 1 pending.",
+    );
+    expect(md).toContain("| Failed device | Status | Return code | Tencent's message |");
+    expect(md).toContain("| Not upgraded | Status | Return code | Tencent's message |");
+    expect(md).toContain("| cam-off | offline |  |  |");
+    expect(md).toContain(
+      "Cancelled 3 not-started device(s); 1 had moved on; 0 could not be cancelled; 0 not tried.",
+    );
+    expect(md).not.toContain("#### Wave 1");
+  });
+
   it("says where a tag-derived version came from, and a followed re-run", () => {
     const md = summaryMarkdown({
       ...BASE,
