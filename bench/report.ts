@@ -4,6 +4,7 @@
 import { writeFile } from "node:fs/promises";
 import { dirname, relative } from "node:path";
 import { format, resolveConfig } from "prettier";
+import { cancelSection } from "./cancel.js";
 import type { BundleInfo, Machine } from "./machine.js";
 import { count, nodeName, table, verdict } from "./markdown.js";
 import { coldSection } from "./report-cold.js";
@@ -41,6 +42,7 @@ function render(report: Report, root: string): string {
     waitSection(nodes),
     wavesSection(nodes),
     inlineSection(nodes),
+    cancelSection(nodes),
   ]
     .filter(Boolean)
     .join("\n\n");

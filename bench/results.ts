@@ -1,5 +1,6 @@
 // What one run of the bench measured, per Node version: the data the console and BENCHMARKS.md
 // are written from.
+import type { CancelRun } from "./cancel.js";
 import type { ColdSummary } from "./cold-summary.js";
 import type { InlineRun } from "./inline.js";
 import type { Row } from "./table.js";
@@ -28,4 +29,6 @@ export interface NodeResults {
   resumed?: ResumedRun;
   /** How many inline names a process takes, and where the action warns. */
   inline?: InlineRun;
+  /** 100,000 not-started devices cancelled against a 20/s limit, on a simulated clock. */
+  cancel?: CancelRun;
 }

@@ -1,9 +1,10 @@
 // `npm run bench`: on Node 20 (this machine's) and then Node 24 (.ci/node24), the sections
 // cold (the action against Tencent's SDK and bare Node, with what loading each package costs),
 // list (device lists of 100k, 1M and 8M names against md5sum), wait (a followed 100,000-device
-// task; planWaves on 1M names) and waves (100k names in five waves, then resumed after four);
-// then BENCHMARKS.md from the
-// figures. Options: --sections cold,list,wait,waves --sizes 100000,1000000,8000000 --runs 3
+// task; planWaves on 1M names), waves (100k names in five waves, then resumed after four),
+// inline (how many device-names a process takes) and cancel (100k not-started devices cancelled
+// against a 20/s limit, on a simulated clock); then BENCHMARKS.md from the figures. Options:
+// --sections cold,list,wait,waves,inline,cancel --sizes 100000,1000000,8000000 --runs 3
 // --cold-runs 9 --scan-only (the list section times scanDeviceList alone) --no-write --write.
 // A partial run (some sections, one Node, other sizes) writes only with --write. BENCH_NODE runs
 // one Node only; BENCH_ACTION measures another bundle than dist/index.js.
@@ -15,6 +16,7 @@ import { parseArgs } from "node:util";
 import { ACTION_ENTRY } from "../test/support/run-action.js";
 import { coldRollouts } from "./cold.js";
 import { printCold, summarizeCold } from "./cold-summary.js";
+import { cancelOnce, printCancel } from "./cancel.js";
 import { buildLoads, DEFAULT_TIERING_LABEL, type LoadBundle } from "./evaluation.js";
 import { deviceLists } from "./lists.js";
 import { bundleInfo, machine } from "./machine.js";
@@ -30,7 +32,7 @@ import { fiveWaves, printResumed, printWaves, resumedWaves } from "./waves.js";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");
 const REPORT = join(ROOT, "BENCHMARKS.md");
-const SECTIONS = ["cold", "list", "wait", "waves", "inline"];
+const SECTIONS = ["cold", "list", "wait", "waves", "inline", "cancel"];
 
 const { values } = parseArgs({
   options: {
@@ -140,6 +142,11 @@ async function benchOn(node: string, loaded: LoadBundle[]): Promise<NodeResults>
   await section("inline", async () => {
     result.inline = await inlineNames(node, entry);
     printInline(result.inline);
+  });
+  await section("cancel", async () => {
+    result.cancel = await cancelOnce(node);
+    printCancel(result.cancel);
+    if (result.cancel.left > 0) process.exitCode = 1;
   });
   console.log(`\nTargets on Node ${version}:`);
   for (const check of checks(result)) {

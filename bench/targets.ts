@@ -1,6 +1,7 @@
 // The targets, and whether one Node version's figures meet them. Pure: the console and
 // BENCHMARKS.md print the same checks.
 import { MAX_PAGES } from "../src/follow/device-findings.js";
+import { cancelCheck } from "./cancel.js";
 import type { ColdSummary } from "./cold-summary.js";
 import type { InlineRun } from "./inline.js";
 import type { NodeResults, PlanRun, ResumedRun, WavesRun } from "./results.js";
@@ -44,6 +45,7 @@ export function checks(results: NodeResults): Check[] {
     ...(results.waves ? [wavesCheck(results.waves)] : []),
     ...(results.resumed ? [resumedCheck(results.resumed)] : []),
     ...(results.inline ? [inlineCheck(results.inline)] : []),
+    ...(results.cancel ? [cancelCheck(results.cancel)] : []),
   ];
 }
 

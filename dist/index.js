@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4167);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6333);
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(974);
 
 
@@ -29228,7 +29228,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4167:
+/***/ 6333:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42002,7 +42002,244 @@ async function waveList(path, devices) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/waves/pace-rate.ts
+
+// The pacer's rate, as a pure function of the answers it got: it rises while calls go through
+// and is cut on a rate-limit answer, the way TCP paces a link whose capacity it cannot see.
+// Tencent publishes a limit per action (20/s for many), but not one an account may have been
+// given, and other jobs may share it: the answers are the only measure.
+/** Calls a second at the start: a quarter of 20/s, a per-action limit common in Tencent's API pages. */
+const START_RATE = 5;
+/** Never slower than this: a limit shared with other jobs still leaves some room. */
+const MIN_RATE = 0.5;
+/**
+ * Never faster. When the round trip, not the rate, bounds the calls, successes keep raising the
+ * rate: the cap keeps it within a few cuts of any limit met later.
+ */
+const MAX_RATE = 100;
+/** Until the first rate limit each success adds this much: the rate doubles about every 1.4 s. */
+const PROBE_GAIN = 0.5;
+/**
+ * After that each success adds this much: the rate grows by 5% a second. Relative, so it takes
+ * as long to climb back after a cut at 2/s as at 200/s (a fixed +1/s would overshoot a 2/s limit by half).
+ */
+const RISE = 0.05;
+/** A rate limit keeps this share of the rate: a small cut, so the pace stays close to the limit. */
+const CUT = 0.9;
+/** The state before the first call. */
+function startRate() {
+    return { rate: START_RATE, probing: true, cutAt: -Infinity, pausedUntil: -Infinity };
+}
+/** Pure: the state after one answer, received at `now`. */
+function nextRate(state, answer, now) {
+    if (answer.kind === "ok") {
+        const gain = state.probing ? PROBE_GAIN : RISE;
+        return { ...state, rate: Math.min(MAX_RATE, state.rate + gain) };
+    }
+    const pausedUntil = Math.max(state.pausedUntil, now + (answer.retryAfterMs ?? 0));
+    // Calls started before the last cut were sent at the old rate: one cut answers for all of them.
+    if (answer.startedAt < state.cutAt)
+        return { ...state, pausedUntil };
+    return { rate: Math.max(MIN_RATE, state.rate * CUT), probing: false, cutAt: now, pausedUntil };
+}
+/** Pure: when the next call may start, the last one having started at `lastStart`. */
+function nextStart(state, lastStart, now) {
+    return Math.max(now, lastStart + 1000 / state.rate, state.pausedUntil);
+}
+/** A refusal for the rate (RequestLimitExceeded and its sub-codes, or HTTP 429), and how long it asks to wait. */
+function rateLimit(error) {
+    if (error instanceof ApiError) {
+        return /^RequestLimitExceeded(\.|$)/.test(error.code) ? {} : undefined;
+    }
+    if (error instanceof TransportError && error.status === 429) {
+        return error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/waves/pacer.ts
+
+
+
+/** Calls in flight at most: 20/s with room for a 500 ms round trip, twice over. */
+const MAX_IN_FLIGHT = 16;
+/** No call went through for this long: the API refuses us for good, and the run must go on. */
+const STALL_MS = 2 * 60_000;
+/** The longest single sleep: a cancelled step is noticed within it, even in a long Retry-After. */
+const NAP_MS = 1000;
+/** How often, on the clock, progress is reported. */
+const PROGRESS_EVERY_MS = 5_000;
+/**
+ * Calls `attempt` once for each name, paced by the API's answers (pace-rate.ts), at most
+ * MAX_IN_FLIGHT at once. A rate-limit answer puts the name back and slows down without using
+ * an attempt; other retryable failures wait out a backoff and have policy.maxAttempts. Stops
+ * when the step is cancelled or nothing went through for STALL_MS.
+ */
+async function paceCalls(names, attempt, policy, options) {
+    return new Pacer(names, attempt, policy, options).run();
+}
+class Pacer {
+    names;
+    attempt;
+    policy;
+    options;
+    queue;
+    head = 0;
+    /** Names waiting out a backoff, and when they may go again. */
+    waiting = [];
+    attempts = new Map();
+    rate = startRate();
+    lastStart = -Infinity;
+    gate = Promise.resolve();
+    startedAt;
+    lastSuccessAt;
+    stopped;
+    tally = { done: 0, movedOn: 0, calls: 0, limited: 0 };
+    failed = [];
+    reported;
+    constructor(names, attempt, policy, options) {
+        this.names = names;
+        this.attempt = attempt;
+        this.policy = policy;
+        this.options = options;
+        this.queue = [...names];
+        this.startedAt = this.lastSuccessAt = policy.now();
+        this.reported = { at: this.startedAt, settled: 0 };
+    }
+    async run() {
+        const workers = Math.min(MAX_IN_FLIGHT, this.names.length);
+        await Promise.all(Array.from({ length: workers }, () => this.work()));
+        return {
+            ...this.tally,
+            failed: this.failed,
+            notTried: [...this.queue.slice(this.head), ...this.waiting.map((entry) => entry.name)],
+            ...(this.stopped === undefined ? {} : { stopped: this.stopped }),
+            elapsedMs: this.policy.now() - this.startedAt,
+        };
+    }
+    /** One of the workers: a name is put back by the worker that called it, so none is lost. */
+    async work() {
+        for (let name = await this.take(); name !== undefined; name = await this.take()) {
+            await this.call(name);
+        }
+    }
+    /** The next name, once its turn has come; undefined when none is left or the pacer stopped. */
+    async take() {
+        for (;;) {
+            if (this.stopping())
+                return undefined;
+            const now = this.policy.now();
+            for (let i = this.waiting.length - 1; i >= 0; i--) {
+                if (this.waiting[i].at <= now)
+                    this.queue.push(this.waiting.splice(i, 1)[0].name);
+            }
+            if (this.head < this.queue.length) {
+                const name = this.queue[this.head++];
+                if (await this.slot())
+                    return name;
+                this.queue.push(name);
+                return undefined;
+            }
+            if (this.waiting.length === 0)
+                return undefined;
+            await this.nap(Math.min(...this.waiting.map((entry) => entry.at)));
+        }
+    }
+    /**
+     * Waits for the next start the rate allows; false if the pacer stopped meanwhile. Workers
+     * wait their turn one behind the other, so each start is timed by the rate as it is when the
+     * one before it went, not as it was when the worker began to wait.
+     */
+    slot() {
+        const turn = this.gate.then(async () => {
+            while (!this.stopping()) {
+                const now = this.policy.now();
+                const at = nextStart(this.rate, this.lastStart, now);
+                if (at <= now)
+                    return ((this.lastStart = now), true);
+                await this.nap(at);
+            }
+            return false;
+        });
+        this.gate = turn;
+        return turn;
+    }
+    /** Sleeps towards `until`, never past the stall bound nor longer than NAP_MS; callers look again. */
+    async nap(until) {
+        const now = this.policy.now();
+        const wait = Math.min(until, this.lastSuccessAt + STALL_MS, now + NAP_MS) - now;
+        if (wait > 0)
+            await this.policy.sleep(wait);
+    }
+    stopping() {
+        if (this.stopped !== undefined)
+            return true;
+        if (this.policy.cancelled?.())
+            this.stopped = "the step was cancelled";
+        else if (this.policy.now() - this.lastSuccessAt >= STALL_MS) {
+            this.stopped = `no call went through for ${STALL_MS / 60_000} minutes (${this.tally.limited} rate-limit answers in all)`;
+        }
+        return this.stopped !== undefined;
+    }
+    async call(name) {
+        const startedAt = this.policy.now();
+        this.tally.calls++;
+        try {
+            await this.attempt(name);
+            this.tally.done++;
+            this.lastSuccessAt = this.policy.now();
+            this.rate = nextRate(this.rate, { kind: "ok", startedAt }, this.lastSuccessAt);
+        }
+        catch (error) {
+            this.failure(name, error, startedAt);
+        }
+        this.report();
+    }
+    failure(name, error, startedAt) {
+        const now = this.policy.now();
+        const limit = rateLimit(error);
+        if (limit !== undefined) {
+            this.tally.limited++;
+            this.rate = nextRate(this.rate, { kind: "limited", startedAt, ...limit }, now);
+            this.queue.push(name);
+            return;
+        }
+        if (this.options.movedOn(error)) {
+            this.tally.movedOn++;
+            this.lastSuccessAt = now;
+            return;
+        }
+        const n = (this.attempts.get(name) ?? 0) + 1;
+        if (classify(error) === "fail" || n >= this.policy.maxAttempts) {
+            const tries = n > 1 ? ` (after ${n} attempts)` : "";
+            this.failed.push({ name, reason: `${messageOf(error)}${tries}` });
+            return;
+        }
+        this.attempts.set(name, n);
+        const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
+        this.waiting.push({ name, at: now + Math.max(backoffDelay(n, this.policy), asked) });
+    }
+    report() {
+        const now = this.policy.now();
+        if (this.options.onProgress === undefined || now - this.reported.at < PROGRESS_EVERY_MS)
+            return;
+        const failed = this.failed.length;
+        const settled = this.tally.done + this.tally.movedOn + failed;
+        const perSecond = ((settled - this.reported.settled) * 1000) / (now - this.reported.at);
+        this.reported = { at: now, settled };
+        const elapsedMs = now - this.startedAt;
+        this.options.onProgress({
+            ...this.tally,
+            total: this.names.length,
+            failed,
+            perSecond,
+            elapsedMs,
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/waves/cancel-wave.ts
+
 
 
 
@@ -42015,41 +42252,87 @@ const PAST_CANCELLING = new Set([
     "FailedOperation.DeviceRunningOtherOtaTask",
     "ResourceNotFound.DeviceFirmwareTaskNotExist",
 ]);
-/** Cancels at once, at most: bounded, far below the API's rate limit. */
-const PARALLEL = 8;
 const cancel_wave_MAX_PAGES = 2000;
-/** Cancels a task's devices that have not started, a few at a time. */
-async function cancelNotStarted(client, task, policy) {
+/** Names quoted in a log line; the report holds them all. */
+const SHOWN_NAMES = 10;
+const MAX_NAME = 80;
+/**
+ * Cancels a task's devices that have not started, one CancelDeviceFirmwareTask each (the API
+ * has no whole-task cancel), paced by the API's own answers so its rate limit is used, not
+ * flooded; one progress line every few seconds instead of a warning per retry.
+ */
+async function cancelNotStarted(client, task, policy, options = {}) {
     const names = await notStarted(client, task, policy);
-    const report = { cancelled: 0, skipped: 0, failed: 0 };
-    let next = 0;
-    const worker = async () => {
-        for (let i = next++; i < names.length; i = next++) {
-            try {
-                await withRetries("CancelDeviceFirmwareTask", policy, () => cancelDeviceFirmwareTask(client, task.productId, task.firmwareVersion, task.taskId, names[i]), retryUnlessDefinite);
-                report.cancelled++;
-            }
-            catch (error) {
-                if (error instanceof ApiError && PAST_CANCELLING.has(error.code))
-                    report.skipped++;
-                else
-                    report.failed++;
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, names.length) }, worker));
-    return report;
+    const { logger } = policy;
+    if (names.length > 0) {
+        logger.info(`Cancelling ${cancel_wave_count(names.length)} not-started devices of task ${task.taskId}, paced to the API's rate limit.`);
+    }
+    const result = await paceCalls(names, (name) => cancelDeviceFirmwareTask(client, task.productId, task.firmwareVersion, task.taskId, name), policy, {
+        movedOn: (error) => error instanceof ApiError && PAST_CANCELLING.has(error.code),
+        onProgress: (progress) => {
+            logger.info(cancel_wave_progressLine(task.taskId, progress));
+            options.onProgress?.(progress);
+        },
+    });
+    if (names.length > 0)
+        logOutcome(task.taskId, names.length, result, policy);
+    return reportOf(result);
 }
+/** The log's progress line: "600 of 1,500 cancelled, 12/s (rate limited 3 times)". */
+function cancel_wave_progressLine(taskId, p) {
+    const others = [
+        p.movedOn > 0 ? `${cancel_wave_count(p.movedOn)} moved on` : "",
+        p.failed > 0 ? `${cancel_wave_count(p.failed)} failed` : "",
+    ].filter(Boolean);
+    return `Cancelling not-started devices of task ${taskId}: ${cancel_wave_count(p.done)} of ${cancel_wave_count(p.total)} cancelled${others.length > 0 ? ` (${others.join(", ")})` : ""}, ${p.perSecond.toFixed(0)}/s (${rateLimited(p.limited)}).`;
+}
+function logOutcome(taskId, total, result, policy) {
+    const seconds = Math.round(result.elapsedMs / 1000);
+    policy.logger.info(`Cancelled ${cancel_wave_count(result.done)} of ${cancel_wave_count(total)} not-started devices of task ${taskId} in ${seconds} s (${cancel_wave_count(result.calls)} calls, ${rateLimited(result.limited)})${result.movedOn > 0 ? `; ${cancel_wave_count(result.movedOn)} had moved on` : ""}.`);
+    if (result.failed.length > 0) {
+        const first = result.failed[0];
+        policy.logger.warning(`${cancel_wave_count(result.failed.length)} devices of task ${taskId} could not be cancelled and will still take the firmware: ${names(result.failed.map((f) => f.name))}. First answer: ${first.reason}`);
+    }
+    if (result.notTried.length > 0) {
+        policy.logger.warning(`Stopped cancelling task ${taskId}'s devices: ${result.stopped ?? "stopped"}. ${cancel_wave_count(result.notTried.length)} devices were not cancelled and will still take the firmware: ${names(result.notTried)}.`);
+    }
+}
+function reportOf(result) {
+    return {
+        cancelled: result.done,
+        skipped: result.movedOn,
+        failed: result.failed.length + result.notTried.length,
+        failures: result.failed,
+        notTried: result.notTried,
+        ...(result.stopped === undefined ? {} : { stopped: result.stopped }),
+    };
+}
+/** The first few names, as outside text may be shown in the log, and how many more. */
+function names(all) {
+    const shown = all.slice(0, SHOWN_NAMES).map((name) => oneLine(name, MAX_NAME));
+    const more = all.length - shown.length;
+    return `${shown.join(", ")}${more > 0 ? ` and ${cancel_wave_count(more)} more` : ""}`;
+}
+function rateLimited(times) {
+    if (times === 0)
+        return "not rate limited";
+    return `rate limited ${times === 1 ? "once" : `${cancel_wave_count(times)} times`}`;
+}
+function cancel_wave_count(value) {
+    return value.toLocaleString("en");
+}
+/** The task's not-started devices, each once: rows may repeat when pages shift between calls. */
 async function notStarted(client, task, policy) {
-    const names = [];
+    const names = new Set();
     await eachDeviceRow(client, task, policy, cancel_wave_MAX_PAGES, (row) => {
         if (row.taskId === task.taskId && NOT_STARTED.has(row.status))
-            names.push(row.deviceName);
+            names.add(row.deviceName);
     });
-    return names;
+    return [...names];
 }
 
 ;// CONCATENATED MODULE: ./src/waves/stop.ts
+
 
 
 
@@ -42070,10 +42353,31 @@ async function stopRollout(inputs, settings, waves, index, entry, result, ctx) {
     if (settings.onFailure === "cancel" && result.decision.kind === "failed") {
         ctx.watch.at({ step: "cancelling", taskId, wave: wave.number });
         const report = await cancelNotStarted(ctx.client, { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId }, ctx.policy);
-        entry.cancel = { ...report, notTried: 0 };
-        cancelled = ` Cancelled ${report.cancelled} of its devices that had not started${report.skipped > 0 ? ` (${report.skipped} had moved on)` : ""}${report.failed > 0 ? `; ${report.failed} could not be cancelled and will still take the firmware` : ""}.`;
+        entry.cancel = {
+            cancelled: report.cancelled,
+            skipped: report.skipped,
+            failed: report.failures.length,
+            notTried: report.notTried.length,
+        };
+        cancelled = ` ${describeCancel(report)}`;
     }
     throw new ActionError(`Wave ${wave.number} (task ${taskId}) stopped the rollout: ${why(inputs, result)}. No further wave was created; ${later} device(s) of later waves never got the firmware.${cancelled} Fix what stopped it, then run the job again with the same inputs: it follows the waves that have tasks and goes on from the first that has none.`);
+}
+/** Pure: what the cancel did, naming the devices that will still take the firmware. */
+function describeCancel(report) {
+    const moved = report.skipped > 0 ? ` (${report.skipped} had moved on)` : "";
+    const parts = [`Cancelled ${report.cancelled} of its devices that had not started${moved}.`];
+    if (report.failures.length > 0) {
+        const names = report.failures.slice(0, NAMED_IN_LOG).map((f) => oneLine(f.name, 64));
+        const more = report.failures.length - names.length;
+        parts.push(`${report.failures.length} could not be cancelled and will still take the firmware: ${names.join(", ")}${more > 0 ? ` and ${more} more` : ""}.`);
+    }
+    if (report.notTried.length > 0) {
+        const names = report.notTried.slice(0, NAMED_IN_LOG).map((name) => oneLine(name, 64));
+        const more = report.notTried.length - names.length;
+        parts.push(`${report.notTried.length} were not tried (${report.stopped ?? "stopped"}) and will still take the firmware unless cancelled in the console: ${names.join(", ")}${more > 0 ? ` and ${more} more` : ""}.`);
+    }
+    return parts.join(" ");
 }
 /** Pure: why a wave did not pass, in numbers, with the devices that made it so. */
 function why(inputs, result) {
@@ -42121,7 +42425,7 @@ function noteLeftBehind(wave, result) {
 
 
 
-const SHOWN_NAMES = 3;
+const rollout_waves_SHOWN_NAMES = 3;
 /**
  * A progressive rollout: the waves planned from the target, the tasks earlier runs made found
  * from Tencent's device rows, then wave after wave created exactly once and followed until its
@@ -42148,7 +42452,7 @@ async function rolloutInWaves(inputs, settings, ctx) {
         number: wave.number,
         devices: wave.size,
         canary: wave.canary,
-        firstNames: wave.names(SHOWN_NAMES),
+        firstNames: wave.names(rollout_waves_SHOWN_NAMES),
         ...(earlier[i] === undefined
             ? {}
             : { taskId: earlier[i].taskId, origin: "earlier run" }),
@@ -42299,10 +42603,10 @@ class WaveRun {
 }
 function describeWave(wave) {
     const shown = wave
-        .names(SHOWN_NAMES)
+        .names(rollout_waves_SHOWN_NAMES)
         .map((name) => oneLine(name, 64))
         .join(", ");
-    const more = wave.size > SHOWN_NAMES ? ", …" : "";
+    const more = wave.size > rollout_waves_SHOWN_NAMES ? ", …" : "";
     return `${wave.number}${wave.canary ? " (canary)" : ""}: ${wave.size} device(s) (${shown}${more})`;
 }
 

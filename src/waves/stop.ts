@@ -1,12 +1,13 @@
 import * as core from "@actions/core";
 import { ActionError } from "../errors.js";
-import { nameDevices } from "../follow/device-findings.js";
+import { NAMED_IN_LOG, nameDevices } from "../follow/device-findings.js";
+import { oneLine } from "../outside-text.js";
 import { resultCounts, type FollowResult } from "../follow/follow-task.js";
 import { describeGate } from "../follow/judge.js";
 import type { Inputs } from "../inputs.js";
 import { clock } from "../progress.js";
 import type { WaveReport } from "../report.js";
-import { cancelNotStarted } from "./cancel-wave.js";
+import { cancelNotStarted, type CancelReport } from "./cancel-wave.js";
 import type { Wave } from "./plan.js";
 import type { WaveContext } from "./rollout-waves.js";
 import type { WaveSettings } from "./settings.js";
@@ -36,12 +37,38 @@ export async function stopRollout(
       { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId },
       ctx.policy,
     );
-    entry.cancel = { ...report, notTried: 0 };
-    cancelled = ` Cancelled ${report.cancelled} of its devices that had not started${report.skipped > 0 ? ` (${report.skipped} had moved on)` : ""}${report.failed > 0 ? `; ${report.failed} could not be cancelled and will still take the firmware` : ""}.`;
+    entry.cancel = {
+      cancelled: report.cancelled,
+      skipped: report.skipped,
+      failed: report.failures.length,
+      notTried: report.notTried.length,
+    };
+    cancelled = ` ${describeCancel(report)}`;
   }
   throw new ActionError(
     `Wave ${wave.number} (task ${taskId}) stopped the rollout: ${why(inputs, result)}. No further wave was created; ${later} device(s) of later waves never got the firmware.${cancelled} Fix what stopped it, then run the job again with the same inputs: it follows the waves that have tasks and goes on from the first that has none.`,
   );
+}
+
+/** Pure: what the cancel did, naming the devices that will still take the firmware. */
+export function describeCancel(report: CancelReport): string {
+  const moved = report.skipped > 0 ? ` (${report.skipped} had moved on)` : "";
+  const parts = [`Cancelled ${report.cancelled} of its devices that had not started${moved}.`];
+  if (report.failures.length > 0) {
+    const names = report.failures.slice(0, NAMED_IN_LOG).map((f) => oneLine(f.name, 64));
+    const more = report.failures.length - names.length;
+    parts.push(
+      `${report.failures.length} could not be cancelled and will still take the firmware: ${names.join(", ")}${more > 0 ? ` and ${more} more` : ""}.`,
+    );
+  }
+  if (report.notTried.length > 0) {
+    const names = report.notTried.slice(0, NAMED_IN_LOG).map((name) => oneLine(name, 64));
+    const more = report.notTried.length - names.length;
+    parts.push(
+      `${report.notTried.length} were not tried (${report.stopped ?? "stopped"}) and will still take the firmware unless cancelled in the console: ${names.join(", ")}${more > 0 ? ` and ${more} more` : ""}.`,
+    );
+  }
+  return parts.join(" ");
 }
 
 /** Pure: why a wave did not pass, in numbers, with the devices that made it so. */
