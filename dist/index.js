@@ -41832,11 +41832,15 @@ async function readVersionRows(client, version, policy) {
  * are missing). A console task of other devices, more devices or a few of them is never taken.
  */
 async function waveTask(wave, rows, count) {
-    const members = new Set(wave.names());
+    // Built only when some task has rows to compare: a first run holds no names twice.
+    let known;
     const matches = [];
     const sizes = new Map();
     for (const [taskId, task] of rows) {
-        if (task.devices.size === 0 || !subset(task.devices, members))
+        if (task.devices.size === 0)
+            continue;
+        const members = (known ??= new Set(wave.names()));
+        if (!subset(task.devices, members))
             continue;
         const own = ownDevices(members, rows, taskId);
         if (task.devices.size >= own)
@@ -41892,10 +41896,14 @@ async function untaskedDevices(wave, rows, listed, count, nowMs) {
     if (!listed.complete) {
         throw new ActionError(`The version's task list could not be read whole (${listed.cut ?? "cut"}): wave ${wave.number} is not created rather than risk sending a device twice.`);
     }
-    const members = new Set(wave.names());
+    let known;
+    const members = () => (known ??= new Set(wave.names()));
     for (const taskId of listed.tasks.keys()) {
-        const seen = rows.get(taskId)?.devices;
-        if (seen !== undefined && seen.size > 0 && !subset(seen, members))
+        const task = rows.get(taskId);
+        if (task?.wave !== undefined)
+            continue;
+        const seen = task?.devices;
+        if (seen !== undefined && seen.size > 0 && !subset(seen, members()))
             continue;
         const devices = await count(taskId);
         const listedRows = seen?.size ?? 0;
@@ -41907,10 +41915,12 @@ async function untaskedDevices(wave, rows, listed, count, nowMs) {
         }
     }
     const tasked = new Set();
-    for (const task of rows.values())
+    for (const task of rows.values()) {
         for (const name of task.devices)
-            tasked.add(name);
-    return wave.names().filter((name) => !tasked.has(name));
+            if (members().has(name))
+                tasked.add(name);
+    }
+    return tasked.size === 0 ? "all" : wave.names().filter((name) => !tasked.has(name));
 }
 /** A task's device count from its distribution (0 when it reports none, or cannot be read). */
 function taskSize(client, version, policy) {
@@ -41954,32 +41964,33 @@ async function createWave(inputs, wave, rows, count, ctx) {
         UpgradeMethod: inputs.upgradeMethod,
     };
     const before = await listTasksBefore(client, base, policy);
-    const names = await untaskedDevices(wave, rows, before, count, ctx.clock.now());
-    if (names.length === 0) {
+    const untasked = await untaskedDevices(wave, rows, before, count, ctx.clock.now());
+    const devices = untasked === "all" ? wave.size : untasked.length;
+    if (devices === 0) {
         throw new ActionError(`Every device of wave ${wave.number} already has a task of firmware ${inputs.firmwareVersion}, none of them this wave's: check the version's tasks in the console before the rollout goes on.`);
     }
-    if (names.length < wave.size) {
-        warning(`${wave.size - names.length} device(s) of wave ${wave.number} already have a task of firmware ${inputs.firmwareVersion} (made outside this rollout): they are not sent again.`);
+    if (devices < wave.size) {
+        warning(`${wave.size - devices} device(s) of wave ${wave.number} already have a task of firmware ${inputs.firmwareVersion} (made outside this rollout): they are not sent again.`);
     }
     let request;
-    if (names.length <= NAMES_LIMIT) {
-        request = { ...base, DeviceNames: names };
+    if (devices <= NAMES_LIMIT) {
+        request = { ...base, DeviceNames: untasked === "all" ? wave.names() : untasked };
     }
     else {
-        const list = await uploadWave(inputs, wave, names, ctx);
+        const list = await uploadWave(inputs, wave, untasked, ctx);
         request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
     }
-    info(`Creating wave ${wave.number}: ${names.length} device(s).`);
-    const task = await createTask(client, request, before, policy, ctx, inputs.requestTimeoutMs, `wave ${wave.number} (${names.length} devices)`);
-    return { task, names };
+    info(`Creating wave ${wave.number}: ${devices} device(s).`);
+    const task = await createTask(client, request, before, policy, ctx, inputs.requestTimeoutMs, `wave ${wave.number} (${devices} devices)`);
+    return { task, devices };
 }
 async function uploadWave(inputs, wave, names, ctx) {
     const path = (0,external_node_path_namespaceObject.join)(process.env["RUNNER_TEMP"] ?? process.cwd(), `wave-${wave.number}-${process.pid}.txt`);
-    const lines = names.length === wave.size ? [...wave.lines()] : [...listOf(names).lines()];
+    const lines = names === "all" ? [...wave.lines()] : [...listOf(names).lines()];
     await (0,external_node_fs_promises_namespaceObject.writeFile)(path, lines);
     const target = { kind: "file", path, absolutePath: path };
     ctx.watch.at({ step: "uploading" });
-    return uploadList(ctx.client, { ...inputs, target }, await waveList(path, names.length), ctx.policy, ctx.dispatchers, false);
+    return uploadList(ctx.client, { ...inputs, target }, await waveList(path, names === "all" ? wave.size : names.length), ctx.policy, ctx.dispatchers, false);
 }
 /** The untasked names as one list file's lines. */
 function listOf(names) {
@@ -42525,9 +42536,9 @@ class WaveRun {
             const made = await createWave(this.inputs, wave, rows, count, this.ctx);
             this.created++;
             ({ taskId } = made.task);
-            devices = made.names.length;
-            // This run knows the new task's devices: later waves must not wait for its rows.
-            rows.set(taskId, { devices: new Set(made.names), lastUpgradeS: 0 });
+            devices = made.devices;
+            // This run knows the new task is this wave's: later waves must not wait for its rows.
+            rows.set(taskId, { devices: new Set(), lastUpgradeS: 0, wave: wave.number });
             entry.taskId = taskId;
             entry.origin = made.task.origin === "found" ? "found" : "created";
             nameTask(made.task, this.inputs);

@@ -20,11 +20,11 @@ import type { WaveContext } from "./rollout-waves.js";
  */
 export const NAMES_LIMIT = 500;
 
-/** A wave's new task and the devices it was sent. */
+/** A wave's new task and how many devices it was sent. */
 export interface CreatedWave {
   task: Task;
-  /** The devices sent: the wave's, less those another task already held. */
-  names: string[];
+  /** The wave's devices, less those another task already held. */
+  devices: number;
 }
 
 /**
@@ -45,25 +45,26 @@ export async function createWave(
     UpgradeMethod: inputs.upgradeMethod,
   };
   const before = await listTasksBefore(client, base, policy);
-  const names = await untaskedDevices(wave, rows, before, count, ctx.clock.now());
-  if (names.length === 0) {
+  const untasked = await untaskedDevices(wave, rows, before, count, ctx.clock.now());
+  const devices = untasked === "all" ? wave.size : untasked.length;
+  if (devices === 0) {
     throw new ActionError(
       `Every device of wave ${wave.number} already has a task of firmware ${inputs.firmwareVersion}, none of them this wave's: check the version's tasks in the console before the rollout goes on.`,
     );
   }
-  if (names.length < wave.size) {
+  if (devices < wave.size) {
     core.warning(
-      `${wave.size - names.length} device(s) of wave ${wave.number} already have a task of firmware ${inputs.firmwareVersion} (made outside this rollout): they are not sent again.`,
+      `${wave.size - devices} device(s) of wave ${wave.number} already have a task of firmware ${inputs.firmwareVersion} (made outside this rollout): they are not sent again.`,
     );
   }
   let request: BatchUpdateFirmwareRequest;
-  if (names.length <= NAMES_LIMIT) {
-    request = { ...base, DeviceNames: names };
+  if (devices <= NAMES_LIMIT) {
+    request = { ...base, DeviceNames: untasked === "all" ? wave.names() : untasked };
   } else {
-    const list = await uploadWave(inputs, wave, names, ctx);
+    const list = await uploadWave(inputs, wave, untasked, ctx);
     request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
   }
-  core.info(`Creating wave ${wave.number}: ${names.length} device(s).`);
+  core.info(`Creating wave ${wave.number}: ${devices} device(s).`);
   const task = await createTask(
     client,
     request,
@@ -71,24 +72,24 @@ export async function createWave(
     policy,
     ctx,
     inputs.requestTimeoutMs,
-    `wave ${wave.number} (${names.length} devices)`,
+    `wave ${wave.number} (${devices} devices)`,
   );
-  return { task, names };
+  return { task, devices };
 }
 
-async function uploadWave(inputs: Inputs, wave: Wave, names: string[], ctx: WaveContext) {
+async function uploadWave(inputs: Inputs, wave: Wave, names: string[] | "all", ctx: WaveContext) {
   const path = join(
     process.env["RUNNER_TEMP"] ?? process.cwd(),
     `wave-${wave.number}-${process.pid}.txt`,
   );
-  const lines = names.length === wave.size ? [...wave.lines()] : [...listOf(names).lines()];
+  const lines = names === "all" ? [...wave.lines()] : [...listOf(names).lines()];
   await writeFile(path, lines);
   const target = { kind: "file" as const, path, absolutePath: path };
   ctx.watch.at({ step: "uploading" });
   return uploadList(
     ctx.client,
     { ...inputs, target },
-    await waveList(path, names.length),
+    await waveList(path, names === "all" ? wave.size : names.length),
     ctx.policy,
     ctx.dispatchers,
     false,

@@ -17,6 +17,11 @@ const SETTLED_MS = 3_600_000;
 export interface TaskRows {
   /** Each device once, however often its rows were listed. */
   devices: Set<string>;
+  /**
+   * Set for a task this run created for a wave: its devices are that wave's, known without
+   * rows (and not held as strings: a wave of 50,000 names would cost megabytes for nothing).
+   */
+  wave?: number;
   /** The latest LastProcessTime (unix s) of a device that finished upgrading, 0 when none says. */
   lastUpgradeS: number;
 }
@@ -74,11 +79,14 @@ export async function waveTask(
   rows: VersionRows,
   count: (taskId: number) => Promise<number>,
 ): Promise<WaveTask | undefined> {
-  const members = new Set(wave.names());
+  // Built only when some task has rows to compare: a first run holds no names twice.
+  let known: Set<string> | undefined;
   const matches: number[] = [];
   const sizes = new Map<number, number>();
   for (const [taskId, task] of rows) {
-    if (task.devices.size === 0 || !subset(task.devices, members)) continue;
+    if (task.devices.size === 0) continue;
+    const members = (known ??= new Set(wave.names()));
+    if (!subset(task.devices, members)) continue;
     const own = ownDevices(members, rows, taskId);
     if (task.devices.size >= own) matches.push(taskId);
     // Most of them but not all: a row missing, or a console task of fewer? Its size tells.
@@ -133,16 +141,19 @@ export async function untaskedDevices(
   listed: TaskList,
   count: (taskId: number) => Promise<number>,
   nowMs: number,
-): Promise<string[]> {
+): Promise<string[] | "all"> {
   if (!listed.complete) {
     throw new ActionError(
       `The version's task list could not be read whole (${listed.cut ?? "cut"}): wave ${wave.number} is not created rather than risk sending a device twice.`,
     );
   }
-  const members = new Set(wave.names());
+  let known: Set<string> | undefined;
+  const members = () => (known ??= new Set(wave.names()));
   for (const taskId of listed.tasks.keys()) {
-    const seen = rows.get(taskId)?.devices;
-    if (seen !== undefined && seen.size > 0 && !subset(seen, members)) continue;
+    const task = rows.get(taskId);
+    if (task?.wave !== undefined) continue;
+    const seen = task?.devices;
+    if (seen !== undefined && seen.size > 0 && !subset(seen, members())) continue;
     const devices = await count(taskId);
     const listedRows = seen?.size ?? 0;
     const created = listed.created?.get(taskId);
@@ -155,8 +166,10 @@ export async function untaskedDevices(
     }
   }
   const tasked = new Set<string>();
-  for (const task of rows.values()) for (const name of task.devices) tasked.add(name);
-  return wave.names().filter((name) => !tasked.has(name));
+  for (const task of rows.values()) {
+    for (const name of task.devices) if (members().has(name)) tasked.add(name);
+  }
+  return tasked.size === 0 ? "all" : wave.names().filter((name) => !tasked.has(name));
 }
 
 /** A task's device count from its distribution (0 when it reports none, or cannot be read). */

@@ -135,9 +135,9 @@ class WaveRun {
       const made = await createWave(this.inputs, wave, rows, count, this.ctx);
       this.created++;
       ({ taskId } = made.task);
-      devices = made.names.length;
-      // This run knows the new task's devices: later waves must not wait for its rows.
-      rows.set(taskId, { devices: new Set(made.names), lastUpgradeS: 0 });
+      devices = made.devices;
+      // This run knows the new task is this wave's: later waves must not wait for its rows.
+      rows.set(taskId, { devices: new Set(), lastUpgradeS: 0, wave: wave.number });
       entry.taskId = taskId;
       entry.origin = made.task.origin === "found" ? "found" : "created";
       nameTask(made.task, this.inputs);
