@@ -3,7 +3,7 @@ import type { FailedDevice } from "./failed-devices.js";
 import { resultCounts } from "./follow-task.js";
 import { clock } from "./progress.js";
 import type { RunReport, WaveReport } from "./report.js";
-import { oneLine } from "./outside-text.js";
+import { forSummary } from "./outside-text.js";
 
 /** Failed devices listed at most: the summary must stay far below GitHub's 1 MiB. */
 export const MAX_FAILED_ROWS = 50;
@@ -155,7 +155,7 @@ function nextStep(report: RunReport): string {
   return "No task was created by this step unless the message above says one may exist. Fix what it names and run the job again.";
 }
 
-/** One table cell: outside text on one line, HTML and Markdown's table bar escaped. */
+/** One table cell (or line) of outside text, by the summary's rule: one line, no Markdown or HTML. */
 function cell(text: string): string {
-  return oneLine(text, MAX_CELL).replace(/[&<>"|]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return forSummary(text, MAX_CELL);
 }
