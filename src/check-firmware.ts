@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { ActionError, ApiError, InputError } from "./errors.js";
 import type { Inputs } from "./inputs.js";
 import { openProblem } from "./device-list/read-file.js";
+import { forLog } from "./outside-text.js";
 import type { TencentClient } from "./tencent/client.js";
 import { describeFirmware, getAllFirmwareVersion } from "./tencent/firmware.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "./tencent/retry.js";
@@ -39,7 +40,7 @@ export async function checkFirmware(
   const built = await md5OfFile(inputs.firmwareFile.absolutePath, inputs.firmwareFile.path);
   if (firmware.md5 === undefined || firmware.md5.toLowerCase() !== built) {
     throw new ActionError(
-      `firmware-file ${inputs.firmwareFile.path} has MD5 ${built}, but firmware ${firmwareVersion} of product ${productId} is registered with MD5 ${firmware.md5 ?? "(none)"}: the cloud holds a different build under this version. Register the built image under a new version, or roll out the one that matches.`,
+      `firmware-file ${forLog(inputs.firmwareFile.path, 300)} has MD5 ${built}, but firmware ${firmwareVersion} of product ${productId} is registered with MD5 ${firmware.md5 ?? "(none)"}: the cloud holds a different build under this version. Register the built image under a new version, or roll out the one that matches.`,
     );
   }
   return { md5: built };

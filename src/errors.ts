@@ -1,4 +1,4 @@
-import { oneLine, userValue } from "./outside-text.js";
+import { forLog, userValue } from "./outside-text.js";
 
 /** Base of every failure this action expects: main prints its message alone, never a stack. */
 export class ActionError extends Error {
@@ -27,7 +27,7 @@ export class ApiError extends ActionError {
     readonly requestId: string,
   ) {
     super(
-      `${action} failed: ${oneLine(code, MAX_CODE)}: ${oneLine(apiMessage, MAX_API_MESSAGE)}${requestIdNote(requestId)}`,
+      `${action} failed: ${forLog(code, MAX_CODE)}: ${forLog(apiMessage, MAX_API_MESSAGE)}${requestIdNote(requestId)}`,
     );
   }
 }
@@ -80,7 +80,7 @@ export function quote(value: string): string {
 
 /** " (RequestId: X)" for a message, or nothing when the server sent none. */
 export function requestIdNote(requestId: string): string {
-  return requestId === "" ? "" : ` (RequestId: ${oneLine(requestId, MAX_CODE)})`;
+  return requestId === "" ? "" : ` (RequestId: ${forLog(requestId, MAX_CODE)})`;
 }
 
 /** The message of anything thrown. */
@@ -91,5 +91,5 @@ export function messageOf(error: unknown): string {
 /** The start of an answer's body on one line, for an error message. */
 export function snippet(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat === "" ? "(empty body)" : oneLine(flat, MAX_SNIPPET);
+  return flat === "" ? "(empty body)" : forLog(flat, MAX_SNIPPET);
 }

@@ -6,7 +6,7 @@ import { isLoopback } from "./connect.js";
 import { ActionError, messageOf } from "./errors.js";
 import { readInputs } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
-import { oneLine, redact } from "./outside-text.js";
+import { forLog, redact } from "./outside-text.js";
 import type { RunReport } from "./report.js";
 import { realClock, rollout, type Clock } from "./rollout.js";
 import { writeSummary } from "./summary.js";
@@ -50,7 +50,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   } finally {
     // A summary that cannot be written must not fail the step: a task may exist by now.
     await writeSummary(report).catch((error: unknown) =>
-      core.warning(`Could not write the job summary: ${oneLine(messageOf(error), 300)}`),
+      core.warning(`Could not write the job summary: ${forLog(messageOf(error), 300)}`),
     );
     watch.dispose();
     await dispatchers.close();
@@ -66,7 +66,7 @@ function fail(error: unknown): string {
   }
   // Not one of ours: still one line, with the stack kept for RUNNER_DEBUG readers.
   if (error instanceof Error && error.stack) core.debug(redact(error.stack));
-  const message = `Unexpected error: ${oneLine(messageOf(error), 500)}`;
+  const message = `Unexpected error: ${forLog(messageOf(error), 500)}`;
   core.setFailed(message);
   return message;
 }

@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { messageOf } from "../errors.js";
-import { oneLine, registerSecret } from "../outside-text.js";
+import { forLog, registerSecret } from "../outside-text.js";
 import { IdTokenError, missingPermission } from "./errors.js";
 
 /** What the runner sets for a job with `id-token: write`; core.getIDToken reads both. */
@@ -32,9 +32,9 @@ export async function workflowIdToken(
     token = await getIdToken(audience);
   } catch (error) {
     // core's message spans lines ("Failed to get ID Token. \n Error Code : 403 …").
-    const detail = oneLine(messageOf(error).replace(/\s+/g, " ").trim(), MAX_DETAIL);
+    const detail = forLog(messageOf(error).replace(/\s+/g, " ").trim(), MAX_DETAIL);
     throw new IdTokenError(
-      `Could not get the workflow's OIDC token for audience '${oneLine(audience, 100)}' from the runner: ${detail}`,
+      `Could not get the workflow's OIDC token for audience '${forLog(audience, 100)}' from the runner: ${detail}`,
     );
   }
   core.setSecret(token);

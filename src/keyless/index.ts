@@ -2,7 +2,7 @@
 // keys, renewed before they expire. The one entry the rollout calls is keylessCredentials().
 import type { Dispatcher } from "undici";
 import { RenewingCredentials, type CredentialSource } from "../credentials.js";
-import { oneLine, redact } from "../outside-text.js";
+import { forLog, redact } from "../outside-text.js";
 import type { Logger } from "../logger.js";
 import type { RetryPolicy } from "../tencent/retry.js";
 import { describeClaims, tokenClaims, type TokenClaims } from "./claims.js";
@@ -95,7 +95,7 @@ function announce(
   logger: Logger,
 ): void {
   const until = assumed.expiration === "" ? "" : `, valid until ${assumed.expiration}`;
-  const id = assumed.requestId === "" ? "" : ` (RequestId: ${oneLine(assumed.requestId, 80)})`;
+  const id = assumed.requestId === "" ? "" : ` (RequestId: ${forLog(assumed.requestId, 80)})`;
   logger.info(
     redact(
       `${renewal ? "Renewed the temporary credentials of" : "Assumed"} role ${settings.roleArn} as session ${settings.roleSessionName} with the workflow's OIDC token (${describeClaims(claims)})${until}${id}.`,

@@ -2,7 +2,7 @@ import * as core from "@actions/core";
 import { request, type Dispatcher } from "undici";
 import type { ExpiringCredentials } from "../credentials.js";
 import { ApiError, TransportError } from "../errors.js";
-import { oneLine, registerSecret } from "../outside-text.js";
+import { forLog, registerSecret } from "../outside-text.js";
 import type { Logger } from "../logger.js";
 import { parseEnvelope, readAnswer, type RawAnswer } from "../tencent/client.js";
 import { transportError } from "../tencent/transport-error.js";
@@ -138,7 +138,7 @@ export function readAssumedRole(answer: RawAnswer, now: () => number): AssumedRo
   return {
     credentials: { secretId, secretKey, token },
     expiresAt: localExpiry(expiredTime, answer.date, now()),
-    expiration: oneLine(expiration, 40),
+    expiration: forLog(expiration, 40),
     requestId,
   };
 }

@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from "undici";
 import { currentCredentials, type CredentialSource, type Credentials } from "../credentials.js";
 import { ApiError, snippet, TransportError } from "../errors.js";
-import { oneLine } from "../outside-text.js";
+import { forLog } from "../outside-text.js";
 import { transportError } from "./transport-error.js";
 import type { Logger } from "../logger.js";
 import { sign } from "./sign.js";
@@ -77,7 +77,7 @@ export class TencentClient {
     if (Math.abs(offset - this.clockOffsetMs) < MAX_SKEW_NOTE_MS) return false;
     this.clockOffsetMs = offset;
     this.options.logger.warning(
-      `The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${oneLine(date ?? "", 40)}); signing again with the server's time.`,
+      `The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${forLog(date ?? "", 40)}); signing again with the server's time.`,
     );
     return true;
   }
@@ -180,7 +180,7 @@ export function parseEnvelope(action: string, answer: RawAnswer): ApiResult {
   const { status } = answer;
   if (status >= 300 && status <= 399) {
     // Never followed: a signed call sent elsewhere is not the call we signed.
-    const where = answer.location ? oneLine(answer.location, 200) : "no Location";
+    const where = answer.location ? forLog(answer.location, 200) : "no Location";
     throw new TransportError(
       action,
       "no",

@@ -1,5 +1,5 @@
 import { ActionError, requestIdNote, TransportError } from "../errors.js";
-import { oneLine } from "../outside-text.js";
+import { forLog } from "../outside-text.js";
 import type { ApiResult, TencentClient } from "./client.js";
 
 /** BatchUpdateFirmware's parameters in 2020-12-15; the API takes these eight and no others. */
@@ -114,7 +114,7 @@ function taskIdOf(value: unknown): number | undefined {
 }
 
 function shownValue(value: unknown): string {
-  return value === undefined ? "missing" : oneLine(JSON.stringify(value), 40);
+  return value === undefined ? "missing" : forLog(JSON.stringify(value), 40);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { TransportError } from "../errors.js";
-import { oneLine } from "../outside-text.js";
+import { forLog } from "../outside-text.js";
 import { connectFailureIn, describeCause } from "./connect.js";
 
 const MAX_DETAIL = 300;
@@ -69,5 +69,5 @@ function describe(error: unknown, code: string): string {
   const cause =
     error instanceof Error && error.cause instanceof Error ? `: ${describeCause(error.cause)}` : "";
   const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
-  return `${oneLine(text, MAX_DETAIL)}${cause}`;
+  return `${forLog(text, MAX_DETAIL)}${cause}`;
 }
