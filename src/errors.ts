@@ -45,6 +45,8 @@ export interface TransportDetail {
   status?: number;
   /** How long the server asked us to wait (Retry-After), in ms. */
   retryAfterMs?: number;
+  /** A failure that no attempt can change (a certificate that does not verify): not retried. */
+  definite?: boolean;
 }
 
 /** The HTTP exchange itself failed: no connection, timeout, bad status, unreadable answer. */
@@ -52,6 +54,7 @@ export class TransportError extends ActionError {
   override name = "TransportError";
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly definite: boolean;
   constructor(
     readonly action: string,
     readonly delivery: Delivery,
@@ -62,6 +65,7 @@ export class TransportError extends ActionError {
     const extra = typeof statusOrDetail === "number" ? { status: statusOrDetail } : statusOrDetail;
     this.status = extra?.status;
     this.retryAfterMs = extra?.retryAfterMs;
+    this.definite = extra?.definite ?? false;
   }
 }
 
