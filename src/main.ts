@@ -4,6 +4,7 @@ import * as github from "@actions/github";
 import { CancelWatch } from "./cancel.js";
 import { isLoopback } from "./connect.js";
 import { ActionError, messageOf } from "./errors.js";
+import { CONNECT_TIMEOUT_MS } from "./http/bounds.js";
 import { readInputs } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
 import { forLog, redact } from "./outside-text.js";
@@ -11,8 +12,6 @@ import type { RunReport } from "./report.js";
 import { realClock, rollout, type Clock } from "./rollout.js";
 import { writeSummary } from "./summary.js";
 import { Dispatchers } from "./tencent/dispatchers.js";
-
-const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Seams for running the step in-process in tests. */
 export interface RunOptions {

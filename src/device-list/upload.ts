@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { ActionError, snippet, TransportError } from "../errors.js";
 import { forLog } from "../outside-text.js";
-import { MAX_ANSWER_BYTES } from "../tencent/client.js";
+import { REQUESTS, sizeInWords } from "../http/bounds.js";
 import { transportError } from "../tencent/transport-error.js";
 import type { ScannedList } from "./scan.js";
 import { pieceBytes, uploadBody, UploadWatch, watched } from "./upload-body.js";
@@ -147,8 +147,8 @@ async function readToEnd(body: Dispatcher.ResponseData["body"], timeoutMs: numbe
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       length += chunk.length;
-      if (length > MAX_ANSWER_BYTES) {
-        const detail = `the answer was longer than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`;
+      if (length > REQUESTS.upload.maxAnswerBytes) {
+        const detail = `the answer was longer than ${sizeInWords(REQUESTS.upload.maxAnswerBytes)}`;
         throw new TransportError(UPLOAD_STEP, "unknown", detail);
       }
     }
