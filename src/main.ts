@@ -6,11 +6,10 @@ import { isLoopback } from "./connect.js";
 import { ActionError, messageOf } from "./errors.js";
 import { CONNECT_TIMEOUT_MS } from "./http/bounds.js";
 import { readInputs } from "./inputs.js";
-import { setOutputs } from "./outputs.js";
 import { forLog, redact } from "./outside-text.js";
 import type { RunReport } from "./report.js";
 import { realClock, rollout, type Clock } from "./rollout.js";
-import { writeSummary } from "./summary.js";
+import { RunEnd } from "./run-end.js";
 import { Dispatchers } from "./tencent/dispatchers.js";
 
 /** Seams for running the step in-process in tests. */
@@ -19,14 +18,21 @@ export interface RunOptions {
   clock?: (signal: AbortSignal) => Clock;
 }
 
-/** One run: the rollout, then the job summary whatever happened. The only place that fails the step. */
+/**
+ * One run: the rollout, then the `status` output and the job summary whatever happened, a cancel
+ * signal that ends the process included. The only place that fails the step.
+ */
 export async function run(options: RunOptions = {}): Promise<void> {
   const report: RunReport = {};
+  const end = new RunEnd(report);
   const startedAt = Date.now();
   const dispatchers = new Dispatchers(CONNECT_TIMEOUT_MS);
   const watch = new CancelWatch({
     error: (line) => core.error(line),
-    exit: (code) => process.exit(code),
+    exit: (code, line) => {
+      end.cancelled(line);
+      process.exit(code);
+    },
   }).install();
   try {
     const url = runUrl();
@@ -41,18 +47,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
       clock: (options.clock ?? realClock)(watch.signal),
     });
   } catch (error) {
-    report.error = fail(error);
-    if (report.status !== "failed" && report.status !== "timed-out") {
-      report.status = "failed";
-      setOutputs({ status: "failed" }, report.task?.taskId);
-    }
+    end.failed(fail(error));
   } finally {
-    // A summary that cannot be written must not fail the step: a task may exist by now.
-    await writeSummary(report).catch((error: unknown) =>
-      core.warning(`Could not write the job summary: ${forLog(messageOf(error), 300)}`),
-    );
-    watch.dispose();
-    await dispatchers.close();
+    end.writeSummary();
+    // The watch stays until the very end: a signal while connections close still exits with 1.
+    await dispatchers.close().finally(() => watch.dispose());
   }
 }
 

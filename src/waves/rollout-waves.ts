@@ -148,6 +148,7 @@ function describeWave(wave: Wave): string {
 async function pause(settings: WaveSettings, wave: Wave, ctx: WaveContext): Promise<void> {
   if (settings.pauseMs <= 0 || wave.number === 1) return;
   core.info(`Soaking for ${clock(settings.pauseMs)} (wave-pause) before wave ${wave.number}.`);
+  ctx.watch.at({ step: "pausing", wave: wave.number });
   await ctx.clock.sleep(settings.pauseMs);
   if (ctx.watch.cancelled()) {
     throw new ActionError(`The step was cancelled before wave ${wave.number} was created.`);
@@ -241,6 +242,7 @@ async function stop(
   const later = waves.slice(index + 1).reduce((sum, w) => sum + w.size, 0);
   let cancelled = "";
   if (settings.onFailure === "cancel" && result.decision.kind === "failed") {
+    ctx.watch.at({ step: "cancelling", taskId, wave: wave.number });
     const report = await cancelNotStarted(
       ctx.client,
       { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId },
