@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { ActionError, ApiError, InputError } from "./errors.js";
 import type { Inputs } from "./inputs.js";
-import { openProblem } from "./device-list/read-file.js";
+import { notARegularFile, openProblem } from "./device-list/read-file.js";
 import { forLog } from "./outside-text.js";
 import type { TencentClient } from "./tencent/client.js";
 import { describeFirmware, getAllFirmwareVersion } from "./tencent/firmware.js";
@@ -44,6 +44,19 @@ export async function checkFirmware(
     );
   }
   return { md5: built };
+}
+
+/**
+ * firmware-file, when given, names a regular file: anything else (a named pipe, /dev/zero, a
+ * directory) is refused before anything is sent, as device-list is.
+ */
+export async function checkFirmwareFile(inputs: Pick<Inputs, "firmwareFile">): Promise<void> {
+  if (inputs.firmwareFile === undefined) return;
+  const { path, absolutePath } = inputs.firmwareFile;
+  const problem = await notARegularFile(absolutePath);
+  if (problem !== undefined) {
+    throw new InputError("firmware-file", path, `${problem}. Expected the built firmware image.`);
+  }
 }
 
 /** The registered version does not exist; lists what the product has. */

@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 
 import * as github from "@actions/github";
 import { CancelWatch } from "./cancel.js";
+import { checkFirmwareFile } from "./check-firmware.js";
 import { isLoopback } from "./connect.js";
 import { ActionError, messageOf } from "./errors.js";
 import { CONNECT_TIMEOUT_MS } from "./http/bounds.js";
@@ -38,6 +39,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const url = runUrl();
     if (url !== undefined) report.runUrl = url;
     const inputs = readInputs();
+    // A path input is checked before the first request, as device-list is by rollout's scan.
+    await checkFirmwareFile(inputs);
     warnAboutPlainHttp(inputs.endpoint);
     await rollout(inputs, {
       startedAt,
