@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { ActionError, ApiError, InputError } from "./errors.js";
+import { ActionError, ApiError, InputError, sentence } from "./errors.js";
 import type { Inputs } from "./inputs.js";
 import { notARegularFile, openProblem } from "./device-list/read-file.js";
 import { forLog } from "./outside-text.js";
@@ -79,7 +79,7 @@ function explainDenied(action: string) {
   return (error: unknown): never => {
     if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
       throw new ActionError(
-        `${error.message}. The action checks the firmware before rolling it out; allow iotvideo:${action} in the CAM policy.`,
+        `${sentence(error.message)} The action checks the firmware before rolling it out; allow iotvideo:${action} in the CAM policy.`,
       );
     }
     throw error;

@@ -87,6 +87,14 @@ export function requestIdNote(requestId: string): string {
   return requestId === "" ? "" : ` (RequestId: ${forLog(requestId, MAX_CODE)})`;
 }
 
+/**
+ * A message as the first sentence of a longer one: ending in exactly one period, whether it
+ * ended with one (a server's message, "…was cancelled.") or not ("(RequestId: …)").
+ */
+export function sentence(message: string): string {
+  return `${message.replace(/[\s.]+$/, "")}.`;
+}
+
 /** The message of anything thrown. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
