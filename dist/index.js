@@ -29215,20 +29215,25 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6333);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5027);
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(974);
 
 
 // After every module is evaluated, before the first request (see v8-flags.ts).
 (0,_v8_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .keepWasmAtBaseline */ .g)();
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+// The run is over and its summary and outputs are written. A cancel signal that comes while the
+// process exits (the runner's SIGTERM after a cancelled wait wound down by itself) must not kill
+// it by signal: the process ends with the run's own result.
+const exit = () => process.exit();
+process.once("SIGINT", exit).once("SIGTERM", exit);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 6333:
+/***/ 5027:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37233,8 +37238,10 @@ function getOctokit(token, options, ...additionalPlugins) {
  * What a cancelled step leaves in the log. The runner cancels a step with SIGINT, then SIGTERM
  * 7.5 s later, then SIGKILL: the first signal says what the run was doing and whether a task may
  * exist, and no new attempt starts after it. While BatchUpdateFirmware is in flight the run
- * goes on until its answer (so the task can still be named), and while it follows a task it
- * stops waiting and writes its summary; SIGTERM ends the process in every case.
+ * goes on until its answer (so the task can still be named), and while it follows a task or
+ * soaks (wave-pause) it stops waiting and writes its summary; SIGTERM ends the process in every
+ * case. Whenever the watch ends the process, the sinks write the job summary and the `status`
+ * output first (see RunEnd), so no way of cancelling a run loses them.
  */
 /** Time a woken wait gets to write its summary and exit (the runner kills 2.5 s after SIGTERM). */
 const WIND_DOWN_MS = 2000;
@@ -37289,27 +37296,40 @@ class CancelWatch {
     handle(signal, final) {
         const first = !this.signalled;
         this.signalled = true;
-        this.sinks.error(cancelledLine(this.stage, signal));
+        const line = cancelledLine(this.stage, signal);
+        this.sinks.error(line);
         this.abort.abort();
         const { step } = this.stage;
-        // A wait winds down by itself once woken, writing its summary; the timer is a backstop.
+        // A wait winds down by itself once woken, writing its summary; the timer is a backstop for a
+        // request still in flight (a poll), and ends the process with the summary written all the same.
         if ((step === "waiting" || step === "pausing") && first) {
-            setTimeout(() => this.sinks.exit(1), WIND_DOWN_MS).unref();
+            setTimeout(() => this.sinks.exit(1, line), WIND_DOWN_MS).unref();
             return;
         }
         // A create in flight is worth waiting for until SIGTERM: its answer names the task.
         if (step === "creating" && !final)
             return;
-        this.sinks.exit(1);
+        this.sinks.exit(1, line);
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/outside-text.ts
 /**
- * Text that came from outside (an answer body, a header, an error message, a file name, a
- * user's value) made safe for one log line: our secrets redacted, workflow commands defused,
- * everything on one line, and only then cut to length. The runner masks whole secret values
- * only, so redacting before cutting is what keeps a cut-off token out of the log.
+ * Text that came from outside (an answer body, a header, an error message, a file name, a device
+ * name, a path, a user's value) reaches each sink through one rule of this module:
+ *
+ * - the log: forLog (userValue for a user's own input quoted in an error message): our secrets
+ *   redacted, control characters shown as escapes, nothing that starts a workflow command;
+ * - the job summary: forSummary: the same one line, then no character Markdown or HTML could
+ *   read as syntax (no link, image, autolink, emphasis, code or table bar);
+ * - the step outputs: forOutput: no line break and nothing a shell would act on.
+ *
+ * The runner masks whole secret values only, so each rule redacts before it cuts: a cut-off
+ * token never reaches a sink.
  */
 const secrets = new Set();
 // Shorter values would redact ordinary words; real keys and tokens are far longer.
@@ -37354,26 +37374,55 @@ function redactPrefixes(text, secret) {
     return out + text.slice(from);
 }
 /**
- * One line of outside text for the log: redacted, control characters shown as escapes (\n, \u001b),
- * "::" and "##[" broken up so no workflow command can start, then cut to `max` characters.
+ * The log's rule: redacted, control characters shown as escapes (\n, \u001b), "::" and "##["
+ * broken up so no workflow command can start, then cut to `max` characters.
  */
-function oneLine(text, max) {
-    return cut(escaped(redact(text)).replace(/::/g, ": :"), max);
+function forLog(text, max) {
+    // Every colon before another gets a space: ":::" must not leave a "::" behind.
+    return cut(escaped(redact(text)).replace(/:(?=:)/g, ": "), max);
 }
 /**
- * One line of a user's own value (an input) for an error message: like oneLine, but "::" is left
+ * One line of a user's own value (an input) for an error message: like forLog, but "::" is left
  * alone where it cannot start a command (mid-line), so an ARN such as qcs::cam::uin/1 reads as
  * written. The runner reads "::" commands only at the start of a line, "##[" anywhere.
  */
 function userValue(text, max) {
     return cut(escaped(redact(text)).replace(/^(\s*):/, "$1\\u003a"), max);
 }
+// Markdown's link, image, HTML, emphasis, code, table and math syntax, and what GFM needs to
+// make a link of a bare URL or e-mail address (":" of "://", "@", the "." of "www."). "(", ")"
+// and "!" stay as they are: without "[" and "]" they make no link or image, and our own
+// messages ("device(s)") keep reading as written in the summary's source.
+const MARKDOWN = /["$&*<>[\\\]_`|~@]|:(?=\/)|(?<=www)\./gi;
+/**
+ * The job summary's rule, for a table cell or the rest of a line: forLog's one line, cut to
+ * `max`, then each character that Markdown or HTML could read as syntax written as a numeric
+ * character reference. It reads the same on the run's page, and none of it is markup: no link,
+ * image, autolink, bare URL, e-mail link, emphasis, code span, HTML or table bar.
+ */
+function forSummary(text, max) {
+    return forLog(text, max).replace(MARKDOWN, (c) => `&#${c.charCodeAt(0)};`);
+}
+// What an output keeps as it is: what request ids, file names and counts are made of. A
+// workflow that writes an output into a `run:` script gets nothing a shell acts on.
+const OUTPUT_UNSAFE = /[^A-Za-z0-9._:/+=,@-]/g;
+// Far above any value of ours (task-ids of the most waves); a flood from outside stops here.
+const MAX_OUTPUT = 4096;
+/**
+ * The outputs' rule: redacted, then every character a shell or a line-based reader could act on
+ * (line breaks, quotes, `$`, backquotes, spaces, `;`, `|`, …) written as \uXXXX, cut to 4096.
+ */
+function forOutput(text) {
+    const safe = redact(text).replace(OUTPUT_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    return cut(safe, MAX_OUTPUT);
+}
 function escaped(text) {
-    return JSON.stringify(text)
+    return (JSON.stringify(text)
         .slice(1, -1)
         .replace(/\\"/g, '"')
-        .replace(/[\u2028\u2029\u0085]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-        .replace(/##\[/g, "# #[");
+        // JSON leaves DEL, the C1 controls (NEL among them) and the Unicode line separators as they are.
+        .replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .replace(/##\[/g, "# #["));
 }
 function cut(text, max) {
     return text.length > max ? `${text.slice(0, max)}…` : text;
@@ -37404,7 +37453,7 @@ class ApiError extends ActionError {
     requestId;
     name = "ApiError";
     constructor(action, code, apiMessage, requestId) {
-        super(`${action} failed: ${oneLine(code, MAX_CODE)}: ${oneLine(apiMessage, MAX_API_MESSAGE)}${requestIdNote(requestId)}`);
+        super(`${action} failed: ${forLog(code, MAX_CODE)}: ${forLog(apiMessage, MAX_API_MESSAGE)}${requestIdNote(requestId)}`);
         this.action = action;
         this.code = code;
         this.apiMessage = apiMessage;
@@ -37418,6 +37467,7 @@ class TransportError extends ActionError {
     name = "TransportError";
     status;
     retryAfterMs;
+    definite;
     constructor(action, delivery, detail, statusOrDetail) {
         super(`${action} failed: ${detail}`);
         this.action = action;
@@ -37425,6 +37475,7 @@ class TransportError extends ActionError {
         const extra = typeof statusOrDetail === "number" ? { status: statusOrDetail } : statusOrDetail;
         this.status = extra?.status;
         this.retryAfterMs = extra?.retryAfterMs;
+        this.definite = extra?.definite ?? false;
     }
 }
 const MAX_QUOTED = 80;
@@ -37440,7 +37491,14 @@ function quote(value) {
 }
 /** " (RequestId: X)" for a message, or nothing when the server sent none. */
 function requestIdNote(requestId) {
-    return requestId === "" ? "" : ` (RequestId: ${oneLine(requestId, MAX_CODE)})`;
+    return requestId === "" ? "" : ` (RequestId: ${forLog(requestId, MAX_CODE)})`;
+}
+/**
+ * A message as the first sentence of a longer one: ending in exactly one period, whether it
+ * ended with one (a server's message, "…was cancelled.") or not ("(RequestId: …)").
+ */
+function sentence(message) {
+    return `${message.replace(/[\s.]+$/, "")}.`;
 }
 /** The message of anything thrown. */
 function messageOf(error) {
@@ -37449,7 +37507,777 @@ function messageOf(error) {
 /** The start of an answer's body on one line, for an error message. */
 function snippet(text) {
     const flat = text.replace(/\s+/g, " ").trim();
-    return flat === "" ? "(empty body)" : oneLine(flat, MAX_SNIPPET);
+    return flat === "" ? "(empty body)" : forLog(flat, MAX_SNIPPET);
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/tencent/assumptions.ts
+/**
+ * What this action assumes where Tencent documents nothing. Each one is named in the README's
+ * "Assumptions" section; change them here and nowhere else.
+ */
+/** The API version that has BatchUpdateFirmware with the parameters we send. */
+const IOTVIDEO_VERSION = "2020-12-15";
+/** The credential scope's service, whatever host the endpoint names. */
+const IOTVIDEO_SERVICE = "iotvideo";
+/**
+ * Longest device name we accept. IoT Video does not document one; IoT Hub and IoT Explorer,
+ * the sibling products sharing its device registry conventions, document 1-48 characters.
+ */
+const DEVICE_NAME_MAX_LENGTH = 48;
+/**
+ * Device names never contain whitespace, control characters or commas (commas separate names
+ * in the device-names input). Anything else is left for the service to judge.
+ */
+const DEVICE_NAME_FORBIDDEN = /[\s,\u0000-\u001f\u007f-\u009f]/u;
+
+;// CONCATENATED MODULE: ./src/device-names.ts
+
+
+/** How a device name must look, for error messages. */
+const DEVICE_NAME_RULE = `at most ${DEVICE_NAME_MAX_LENGTH} characters, no whitespace, commas or control characters`;
+/** Why `name` cannot be a device name, or undefined when it can. */
+function deviceNameProblem(name) {
+    if ([...name].length > DEVICE_NAME_MAX_LENGTH) {
+        return `is longer than ${DEVICE_NAME_MAX_LENGTH} characters`;
+    }
+    if (DEVICE_NAME_FORBIDDEN.test(name)) {
+        return "contains whitespace, a comma or a control character";
+    }
+    return undefined;
+}
+/** Splits the device-names input on newlines and commas; blanks are dropped, repeats kept once. */
+function parseDeviceNames(value, input = "device-names") {
+    const names = value
+        .split(/[\r\n,]/)
+        .map((name) => name.trim())
+        .filter((name) => name !== "");
+    if (names.length === 0) {
+        throw new InputError(input, value, "Expected device names separated by newlines or commas.");
+    }
+    for (const name of names) {
+        const problem = deviceNameProblem(name);
+        if (problem !== undefined) {
+            // "cam-1 cam-2" is two names to its writer: say how to separate them.
+            const hint = /\S\s+\S/.test(name)
+                ? " Separate names with newlines or commas, not spaces."
+                : "";
+            throw new InputError(input, name, `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.${hint}`);
+        }
+    }
+    return [...new Set(names)];
+}
+/**
+ * Linux refuses to start a process with one environment variable over 128 KiB (MAX_ARG_STRLEN),
+ * and the runner passes device-names as INPUT_DEVICE-NAMES: about 6,500 names of 19 characters.
+ * Warn from here on, so a list that grows is moved to device-list before it stops working.
+ */
+const ENV_WARN_BYTES = 100 * 1024;
+/** Whether an input value is close to the size Linux refuses for one environment variable. */
+function nearEnvLimit(value) {
+    return Buffer.byteLength(value, "utf8") >= ENV_WARN_BYTES;
+}
+
+;// CONCATENATED MODULE: ./src/device-list/errors.ts
+
+
+
+/** The input this module's errors name. */
+const DEVICE_LIST_INPUT = "device-list";
+// quote() cuts values at 80 characters from the end; a path must keep its file name instead.
+const MAX_SHOWN_PATH = 80;
+/**
+ * A device-list file that cannot be used, e.g. `Invalid input 'device-list': 'fleet/devices.txt'.
+ * Line 12: device name 'a b' contains whitespace… Expected one device name per line (…).`
+ */
+class DeviceListError extends InputError {
+    line;
+    name = "DeviceListError";
+    constructor(path, problem, line) {
+        const where = line === undefined ? "" : `Line ${line}: `;
+        super(DEVICE_LIST_INPUT, shownPath(path), `${where}${problem}. Expected a UTF-8 file with one device name per line (${DEVICE_NAME_RULE}).`);
+        this.line = line;
+    }
+}
+/**
+ * A problem found in one line, before the file it came from is known to the code that found it;
+ * scan turns it into a DeviceListError.
+ */
+class LineProblem extends Error {
+    line;
+    problem;
+    name = "LineProblem";
+    constructor(line, problem) {
+        super(`line ${line}: ${problem}`);
+        this.line = line;
+        this.problem = problem;
+    }
+}
+/** The path as a reader of the job log knows it: relative to the workspace, file name kept. */
+function shownPath(path, cwd = process.cwd()) {
+    const inside = (0,external_node_path_namespaceObject.relative)(cwd, path);
+    const shown = inside !== "" && !inside.startsWith(`..${external_node_path_namespaceObject.sep}`) && inside !== ".." && !(0,external_node_path_namespaceObject.isAbsolute)(inside)
+        ? inside
+        : path;
+    return shown.length > MAX_SHOWN_PATH ? `…${shown.slice(-(MAX_SHOWN_PATH - 1))}` : shown;
+}
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/device-list/line-rule.ts
+// The device-name rule of src/device-names.ts, applied to the raw bytes of one line of a file.
+
+
+
+
+
+/** What a byte means to the line scanner. */
+const PLAIN = 0;
+const NEWLINE = 1;
+/** Whitespace, control characters, commas, and every byte of a non-ASCII character. */
+const SPECIAL = 2;
+/**
+ * BYTE_KIND[b] for every byte value, derived from DEVICE_NAME_FORBIDDEN so that files and the
+ * device-names input follow one rule: an ASCII byte is PLAIN exactly when a name may contain it.
+ */
+const BYTE_KIND = byteKinds();
+/**
+ * Raw lines longer than this are refused without decoding them: a valid line is one name of at
+ * most 48 characters, and this bounds what is carried from one chunk to the next.
+ */
+const MAX_LINE_BYTES = 64 * 1024;
+/**
+ * Whether lookAt() may be trusted: it knows the forbidden bytes of today's rule and reads words
+ * little-endian. Should the rule forbid more, or the machine be big-endian, every byte is looked
+ * at instead (slower, still right).
+ */
+const WORD_TRICK_APPLIES = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 &&
+    BYTE_KIND.every((kind, byte) => kind === PLAIN || byte < 0x21 || byte === 0x2c || byte >= 0x7f);
+/**
+ * The bytes of a little-endian word that may not be name characters, as their top bits: below
+ * 0x21 (newline, whitespace, controls), a comma, DEL, or 0x80 and above. The classic "has a zero
+ * byte" bit trick; it may also flag the byte after a flagged one, never misses one.
+ */
+function lookAt(word) {
+    const comma = word ^ 0x2c2c2c2c;
+    const del = word ^ 0x7f7f7f7f;
+    const flags = (((word - 0x21212121) | 0) & ~word) |
+        (((comma - 0x01010101) | 0) & ~comma) |
+        (((del - 0x01010101) | 0) & ~del) |
+        word;
+    return flags & 0x80808080;
+}
+/** 1 where JavaScript's trim() would cut an ASCII line: tab, LF, VT, FF, CR and space. */
+const TRIMMED = new Uint8Array(256);
+for (const byte of [9, 10, 11, 12, 13, 32])
+    TRIMMED[byte] = 1;
+function byteKinds() {
+    const kinds = new Uint8Array(256).fill(SPECIAL);
+    for (let byte = 0; byte < 128; byte++) {
+        if (!DEVICE_NAME_FORBIDDEN.test(String.fromCharCode(byte)))
+            kinds[byte] = PLAIN;
+    }
+    kinds[10] = NEWLINE;
+    return kinds;
+}
+/**
+ * Writes the device name of `src[start, end)` (one line without its "\n"), trimmed the way the
+ * device-names input is, followed by "\n", into `out` at `at`. Returns the number of bytes
+ * written: 0 for a blank line. Throws LineProblem when the line cannot be a device name.
+ */
+function writeLine(src, start, end, line, out, at) {
+    if (end - start > MAX_LINE_BYTES) {
+        throw new LineProblem(line, `the line is longer than ${MAX_LINE_BYTES} bytes`);
+    }
+    let ascii = true;
+    for (let i = start; i < end && ascii; i++)
+        ascii = src[i] < 0x80;
+    return ascii
+        ? writeAsciiLine(src, start, end, line, out, at)
+        : writeTextLine(src, start, end, line, out, at);
+}
+function writeAsciiLine(src, start, end, line, out, at) {
+    let first = start;
+    let last = end;
+    while (first < last && TRIMMED[src[first]] === 1)
+        first++;
+    while (last > first && TRIMMED[src[last - 1]] === 1)
+        last--;
+    if (first === last)
+        return 0;
+    let plain = last - first <= DEVICE_NAME_MAX_LENGTH;
+    for (let i = first; i < last && plain; i++)
+        plain = BYTE_KIND[src[i]] === PLAIN;
+    if (!plain)
+        nameProblem(src.toString("latin1", first, last), line);
+    // A loop: for a name of at most 48 bytes, cheaper than a call into Buffer.copy.
+    for (let i = first; i < last; i++)
+        out[at + i - first] = src[i];
+    out[at + last - first] = 10;
+    return last - first + 1;
+}
+function writeTextLine(src, start, end, line, out, at) {
+    const bytes = src.subarray(start, end);
+    if (!(0,external_node_buffer_.isUtf8)(bytes))
+        throw new LineProblem(line, notUtf8(bytes, line));
+    // trim() also drops a byte-order mark (U+FEFF), which is how a leading BOM goes.
+    const name = bytes.toString("utf8").trim();
+    if (name === "")
+        return 0;
+    if (deviceNameProblem(name) !== undefined)
+        nameProblem(name, line);
+    const length = out.write(name, at, "utf8");
+    out[at + length] = 10;
+    return length + 1;
+}
+// Windows PowerShell 5 writes UTF-16 by default (Out-File, ">"); say so rather than "not UTF-8".
+function notUtf8(bytes, line) {
+    const [first, second] = bytes;
+    const utf16 = line === 1 && ((first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff));
+    return utf16
+        ? "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+        : "the line is not valid UTF-8 text";
+}
+function nameProblem(name, line) {
+    const problem = deviceNameProblem(name) ?? "cannot be a device name";
+    throw new LineProblem(line, `device name ${quote(name)} ${problem}`);
+}
+
+;// CONCATENATED MODULE: ./src/device-list/normalize.ts
+// The one pass over a device-list file: split into lines, check each, and produce the bytes to
+// upload. Decision: we upload a NORMALIZED form, each name trimmed and ended by "\n" (the last one
+// too), blank lines dropped, no BOM. A file already in that form (what generators write) is
+// uploaded byte for byte, so the logged MD5 is what `md5sum` says of the repository's file.
+
+
+
+/** Extra bytes every buffer given to feed() must have past `length`, for whole-word reads. */
+const SLACK_BYTES = 8;
+/** Turns chunks of a file into normalized output, counting lines and devices. */
+class ListNormalizer {
+    output;
+    names;
+    /** Device names so far. */
+    devices = 0;
+    /** Whether the output differs from the input so far. */
+    changed = false;
+    line = 1;
+    carry = Buffer.allocUnsafeSlow(MAX_LINE_BYTES + 1 + SLACK_BYTES);
+    carried = 0;
+    out;
+    outAt = 0;
+    runStart = 0;
+    rebuilding = false;
+    wantNames;
+    constructor(chunkBytes, output, names) {
+        this.output = output;
+        this.names = names;
+        this.out = Buffer.allocUnsafeSlow(Math.max(chunkBytes, this.carry.length) + SLACK_BYTES);
+        this.wantNames = names !== undefined;
+    }
+    /**
+     * Takes the next `length` bytes of the file from `chunk`, which must start on a 4-byte boundary
+     * of its ArrayBuffer, hold at most the constructor's chunkBytes, and have SLACK_BYTES after them.
+     */
+    feed(chunk, length) {
+        const lastNewline = length === 0 ? -1 : chunk.lastIndexOf(10, length - 1);
+        if (lastNewline === -1) {
+            this.carryOn(chunk, 0, length);
+            return;
+        }
+        let from = 0;
+        if (this.carried > 0) {
+            // The line split by the chunk boundary is checked on its own, in the carry buffer.
+            from = chunk.indexOf(10) + 1;
+            this.carryOn(chunk, 0, from);
+            this.lines(this.carry, 0, this.carried);
+            this.carried = 0;
+        }
+        this.lines(chunk, from, lastNewline + 1);
+        this.carryOn(chunk, lastNewline + 1, length);
+    }
+    /** Ends the file: a last line without "\n" is a line all the same, and gets one. */
+    end() {
+        if (this.carried === 0)
+            return;
+        this.changed = true;
+        this.carry[this.carried++] = 10;
+        this.lines(this.carry, 0, this.carried);
+        this.carried = 0;
+    }
+    carryOn(chunk, start, end) {
+        // MAX_LINE_BYTES and the line's "\n": the same limit writeLine() applies to lines in a chunk.
+        if (this.carried + end - start > MAX_LINE_BYTES + 1) {
+            throw new LineProblem(this.line, `the line is longer than ${MAX_LINE_BYTES} bytes`);
+        }
+        this.carried += chunk.copy(this.carry, this.carried, start, end);
+    }
+    /**
+     * Checks the whole lines `buf[from, to)` and emits their output. The file is read four bytes
+     * at a time: lookAt() flags the bytes of a word that are not name characters (in a clean file,
+     * only "\n"), and only those are looked at. Lines that are exactly a valid name pass through
+     * untouched; anything else goes to writeLine() and the output is rebuilt. One function, with
+     * no call per line for the common case: this loop is most of the scan's time.
+     */
+    lines(buf, from, to) {
+        if (from === to)
+            return;
+        const words = new Int32Array(buf.buffer, buf.byteOffset, (to + 3) >>> 2);
+        this.rebuilding = false;
+        this.runStart = from;
+        let lineStart = from;
+        let special = false;
+        let crAt = -2; // where a CR LF began; never "just before" the first byte
+        let line = this.line;
+        let clean = 0;
+        const first = from >>> 2;
+        const last = words.length - 1;
+        for (let w = first; w <= last; w++) {
+            // One pass per flagged byte: in a clean file, the newline and little else.
+            for (let flags = look(words[w]); flags !== 0;) {
+                const i = (w << 2) + ((31 - Math.clz32(flags & -flags)) >>> 3);
+                flags &= flags - 1;
+                // The first and last words may hold bytes of the lines before and after.
+                if (i < from || i >= to)
+                    continue;
+                const kind = BYTE_KIND[buf[i]];
+                if (kind === PLAIN)
+                    continue;
+                if (kind !== NEWLINE) {
+                    // CR LF line ends are common enough to deserve a path of their own.
+                    if (buf[i] === 13 && i + 1 < to && buf[i + 1] === 10)
+                        crAt = i;
+                    else
+                        special = true;
+                    continue;
+                }
+                const crlf = crAt === i - 1;
+                const length = i - lineStart - (crlf ? 1 : 0);
+                if (special || length === 0 || length > DEVICE_NAME_MAX_LENGTH) {
+                    this.rewrite(buf, lineStart, i, line);
+                }
+                else if (crlf) {
+                    this.dropCr(buf, lineStart, length, line);
+                }
+                else {
+                    clean++;
+                    if (this.wantNames)
+                        this.wantNames = this.names.add(buf, lineStart, length, line);
+                }
+                line++;
+                lineStart = i + 1;
+                special = false;
+            }
+        }
+        this.line = line;
+        this.devices += clean;
+        this.names?.flush();
+        this.emit(buf, from, to);
+    }
+    /** Any line that is not exactly a name: trimmed, dropped, or refused by writeLine. */
+    rewrite(buf, start, end, line) {
+        this.copyRun(buf, start);
+        const written = writeLine(buf, start, end, line, this.out, this.outAt);
+        if (written !== end + 1 - start)
+            this.changed = true;
+        if (written > 0)
+            this.named(written - 1, line);
+        this.outAt += written;
+        this.runStart = end + 1;
+    }
+    /** A valid name of `length` ASCII bytes at `start`, then CR LF: written without the CR. */
+    dropCr(buf, start, length, line) {
+        this.copyRun(buf, start);
+        const { out, outAt } = this;
+        // A loop: for at most 48 bytes, cheaper than a call into Buffer.copy.
+        for (let i = 0; i < length; i++)
+            out[outAt + i] = buf[start + i];
+        out[outAt + length] = 10;
+        this.changed = true;
+        this.named(length, line);
+        this.outAt += length + 1;
+        this.runStart = start + length + 2;
+    }
+    /** Switches to rebuilding the output, copying the untouched lines before `start`. */
+    copyRun(buf, start) {
+        if (!this.rebuilding) {
+            this.rebuilding = true;
+            this.outAt = 0;
+        }
+        if (start > this.runStart)
+            this.outAt += buf.copy(this.out, this.outAt, this.runStart, start);
+    }
+    named(length, line) {
+        this.devices++;
+        if (this.wantNames)
+            this.wantNames = this.names.add(this.out, this.outAt, length, line);
+    }
+    emit(buf, from, to) {
+        if (!this.rebuilding) {
+            this.output(buf.subarray(from, to));
+            return;
+        }
+        this.outAt += buf.copy(this.out, this.outAt, this.runStart, to);
+        if (this.outAt > 0)
+            this.output(this.out.subarray(0, this.outAt));
+    }
+}
+// Chosen once, so the loop has one path; a check per word costs more than it looks.
+const look = WORD_TRICK_APPLIES ? lookAt : () => 0x80808080 | 0;
+
+;// CONCATENATED MODULE: ./src/device-list/read-file.ts
+
+
+
+
+/**
+ * Bytes read at a time. Large reads keep per-chunk costs (a system call, a hash update, a
+ * promise) out of the profile; 1 MiB is still small next to the 120 MiB the action may use.
+ */
+const CHUNK_BYTES = 1024 * 1024;
+/** A buffer for one chunk, aligned and with slack as ListNormalizer.feed() wants it. */
+function chunkBuffer() {
+    return Buffer.allocUnsafeSlow(CHUNK_BYTES + SLACK_BYTES);
+}
+/**
+ * Opens a device-list file. Throws DeviceListError when it is missing, unreadable, not a regular
+ * file (it is read twice: once to check, once to upload) or empty.
+ */
+async function openList(path) {
+    const problem = await notARegularFile(path);
+    if (problem !== undefined)
+        throw new DeviceListError(path, problem);
+    try {
+        const file = await (0,promises_namespaceObject.open)(path, "r");
+        if ((await file.stat()).size === 0) {
+            await file.close();
+            throw new DeviceListError(path, "The file is empty");
+        }
+        return file;
+    }
+    catch (error) {
+        throw error instanceof DeviceListError
+            ? error
+            : new DeviceListError(path, openProblem(error, path));
+    }
+}
+/**
+ * Why a path an input names cannot be read as a file, or undefined when it can. Looked at, never
+ * opened: opening a named pipe waits for a writer, maybe for ever, and /dev/zero never ends.
+ * Every path input (device-list, firmware-file) is checked so before anything is sent.
+ */
+async function notARegularFile(path) {
+    let stats;
+    try {
+        stats = await (0,promises_namespaceObject.stat)(path);
+    }
+    catch (error) {
+        return openProblem(error, path);
+    }
+    if (stats.isDirectory())
+        return "This is a directory, not a file";
+    if (!stats.isFile())
+        return `This is not a regular file but ${kindOf(stats)}`;
+    return undefined;
+}
+function kindOf(stats) {
+    if (stats.isFIFO())
+        return "a named pipe";
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return "a device";
+    if (stats.isSocket())
+        return "a socket";
+    return "something else";
+}
+/**
+ * Reads `file` from its start, each chunk into `next()`'s buffer. A consumer that is done with a
+ * chunk before asking for the next may hand out the same buffer every time. With `readAhead`, the
+ * next read starts before a chunk is handed over, so it overlaps the consumer's work: `next()`
+ * must then hand out a buffer other than the one the consumer holds.
+ */
+async function* readChunks(file, path, next, readAhead = false) {
+    const read = async (position) => {
+        const buffer = next();
+        try {
+            const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
+            return { buffer, length: bytesRead };
+        }
+        catch (error) {
+            throw new DeviceListError(path, `The file could not be read (${describe(error)})`);
+        }
+    };
+    let position = 0;
+    let pending = read(0);
+    for (;;) {
+        const chunk = await pending;
+        if (chunk.length === 0)
+            return;
+        position += chunk.length;
+        if (readAhead) {
+            pending = read(position);
+            // Awaited on the next turn; a consumer that stops first must not leave it unhandled.
+            pending.catch(() => undefined);
+        }
+        yield chunk;
+        if (!readAhead)
+            pending = read(position);
+    }
+}
+/**
+ * What went wrong opening a file, in words, from the system error's code. A missing file names
+ * the path looked at and the workspace: most often the repository was not checked out.
+ */
+function openProblem(error, path) {
+    switch (error.code) {
+        case "ENOENT": {
+            if (path === undefined)
+                return "The file does not exist";
+            const workspace = process.env["GITHUB_WORKSPACE"] ?? process.cwd();
+            return `The file does not exist: looked for ${quote(path)} (relative paths are the workspace's, ${quote(workspace)}). Is it checked out (actions/checkout) or made by an earlier step`;
+        }
+        case "EACCES":
+        case "EPERM":
+            return "The file cannot be read: permission denied";
+        case "EISDIR":
+            return "This is a directory, not a file";
+        case "ENOTDIR":
+            return "A part of the path is not a directory";
+        default:
+            return `The file cannot be opened (${describe(error)})`;
+    }
+}
+function describe(error) {
+    const code = error.code;
+    const message = error instanceof Error ? error.message : String(error);
+    return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+;// CONCATENATED MODULE: ./src/tencent/firmware.ts
+
+/** The registered firmware, or undefined when the product has no such version. */
+async function describeFirmware(client, productId, firmwareVersion) {
+    try {
+        const { data } = await client.call("DescribeFirmware", {
+            ProductID: productId,
+            FirmwareVersion: firmwareVersion,
+        });
+        const text = (field) => {
+            const value = data[field];
+            return typeof value === "string" && value !== "" ? value : undefined;
+        };
+        const md5 = text("Md5sum");
+        const name = text("Name");
+        return {
+            version: text("Version") ?? firmwareVersion,
+            ...(md5 === undefined ? {} : { md5 }),
+            ...(name === undefined ? {} : { name }),
+        };
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.code === "ResourceNotFound.FirmwareNotExist") {
+            return undefined;
+        }
+        throw error;
+    }
+}
+/** Every firmware version registered for the product. */
+async function getAllFirmwareVersion(client, productId) {
+    const { data } = await client.call("GetAllFirmwareVersion", { ProductID: productId });
+    const versions = data["Version"];
+    return Array.isArray(versions) ? versions.filter((v) => typeof v === "string") : [];
+}
+
+;// CONCATENATED MODULE: ./src/tencent/retry.ts
+
+const RETRY_CODES = /^RequestLimitExceeded(\.|$)/;
+const UNKNOWN_OUTCOME_CODES = /^(InternalError|ServiceUnavailable)(\.|$)/;
+/** Sorts a failure into the three classes the README's "Failure handling" section lists. */
+function classify(error) {
+    if (error instanceof ApiError) {
+        if (RETRY_CODES.test(error.code))
+            return "retry";
+        if (UNKNOWN_OUTCOME_CODES.test(error.code))
+            return "reconcile";
+        return "fail";
+    }
+    if (error instanceof TransportError) {
+        if (error.definite)
+            return "fail";
+        const status = error.status ?? 0;
+        // A redirect or a 4xx from the endpoint or a proxy is a refusal, not a lost answer; 429 asks us to wait.
+        if (status >= 300 && status < 500)
+            return status === 429 ? "retry" : "fail";
+        return error.delivery === "no" ? "retry" : "reconcile";
+    }
+    return "fail";
+}
+const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 };
+/**
+ * How long after its first attempt one call may still begin another. Each call has its own
+ * window: a rollout that pauses or follows waves for hours is never cut by a run-wide clock.
+ */
+const CALL_RETRY_WINDOW_MS = 10 * 60_000;
+/** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
+function backoffDelay(attempt, policy) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
+}
+/** For calls that are safe to repeat: definite errors end them, anything else is retried. */
+async function retryUnlessDefinite(error, kind) {
+    if (kind === "fail")
+        throw error;
+    return undefined;
+}
+/**
+ * Runs `attempt` until it succeeds or the bounds run out. No attempt starts past the deadline
+ * or after a cancellation. After each failure `recover` decides: throw to stop, return
+ * `{ value }` to finish with that value, or ask for another attempt. The wait before it is the
+ * backoff, or longer when the server asked for more (Retry-After); a wait that would end past
+ * the deadline is not begun, and nothing is waited for or announced after the last attempt.
+ */
+async function withRetries(what, policy, attempt, recover) {
+    const deadline = Math.min(policy.deadline, policy.now() + CALL_RETRY_WINDOW_MS);
+    for (let n = 1;; n++) {
+        if (policy.cancelled?.())
+            throw new CancelledError(what);
+        if (policy.now() >= deadline)
+            throw new DeadlineError(what);
+        let failedAt;
+        let error;
+        try {
+            return await attempt(n);
+        }
+        catch (caught) {
+            error = caught;
+            failedAt = policy.now();
+        }
+        const kind = classify(error);
+        const last = n >= policy.maxAttempts;
+        const recovered = await recover(error, kind, last);
+        if (recovered !== undefined && recovered !== "now")
+            return recovered.value;
+        if (last)
+            throw new GaveUpError(error, what, n, "max-attempts");
+        const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
+        const minimum = recovered === "now" ? asked : Math.max(backoffDelay(n, policy), asked);
+        const wait = Math.max(0, failedAt + minimum - policy.now());
+        if (policy.now() + wait >= deadline) {
+            const reason = asked > 0 ? `Retry-After asked for ${seconds(asked)} s` : "the backoff";
+            throw new GaveUpError(error, what, n, `the retry deadline (${reason})`);
+        }
+        if (wait > 0) {
+            policy.logger.warning(`${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${seconds(wait)} s${asked > 0 ? " (Retry-After)" : ""}.`);
+            await policy.sleep(wait);
+        }
+    }
+}
+function seconds(ms) {
+    return (ms / 1000).toFixed(1);
+}
+/** A call that kept failing in ways worth retrying until the bounds ran out. */
+class GaveUpError extends ActionError {
+    last;
+    what;
+    name = "GaveUpError";
+    constructor(last, what, attempts, bound) {
+        super(`${messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`);
+        this.last = last;
+        this.what = what;
+    }
+}
+/** An attempt that would have started after its deadline. */
+class DeadlineError extends ActionError {
+    what;
+    name = "DeadlineError";
+    constructor(what) {
+        super(`${what} was not started: its retry deadline has passed.`);
+        this.what = what;
+    }
+}
+/** An attempt that would have started after the step was cancelled. */
+class CancelledError extends ActionError {
+    what;
+    name = "CancelledError";
+    constructor(what) {
+        super(`${what} was not started: the step was cancelled.`);
+        this.what = what;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/check-firmware.ts
+
+
+
+
+
+
+
+const MAX_LISTED_VERSIONS = 20;
+/**
+ * Before anything is created: the version is registered for the product (else the versions it
+ * has are listed), and when firmware-file is given, the registered MD5 is that file's.
+ */
+async function checkFirmware(client, inputs, policy) {
+    const { productId, firmwareVersion } = inputs;
+    const firmware = await withRetries("DescribeFirmware", policy, () => describeFirmware(client, productId, firmwareVersion), retryUnlessDefinite).catch(explainDenied("DescribeFirmware"));
+    if (firmware === undefined) {
+        const versions = await withRetries("GetAllFirmwareVersion", policy, () => getAllFirmwareVersion(client, productId), retryUnlessDefinite).catch(() => undefined);
+        throw new FirmwareMissingError(productId, firmwareVersion, versions);
+    }
+    if (inputs.firmwareFile === undefined)
+        return firmware.md5 === undefined ? {} : { md5: firmware.md5 };
+    const built = await md5OfFile(inputs.firmwareFile.absolutePath, inputs.firmwareFile.path);
+    if (firmware.md5 === undefined || firmware.md5.toLowerCase() !== built) {
+        throw new ActionError(`firmware-file ${forLog(inputs.firmwareFile.path, 300)} has MD5 ${built}, but firmware ${firmwareVersion} of product ${productId} is registered with MD5 ${firmware.md5 ?? "(none)"}: the cloud holds a different build under this version. Register the built image under a new version, or roll out the one that matches.`);
+    }
+    return { md5: built };
+}
+/**
+ * firmware-file, when given, names a regular file: anything else (a named pipe, /dev/zero, a
+ * directory) is refused before anything is sent, as device-list is.
+ */
+async function checkFirmwareFile(inputs) {
+    if (inputs.firmwareFile === undefined)
+        return;
+    const { path, absolutePath } = inputs.firmwareFile;
+    const problem = await notARegularFile(absolutePath);
+    if (problem !== undefined) {
+        throw new InputError("firmware-file", path, `${problem}. Expected the built firmware image.`);
+    }
+}
+/** The registered version does not exist; lists what the product has. */
+class FirmwareMissingError extends ActionError {
+    name = "FirmwareMissingError";
+    constructor(productId, version, versions) {
+        const known = versions === undefined
+            ? "its versions could not be listed (GetAllFirmwareVersion)"
+            : versions.length === 0
+                ? "it has no firmware registered"
+                : `it has ${versions.slice(-MAX_LISTED_VERSIONS).join(", ")}${versions.length > MAX_LISTED_VERSIONS ? ` (the last ${MAX_LISTED_VERSIONS} of ${versions.length})` : ""}`;
+        super(`Firmware ${version} is not registered for product ${productId}; ${known}. Upload and register the firmware (console or UploadFirmware) before rolling it out; no task was created.`);
+    }
+}
+function explainDenied(action) {
+    return (error) => {
+        if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
+            throw new ActionError(`${sentence(error.message)} The action checks the firmware before rolling it out; allow iotvideo:${action} in the CAM policy.`);
+        }
+        throw error;
+    };
+}
+async function md5OfFile(absolutePath, shown) {
+    const hash = (0,external_node_crypto_.createHash)("md5");
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(absolutePath))
+            hash.update(chunk);
+    }
+    catch (error) {
+        throw new InputError("firmware-file", shown, `${openProblem(error, absolutePath)}. Expected the built firmware image.`);
+    }
+    return hash.digest("hex");
 }
 
 ;// CONCATENATED MODULE: ./src/credentials.ts
@@ -37561,7 +38389,7 @@ class RenewingCredentials {
             if (left < MIN_USABLE_MS)
                 throw error;
             this.renewAt = Math.min(now + RENEW_RETRY_MS, this.held.expiresAt - MIN_USABLE_MS);
-            this.options.logger.warning(`Could not renew the temporary credentials: ${oneLine(messageOf(error), 600)}; using the current ones, which expire in ${Math.round(left / 1000)} s.`);
+            this.options.logger.warning(`Could not renew the temporary credentials: ${forLog(messageOf(error), 600)}; using the current ones, which expire in ${Math.round(left / 1000)} s.`);
             return this.held.credentials;
         }
     }
@@ -37611,8 +38439,493 @@ function tokenClaims(token) {
 }
 /** `sub "repo:o/r:ref:refs/tags/v1", aud "sts.tencentcloudapi.com"` for a message. */
 function describeClaims(claims) {
-    const shown = (value) => value === undefined ? "(none)" : `"${oneLine(value, MAX_CLAIM)}"`;
+    const shown = (value) => value === undefined ? "(none)" : `"${forLog(value, MAX_CLAIM)}"`;
     return `sub ${shown(claims.sub)}, aud ${shown(claims.aud)}`;
+}
+
+;// CONCATENATED MODULE: ./src/http/bounds.ts
+/**
+ * Every request this action sends to the outside, and what bounds each: the one place that says
+ * so. Time: each attempt is cut at `request-timeout` (an AbortSignal over connecting, sending and
+ * the whole answer, however slowly it drips), at most `max-attempts` attempts are made, and none
+ * starts once its retry window has passed (src/tencent/retry.ts). Size: an answer is read up to
+ * its cap and no further. A bound that is hit fails with a message naming the request's endpoint.
+ * test/hostile/bounds.test.ts holds each against a stand-in that stalls, drips and floods.
+ */
+/** Longest wait for a connection (TCP, a proxy's tunnel, TLS): one attempt's share of its time. */
+const CONNECT_TIMEOUT_MS = 10_000;
+const KIB = 1024;
+const MIB = 1024 * KIB;
+/** The requests of a run, by name. */
+const REQUESTS = {
+    /** Every IoT Video action (DescribeFirmware … BatchUpdateFirmware, CancelDeviceFirmwareTask). */
+    iotVideo: {
+        endpoint: "the endpoint input (iotvideo.tencentcloudapi.com)",
+        madeIn: "src/tencent/client.ts",
+        time: "request-timeout per attempt, answer included",
+        attempts: "max-attempts per call; BatchUpdateFirmware only after a lookup proves no task",
+        // A page of 100 tasks or devices is a few KB.
+        maxAnswerBytes: 4 * MIB,
+    },
+    /** Keyless: AssumeRoleWithWebIdentity. */
+    sts: {
+        endpoint: "the sts-endpoint input (sts.tencentcloudapi.com)",
+        madeIn: "src/keyless/sts.ts",
+        time: "request-timeout per attempt, answer included",
+        attempts: "max-attempts per exchange (renewals included)",
+        // An STS answer is a few hundred bytes.
+        maxAnswerBytes: 64 * KIB,
+    },
+    /** Keyless: the workflow's OIDC token, from the runner. */
+    idToken: {
+        endpoint: "ACTIONS_ID_TOKEN_REQUEST_URL (the runner's token service)",
+        madeIn: "src/keyless/id-token.ts",
+        time: "request-timeout per attempt, answer included",
+        attempts: "max-attempts per token; an answer over the cap is not asked for again",
+        // A GitHub ID token is about 1 KB; it is masked line by line, so a flood must stop here.
+        maxAnswerBytes: 64 * KIB,
+    },
+    /** A device list's PUT to the pre-signed URL from CreateTaskFileUrl. */
+    upload: {
+        endpoint: "the upload URL CreateTaskFileUrl answers (object storage)",
+        madeIn: "src/device-list/upload.ts",
+        time: "request-timeout without progress while sending, then request-timeout for the whole answer",
+        attempts: "max-attempts, each with a fresh URL",
+        maxAnswerBytes: 4 * MIB,
+    },
+};
+/** "4 MiB", "64 KiB": a cap as messages say it. */
+function sizeInWords(bytes) {
+    return bytes >= MIB ? `${bytes / MIB} MiB` : `${bytes / KIB} KiB`;
+}
+
+;// CONCATENATED MODULE: ./src/tencent/connect.ts
+
+
+const MAX_CAUSE = 300;
+/**
+ * A connection attempt that failed, so nothing of the request was written: undici writes only
+ * once its connector has handed over a socket. It carries no `code` on purpose. After a connect
+ * error coded UND_ERR_SOCKET (undici's own "other side closed", which its proxy client reports for
+ * a closed CONNECT) undici keeps the request queued and connects again at once, for ever: that is
+ * how a proxy that closes every CONNECT drew ~2,000 CONNECTs a second. After any other error it
+ * fails the queued requests, so each attempt of ours is exactly one connection attempt.
+ */
+class ConnectFailure extends Error {
+    status;
+    name = "ConnectFailure";
+    constructor(message, cause, 
+    /** The status of a proxy's refusal. */
+    status) {
+        super(message, { cause });
+        this.status = status;
+    }
+}
+/** The first ConnectFailure in an error's cause chain. */
+function connectFailureIn(error) {
+    const seen = new Set();
+    for (let e = error; e instanceof Error && !seen.has(e); e = e.cause) {
+        if (e instanceof ConnectFailure)
+            return e;
+        seen.add(e);
+    }
+    return undefined;
+}
+/** Direct connections (TCP, then TLS for https), bounded by `timeoutMs`, failing as ConnectFailure. */
+function directConnector(timeoutMs, trust) {
+    const connect = (0,undici.buildConnector)({ ...trust, timeout: timeoutMs });
+    return (target, callback) => {
+        connect(target, (...args) => {
+            if (args[0] === null)
+                callback(null, args[1]);
+            else
+                callback(failedAttempt(target, args[0]), null);
+        });
+    };
+}
+/**
+ * "host:port" of a connector's target, IPv6 in brackets: for a CONNECT line and for messages.
+ * The host came through URL parsing, which admits no control characters, spaces or "@/?#%".
+ */
+function authority({ hostname, port, protocol }) {
+    const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+    return `${host}:${port || (protocol === "https:" ? "443" : "80")}`;
+}
+// Errors of reaching the host at all; on an https URL anything else broke the TLS handshake.
+const TCP_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+const TCP_SYSCALLS = new Set(["connect", "getaddrinfo"]);
+// What OpenSSL says when the first bytes of the answer to a ClientHello are not a TLS record,
+// as when a plain-HTTP server answers "HTTP/1.1 400".
+const NOT_TLS_CODES = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG"]);
+const NOT_TLS_HINT = "the server answered plain HTTP or another protocol, not TLS; use http:// in endpoint if that is intended";
+/** A failed attempt to reach `target` (directly, or `via` a proxy's tunnel) and why. */
+function failedAttempt(target, error, via = "") {
+    const { code, syscall } = errorFields(error);
+    const where = via === "" ? authority(target) : `${authority(target)} ${via}`;
+    const tcp = TCP_CODES.has(code) || TCP_SYSCALLS.has(syscall);
+    if (target.protocol !== "https:" || tcp) {
+        return new ConnectFailure(`could not connect to ${where}: ${describeCause(error)}`, error);
+    }
+    const hint = NOT_TLS_CODES.has(code) ? `; ${NOT_TLS_HINT}` : "";
+    return new ConnectFailure(`TLS handshake with ${where} failed: ${describeCause(error)}${hint}`, error);
+}
+/** "CODE what happened" of a system or OpenSSL error, on one line. */
+function describeCause(error) {
+    const { code } = errorFields(error);
+    // OpenSSL's message is "<hex>:error:<hex>:SSL routines:<function>:<reason>:<source file>:<line>:".
+    const reason = error.reason;
+    const message = typeof reason === "string" && reason !== ""
+        ? reason
+        : error instanceof Error
+            ? error.message
+            : String(error);
+    const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
+    return forLog(text.trim(), MAX_CAUSE);
+}
+function errorFields(error) {
+    const { code, syscall } = (error ?? {});
+    return {
+        code: typeof code === "string" ? code : "",
+        syscall: typeof syscall === "string" ? syscall : "",
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tencent/transport-error.ts
+
+
+
+const MAX_DETAIL = 300;
+// Failures that can only happen before a byte of the request left, for errors that did not come
+// through our connectors (which say so themselves): name resolution and the connect timeout.
+// Certificate checks, made in the handshake too, are below: not sent, and never retried.
+const NOT_SENT_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+// A certificate that does not verify, or names another host: the same on every attempt, so it
+// fails at once (OpenSSL's verify codes as Node reports them, and Node's own hostname check).
+const CERTIFICATE_CODES = new Set([
+    "CERT_HAS_EXPIRED",
+    "CERT_NOT_YET_VALID",
+    "CERT_REVOKED",
+    "CERT_REJECTED",
+    "CERT_UNTRUSTED",
+    "CERT_SIGNATURE_FAILURE",
+    "CERT_CHAIN_TOO_LONG",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+    "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
+    "INVALID_CA",
+    "INVALID_PURPOSE",
+    "HOSTNAME_MISMATCH",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+    "ERR_TLS_CERT_ALTNAME_FORMAT",
+]);
+const CERTIFICATE_HINT = "the server's certificate does not verify, which no retry changes: check the host in the URL, or the runner's trusted CAs (NODE_EXTRA_CA_CERTS)";
+// These mean "not sent" only when connect() itself failed: on a reused connection the
+// request may already have been written.
+const CONNECT_CODES = new Set(["ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ECONNRESET"]);
+/** Turns an error thrown by undici into a TransportError that says whether the server may have acted. */
+function transportError(step, error, timeoutMs) {
+    // A failed connection attempt: nothing was written, and a proxy's refusal keeps its status.
+    const failure = connectFailureIn(error);
+    const { code, syscall } = systemError(error);
+    if (CERTIFICATE_CODES.has(code)) {
+        const detail = `${failure?.message ?? transport_error_describe(error, code)}; ${CERTIFICATE_HINT}`;
+        return new TransportError(step, "no", detail, { definite: true });
+    }
+    if (failure !== undefined)
+        return new TransportError(step, "no", failure.message, failure.status);
+    if (isTimeout(error)) {
+        const detail = `no answer within ${timeoutMs / 1000} s (request-timeout)`;
+        return new TransportError(step, "unknown", detail);
+    }
+    const notSent = NOT_SENT_CODES.has(code) || (CONNECT_CODES.has(code) && syscall === "connect");
+    return new TransportError(step, notSent ? "no" : "unknown", transport_error_describe(error, code));
+}
+function isTimeout(error) {
+    const name = error instanceof Error ? error.name : "";
+    return (name === "TimeoutError" ||
+        name === "AbortError" ||
+        (errorCode(error).endsWith("_TIMEOUT") && errorCode(error) !== "UND_ERR_CONNECT_TIMEOUT"));
+}
+function errorCode(error) {
+    return systemError(error).code;
+}
+/** The first code (and its syscall) in the cause chain: undici wraps socket errors. */
+function systemError(error) {
+    const seen = new Set();
+    let current = error;
+    while (current instanceof Error && !seen.has(current)) {
+        seen.add(current);
+        const { code, syscall } = current;
+        if (typeof code === "string" && code !== "") {
+            return { code, syscall: typeof syscall === "string" ? syscall : "" };
+        }
+        current = current.cause;
+    }
+    return { code: "", syscall: "" };
+}
+function transport_error_describe(error, code) {
+    const message = error instanceof Error ? error.message : String(error);
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${describeCause(error.cause)}` : "";
+    const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
+    return `${forLog(text, MAX_DETAIL)}${cause}`;
+}
+
+;// CONCATENATED MODULE: ./src/tencent/sign.ts
+
+/** The only algorithm Tencent Cloud API 3.0 accepts for signed calls. */
+const ALGORITHM = "TC3-HMAC-SHA256";
+/** Hex SHA-256 of a string (UTF-8) or bytes. */
+function sha256Hex(data) {
+    return (0,external_node_crypto_.createHash)("sha256").update(data).digest("hex");
+}
+/** Raw HMAC-SHA256 of `data` under `key`. */
+function hmacSha256(key, data) {
+    return (0,external_node_crypto_.createHmac)("sha256", key).update(data).digest();
+}
+/** UTC calendar date (YYYY-MM-DD) of a unix timestamp in seconds. */
+function utcDate(timestamp) {
+    return new Date(timestamp * 1000).toISOString().slice(0, 10);
+}
+/** `<date>/<service>/tc3_request` */
+function credentialScope(date, service) {
+    return `${date}/${service}/tc3_request`;
+}
+/** Header names lower-cased and sorted, joined by ";" as the SignedHeaders field wants. */
+function signedHeaderNames(headers) {
+    return sortedNames(headers).join(";");
+}
+/** Step 1: the canonical request for a POST to "/" with no query string. */
+function canonicalRequest(headers, hashedPayload) {
+    // Tencent lower-cases and trims values as well as names before signing.
+    const canonicalHeaders = sortedNames(headers)
+        .map((name) => `${name}:${(headers[name] ?? "").trim().toLowerCase()}\n`)
+        .join("");
+    return ["POST", "/", "", canonicalHeaders, signedHeaderNames(headers), hashedPayload].join("\n");
+}
+/** Step 2: the string to sign. */
+function stringToSign(timestamp, scope, canonical) {
+    return [ALGORITHM, String(timestamp), scope, sha256Hex(canonical)].join("\n");
+}
+/** Step 3: the derived key, HMAC chain over date, service and "tc3_request". */
+function signingKey(secretKey, date, service) {
+    const kDate = hmacSha256(`TC3${secretKey}`, date);
+    const kService = hmacSha256(kDate, service);
+    return hmacSha256(kService, "tc3_request");
+}
+/** Step 4: hex signature of the string to sign. */
+function signature(key, toSign) {
+    return (0,external_node_crypto_.createHmac)("sha256", key).update(toSign).digest("hex");
+}
+/** Step 5: the Authorization header value. */
+function authorization(secretId, scope, signedHeaders, sig) {
+    return `${ALGORITHM} Credential=${secretId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${sig}`;
+}
+/** All five steps: the Authorization header for one request. */
+function sign(request) {
+    const date = utcDate(request.timestamp);
+    const scope = credentialScope(date, request.service);
+    const canonical = canonicalRequest(request.headers, sha256Hex(request.payload));
+    const toSign = stringToSign(request.timestamp, scope, canonical);
+    const key = signingKey(request.secretKey, date, request.service);
+    return authorization(request.secretId, scope, signedHeaderNames(request.headers), signature(key, toSign));
+}
+function sortedNames(headers) {
+    return Object.keys(headers).sort();
+}
+
+;// CONCATENATED MODULE: ./src/tencent/client.ts
+
+
+
+
+
+
+
+const CONTENT_TYPE = "application/json; charset=utf-8";
+const MAX_SKEW_NOTE_MS = 1000;
+/** One Tencent Cloud API 3.0 endpoint, signing every request with TC3-HMAC-SHA256. */
+class TencentClient {
+    options;
+    clockOffsetMs = 0;
+    now;
+    constructor(options) {
+        this.options = options;
+        this.now = options.now ?? Date.now;
+    }
+    /** The server's clock as best known: the local clock plus any skew learned from its answers. */
+    serverNow() {
+        return this.now() + this.clockOffsetMs;
+    }
+    /**
+     * Sends one action and returns its Response, or throws ApiError / TransportError.
+     * A SignatureExpire answer is retried once, signed with the server's clock.
+     */
+    async call(action, params) {
+        const body = JSON.stringify(params);
+        const answer = await this.send(action, body);
+        try {
+            return parseEnvelope(action, answer);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.code !== "AuthFailure.SignatureExpire")
+                throw error;
+            if (!this.adoptServerClock(answer.date))
+                throw error;
+            return parseEnvelope(action, await this.send(action, body));
+        }
+    }
+    adoptServerClock(date) {
+        const server = date === undefined ? NaN : Date.parse(date);
+        if (Number.isNaN(server))
+            return false;
+        const offset = server - this.now();
+        if (Math.abs(offset - this.clockOffsetMs) < MAX_SKEW_NOTE_MS)
+            return false;
+        this.clockOffsetMs = offset;
+        this.options.logger.warning(`The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${forLog(date ?? "", 40)}); signing again with the server's time.`);
+        return true;
+    }
+    async send(action, body) {
+        const { endpoint, timeoutMs, logger } = this.options;
+        const credentials = await currentCredentials(this.options.credentials);
+        const timestamp = Math.floor(this.serverNow() / 1000);
+        const signed = {
+            "content-type": CONTENT_TYPE,
+            host: endpoint.host,
+            "x-tc-action": action.toLowerCase(),
+        };
+        const authorization = sign({
+            ...credentials,
+            service: this.options.service,
+            headers: signed,
+            payload: body,
+            timestamp,
+        });
+        logger.debug(`POST ${endpoint.origin}/ ${action} (${Buffer.byteLength(body)} bytes, X-TC-Timestamp ${timestamp})`);
+        try {
+            const response = await (0,undici.request)(endpoint, {
+                method: "POST",
+                dispatcher: this.options.dispatcher,
+                signal: AbortSignal.timeout(timeoutMs),
+                headers: this.headers(action, timestamp, authorization, credentials.token),
+                body,
+            });
+            const answer = await readAnswer(action, response);
+            logger.debug(`${action} answered HTTP ${answer.status} (${answer.text.length} characters)`);
+            return answer;
+        }
+        catch (error) {
+            if (error instanceof TransportError)
+                throw error;
+            throw transportError(action, error, timeoutMs);
+        }
+    }
+    headers(action, timestamp, authorization, token) {
+        const { region, version } = this.options;
+        return {
+            "Content-Type": CONTENT_TYPE,
+            "X-TC-Action": action,
+            "X-TC-Version": version,
+            "X-TC-Timestamp": String(timestamp),
+            "X-TC-Language": "en-US",
+            ...(region === undefined ? {} : { "X-TC-Region": region }),
+            ...(token === undefined ? {} : { "X-TC-Token": token }),
+            Authorization: authorization,
+        };
+    }
+}
+/**
+ * An HTTP answer as the client keeps it: its body read whole, but at most `maxBytes` of it (a
+ * larger one is no answer of ours, and would not fit a string; the request's signal bounds the
+ * time it takes), and the headers that matter.
+ */
+async function readAnswer(action, response, maxBytes = REQUESTS.iotVideo.maxAnswerBytes) {
+    const chunks = [];
+    let length = 0;
+    for await (const chunk of response.body) {
+        length += chunk.length;
+        if (length > maxBytes) {
+            response.body.destroy();
+            throw new AnswerTooLargeError(action, maxBytes);
+        }
+        chunks.push(chunk);
+    }
+    const header = (name) => {
+        const value = response.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+    };
+    return {
+        status: response.statusCode,
+        text: Buffer.concat(chunks).toString("utf8"),
+        date: header("date"),
+        location: header("location"),
+        retryAfter: header("retry-after"),
+    };
+}
+/**
+ * An answer larger than its request's cap (src/http/bounds.ts). Whether the server acted is not
+ * known; a caller for whom a flood is definite (the runner's token service) can tell it apart.
+ */
+class AnswerTooLargeError extends TransportError {
+    name = "AnswerTooLargeError";
+    constructor(action, maxBytes) {
+        super(action, "unknown", `the answer is larger than ${sizeInWords(maxBytes)}; not read further`);
+    }
+}
+/** Reads Tencent's envelope: success, error, or an answer that is not the envelope at all. */
+function parseEnvelope(action, answer) {
+    const { status } = answer;
+    if (status >= 300 && status <= 399) {
+        // Never followed: a signed call sent elsewhere is not the call we signed.
+        const where = answer.location ? forLog(answer.location, 200) : "no Location";
+        throw new TransportError(action, "no", `HTTP ${status} redirect to ${where}; redirects are not followed: check endpoint`, status);
+    }
+    if (status < 200 || status > 299) {
+        const retryAfterMs = retryAfter(answer.retryAfter, answer.date);
+        throw new TransportError(action, status === 429 ? "no" : "unknown", `HTTP ${status}: ${snippet(answer.text)}`, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(answer.text);
+    }
+    catch {
+        throw new TransportError(action, "unknown", `the answer is not JSON: ${snippet(answer.text)}`, answer.status);
+    }
+    const response = isObject(parsed) ? parsed["Response"] : undefined;
+    if (!isObject(response)) {
+        throw new TransportError(action, "unknown", `the answer has no Response object: ${snippet(answer.text)}`, answer.status);
+    }
+    const { RequestId, Error: error, ...data } = response;
+    const requestId = typeof RequestId === "string" ? RequestId : "";
+    if (isObject(error)) {
+        throw new ApiError(action, client_text(error["Code"]) || "UnknownError", client_text(error["Message"]), requestId);
+    }
+    return { data, requestId };
+}
+/** Pure: Retry-After (seconds, or an HTTP date read against the answer's Date) in ms. */
+function retryAfter(value, date) {
+    if (value === undefined || value.trim() === "")
+        return undefined;
+    if (/^\s*\d+\s*$/.test(value))
+        return Number(value) * 1000;
+    const at = Date.parse(value);
+    if (Number.isNaN(at))
+        return undefined;
+    const served = date === undefined ? NaN : Date.parse(date);
+    return Math.max(0, at - (Number.isNaN(served) ? Date.now() : served));
+}
+/** A field that should be text, as text ("" when missing; JSON for anything else). */
+function client_text(value) {
+    if (value === undefined || value === null)
+        return "";
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+function isObject(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./src/keyless/session-name.ts
@@ -37819,7 +39132,7 @@ class StsError extends ActionError {
 function explainStsError(error, settings, claims) {
     const side = fixSide(error.code);
     const message = [
-        `${error.message}.`,
+        sentence(error.message),
         advice(side, settings),
         `The workflow's token has ${describeClaims(claims)}.`,
     ].join(" ");
@@ -37848,15 +39161,22 @@ function advice(side, s) {
 
 
 
-/** What the runner sets for a job with `id-token: write`; core.getIDToken reads both. */
+
+
+
+
+
+/** What the runner sets for a job with `id-token: write`. */
 const ID_TOKEN_ENV = ["ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"];
-const MAX_DETAIL = 400;
 /**
  * The workflow's OIDC token for `audience`, masked in the log and registered for redaction.
- * Without the runner's variables it fails with the permissions YAML to add. The request is
- * retried on server errors by @actions/http-client itself (up to 10 times, milliseconds apart).
+ * Without the runner's variables it fails with the permissions YAML to add. The request is our
+ * own (not @actions/core's, whose client waits up to 3 minutes for a silent socket and reads an
+ * answer of any size): bounded as src/http/bounds.ts says, retried on network failures and
+ * server errors, never on a refusal or an answer over the cap.
  */
-async function workflowIdToken(audience, env = process.env, getIdToken = getIDToken) {
+async function workflowIdToken(audience, deps) {
+    const env = deps.env ?? process.env;
     const missing = ID_TOKEN_ENV.filter((name) => (env[name] ?? "") === "");
     if (missing.length > 0)
         throw missingPermission(missing);
@@ -37864,537 +39184,76 @@ async function workflowIdToken(audience, env = process.env, getIdToken = getIDTo
     const requestToken = env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] ?? "";
     setSecret(requestToken);
     registerSecret(requestToken);
+    const url = tokenUrl(env["ACTIONS_ID_TOKEN_REQUEST_URL"] ?? "", audience);
+    const step = `GET ${url.origin}${url.pathname}`;
+    deps.logger.debug(`${step} (the workflow's OIDC token for audience ${forLog(audience, 100)})`);
     let token;
     try {
-        token = await getIdToken(audience);
+        token = await withRetries("the OIDC token request", deps.policy, async () => readToken(step, await send(url, step, requestToken, deps)), async (error, kind) => {
+            // A service that floods once floods again; a refusal stays one.
+            if (kind === "fail" || error instanceof AnswerTooLargeError)
+                throw error;
+            return undefined;
+        });
     }
     catch (error) {
-        // core's message spans lines ("Failed to get ID Token. \n Error Code : 403 …").
-        const detail = oneLine(messageOf(error).replace(/\s+/g, " ").trim(), MAX_DETAIL);
-        throw new IdTokenError(`Could not get the workflow's OIDC token for audience '${oneLine(audience, 100)}' from the runner: ${detail}`);
+        throw new IdTokenError(`Could not get the workflow's OIDC token for audience '${forLog(audience, 100)}' from the runner: ${messageOf(error)}`);
     }
     setSecret(token);
     registerSecret(token);
     return token;
 }
-
-;// CONCATENATED MODULE: ./src/tencent/connect.ts
-
-
-const MAX_CAUSE = 300;
-/**
- * A connection attempt that failed, so nothing of the request was written: undici writes only
- * once its connector has handed over a socket. It carries no `code` on purpose. After a connect
- * error coded UND_ERR_SOCKET (undici's own "other side closed", which its proxy client reports for
- * a closed CONNECT) undici keeps the request queued and connects again at once, for ever: that is
- * how a proxy that closes every CONNECT drew ~2,000 CONNECTs a second. After any other error it
- * fails the queued requests, so each attempt of ours is exactly one connection attempt.
- */
-class ConnectFailure extends Error {
-    status;
-    name = "ConnectFailure";
-    constructor(message, cause, 
-    /** The status of a proxy's refusal. */
-    status) {
-        super(message, { cause });
-        this.status = status;
-    }
-}
-/** The first ConnectFailure in an error's cause chain. */
-function connectFailureIn(error) {
-    const seen = new Set();
-    for (let e = error; e instanceof Error && !seen.has(e); e = e.cause) {
-        if (e instanceof ConnectFailure)
-            return e;
-        seen.add(e);
-    }
-    return undefined;
-}
-/** Direct connections (TCP, then TLS for https), bounded by `timeoutMs`, failing as ConnectFailure. */
-function directConnector(timeoutMs, trust) {
-    const connect = (0,undici.buildConnector)({ ...trust, timeout: timeoutMs });
-    return (target, callback) => {
-        connect(target, (...args) => {
-            if (args[0] === null)
-                callback(null, args[1]);
-            else
-                callback(failedAttempt(target, args[0]), null);
-        });
-    };
-}
-/**
- * "host:port" of a connector's target, IPv6 in brackets: for a CONNECT line and for messages.
- * The host came through URL parsing, which admits no control characters, spaces or "@/?#%".
- */
-function authority({ hostname, port, protocol }) {
-    const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-    return `${host}:${port || (protocol === "https:" ? "443" : "80")}`;
-}
-// Errors of reaching the host at all; on an https URL anything else broke the TLS handshake.
-const TCP_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
-const TCP_SYSCALLS = new Set(["connect", "getaddrinfo"]);
-// What OpenSSL says when the first bytes of the answer to a ClientHello are not a TLS record,
-// as when a plain-HTTP server answers "HTTP/1.1 400".
-const NOT_TLS_CODES = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG"]);
-const NOT_TLS_HINT = "the server answered plain HTTP or another protocol, not TLS; use http:// in endpoint if that is intended";
-/** A failed attempt to reach `target` (directly, or `via` a proxy's tunnel) and why. */
-function failedAttempt(target, error, via = "") {
-    const { code, syscall } = errorFields(error);
-    const where = via === "" ? authority(target) : `${authority(target)} ${via}`;
-    const tcp = TCP_CODES.has(code) || TCP_SYSCALLS.has(syscall);
-    if (target.protocol !== "https:" || tcp) {
-        return new ConnectFailure(`could not connect to ${where}: ${describeCause(error)}`, error);
-    }
-    const hint = NOT_TLS_CODES.has(code) ? `; ${NOT_TLS_HINT}` : "";
-    return new ConnectFailure(`TLS handshake with ${where} failed: ${describeCause(error)}${hint}`, error);
-}
-/** "CODE what happened" of a system or OpenSSL error, on one line. */
-function describeCause(error) {
-    const { code } = errorFields(error);
-    // OpenSSL's message is "<hex>:error:<hex>:SSL routines:<function>:<reason>:<source file>:<line>:".
-    const reason = error.reason;
-    const message = typeof reason === "string" && reason !== ""
-        ? reason
-        : error instanceof Error
-            ? error.message
-            : String(error);
-    const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
-    return oneLine(text.trim(), MAX_CAUSE);
-}
-function errorFields(error) {
-    const { code, syscall } = (error ?? {});
-    return {
-        code: typeof code === "string" ? code : "",
-        syscall: typeof syscall === "string" ? syscall : "",
-    };
-}
-
-;// CONCATENATED MODULE: ./src/tencent/transport-error.ts
-
-
-
-const transport_error_MAX_DETAIL = 300;
-// Failures that can only happen before a byte of the request left, for errors that did not come
-// through our connectors (which say so themselves): name resolution, the connect timeout, and
-// certificate checks (made in the handshake, before any request is sent).
-const NOT_SENT_CODES = new Set([
-    "ENOTFOUND",
-    "EAI_AGAIN",
-    "UND_ERR_CONNECT_TIMEOUT",
-    "CERT_HAS_EXPIRED",
-    "DEPTH_ZERO_SELF_SIGNED_CERT",
-    "SELF_SIGNED_CERT_IN_CHAIN",
-    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-    "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
-// These mean "not sent" only when connect() itself failed: on a reused connection the
-// request may already have been written.
-const CONNECT_CODES = new Set(["ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ECONNRESET"]);
-/** Turns an error thrown by undici into a TransportError that says whether the server may have acted. */
-function transportError(step, error, timeoutMs) {
-    // A failed connection attempt: nothing was written, and a proxy's refusal keeps its status.
-    const failure = connectFailureIn(error);
-    if (failure !== undefined)
-        return new TransportError(step, "no", failure.message, failure.status);
-    if (isTimeout(error)) {
-        const detail = `no answer within ${timeoutMs / 1000} s (request-timeout)`;
-        return new TransportError(step, "unknown", detail);
-    }
-    const { code, syscall } = systemError(error);
-    const notSent = NOT_SENT_CODES.has(code) || (CONNECT_CODES.has(code) && syscall === "connect");
-    return new TransportError(step, notSent ? "no" : "unknown", describe(error, code));
-}
-function isTimeout(error) {
-    const name = error instanceof Error ? error.name : "";
-    return (name === "TimeoutError" ||
-        name === "AbortError" ||
-        (errorCode(error).endsWith("_TIMEOUT") && errorCode(error) !== "UND_ERR_CONNECT_TIMEOUT"));
-}
-function errorCode(error) {
-    return systemError(error).code;
-}
-/** The first code (and its syscall) in the cause chain: undici wraps socket errors. */
-function systemError(error) {
-    const seen = new Set();
-    let current = error;
-    while (current instanceof Error && !seen.has(current)) {
-        seen.add(current);
-        const { code, syscall } = current;
-        if (typeof code === "string" && code !== "") {
-            return { code, syscall: typeof syscall === "string" ? syscall : "" };
-        }
-        current = current.cause;
-    }
-    return { code: "", syscall: "" };
-}
-function describe(error, code) {
-    const message = error instanceof Error ? error.message : String(error);
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${describeCause(error.cause)}` : "";
-    const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
-    return `${oneLine(text, transport_error_MAX_DETAIL)}${cause}`;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/tencent/sign.ts
-
-/** The only algorithm Tencent Cloud API 3.0 accepts for signed calls. */
-const ALGORITHM = "TC3-HMAC-SHA256";
-/** Hex SHA-256 of a string (UTF-8) or bytes. */
-function sha256Hex(data) {
-    return (0,external_node_crypto_.createHash)("sha256").update(data).digest("hex");
-}
-/** Raw HMAC-SHA256 of `data` under `key`. */
-function hmacSha256(key, data) {
-    return (0,external_node_crypto_.createHmac)("sha256", key).update(data).digest();
-}
-/** UTC calendar date (YYYY-MM-DD) of a unix timestamp in seconds. */
-function utcDate(timestamp) {
-    return new Date(timestamp * 1000).toISOString().slice(0, 10);
-}
-/** `<date>/<service>/tc3_request` */
-function credentialScope(date, service) {
-    return `${date}/${service}/tc3_request`;
-}
-/** Header names lower-cased and sorted, joined by ";" as the SignedHeaders field wants. */
-function signedHeaderNames(headers) {
-    return sortedNames(headers).join(";");
-}
-/** Step 1: the canonical request for a POST to "/" with no query string. */
-function canonicalRequest(headers, hashedPayload) {
-    // Tencent lower-cases and trims values as well as names before signing.
-    const canonicalHeaders = sortedNames(headers)
-        .map((name) => `${name}:${(headers[name] ?? "").trim().toLowerCase()}\n`)
-        .join("");
-    return ["POST", "/", "", canonicalHeaders, signedHeaderNames(headers), hashedPayload].join("\n");
-}
-/** Step 2: the string to sign. */
-function stringToSign(timestamp, scope, canonical) {
-    return [ALGORITHM, String(timestamp), scope, sha256Hex(canonical)].join("\n");
-}
-/** Step 3: the derived key, HMAC chain over date, service and "tc3_request". */
-function signingKey(secretKey, date, service) {
-    const kDate = hmacSha256(`TC3${secretKey}`, date);
-    const kService = hmacSha256(kDate, service);
-    return hmacSha256(kService, "tc3_request");
-}
-/** Step 4: hex signature of the string to sign. */
-function signature(key, toSign) {
-    return (0,external_node_crypto_.createHmac)("sha256", key).update(toSign).digest("hex");
-}
-/** Step 5: the Authorization header value. */
-function authorization(secretId, scope, signedHeaders, sig) {
-    return `${ALGORITHM} Credential=${secretId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${sig}`;
-}
-/** All five steps: the Authorization header for one request. */
-function sign(request) {
-    const date = utcDate(request.timestamp);
-    const scope = credentialScope(date, request.service);
-    const canonical = canonicalRequest(request.headers, sha256Hex(request.payload));
-    const toSign = stringToSign(request.timestamp, scope, canonical);
-    const key = signingKey(request.secretKey, date, request.service);
-    return authorization(request.secretId, scope, signedHeaderNames(request.headers), signature(key, toSign));
-}
-function sortedNames(headers) {
-    return Object.keys(headers).sort();
-}
-
-;// CONCATENATED MODULE: ./src/tencent/client.ts
-
-
-
-
-
-
-const CONTENT_TYPE = "application/json; charset=utf-8";
-const MAX_SKEW_NOTE_MS = 1000;
-/** Far above any answer of the actions we call (a page of 100 tasks is a few KB). */
-const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
-/** One Tencent Cloud API 3.0 endpoint, signing every request with TC3-HMAC-SHA256. */
-class TencentClient {
-    options;
-    clockOffsetMs = 0;
-    now;
-    constructor(options) {
-        this.options = options;
-        this.now = options.now ?? Date.now;
-    }
-    /** The server's clock as best known: the local clock plus any skew learned from its answers. */
-    serverNow() {
-        return this.now() + this.clockOffsetMs;
-    }
-    /**
-     * Sends one action and returns its Response, or throws ApiError / TransportError.
-     * A SignatureExpire answer is retried once, signed with the server's clock.
-     */
-    async call(action, params) {
-        const body = JSON.stringify(params);
-        const answer = await this.send(action, body);
-        try {
-            return parseEnvelope(action, answer);
-        }
-        catch (error) {
-            if (!(error instanceof ApiError) || error.code !== "AuthFailure.SignatureExpire")
-                throw error;
-            if (!this.adoptServerClock(answer.date))
-                throw error;
-            return parseEnvelope(action, await this.send(action, body));
-        }
-    }
-    adoptServerClock(date) {
-        const server = date === undefined ? NaN : Date.parse(date);
-        if (Number.isNaN(server))
-            return false;
-        const offset = server - this.now();
-        if (Math.abs(offset - this.clockOffsetMs) < MAX_SKEW_NOTE_MS)
-            return false;
-        this.clockOffsetMs = offset;
-        this.options.logger.warning(`The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${oneLine(date ?? "", 40)}); signing again with the server's time.`);
-        return true;
-    }
-    async send(action, body) {
-        const { endpoint, timeoutMs, logger } = this.options;
-        const credentials = await currentCredentials(this.options.credentials);
-        const timestamp = Math.floor(this.serverNow() / 1000);
-        const signed = {
-            "content-type": CONTENT_TYPE,
-            host: endpoint.host,
-            "x-tc-action": action.toLowerCase(),
-        };
-        const authorization = sign({
-            ...credentials,
-            service: this.options.service,
-            headers: signed,
-            payload: body,
-            timestamp,
-        });
-        logger.debug(`POST ${endpoint.origin}/ ${action} (${Buffer.byteLength(body)} bytes, X-TC-Timestamp ${timestamp})`);
-        try {
-            const response = await (0,undici.request)(endpoint, {
-                method: "POST",
-                dispatcher: this.options.dispatcher,
-                signal: AbortSignal.timeout(timeoutMs),
-                headers: this.headers(action, timestamp, authorization, credentials.token),
-                body,
-            });
-            const answer = await readAnswer(action, response);
-            logger.debug(`${action} answered HTTP ${answer.status} (${answer.text.length} characters)`);
-            return answer;
-        }
-        catch (error) {
-            if (error instanceof TransportError)
-                throw error;
-            throw transportError(action, error, timeoutMs);
-        }
-    }
-    headers(action, timestamp, authorization, token) {
-        const { region, version } = this.options;
-        return {
-            "Content-Type": CONTENT_TYPE,
-            "X-TC-Action": action,
-            "X-TC-Version": version,
-            "X-TC-Timestamp": String(timestamp),
-            "X-TC-Language": "en-US",
-            ...(region === undefined ? {} : { "X-TC-Region": region }),
-            ...(token === undefined ? {} : { "X-TC-Token": token }),
-            Authorization: authorization,
-        };
-    }
-}
-/**
- * An HTTP answer as the client keeps it: its body read whole, but at most `maxBytes` of it (a
- * larger one is no answer of ours, and would not fit a string; the request's signal bounds the
- * time it takes), and the headers that matter.
- */
-async function readAnswer(action, response, maxBytes = MAX_ANSWER_BYTES) {
-    const chunks = [];
-    let length = 0;
-    for await (const chunk of response.body) {
-        length += chunk.length;
-        if (length > maxBytes) {
-            response.body.destroy();
-            throw new TransportError(action, "unknown", `the answer is larger than ${maxBytes >= 1024 * 1024 ? `${maxBytes / 1024 / 1024} MiB` : `${maxBytes / 1024} KiB`}; not read further`);
-        }
-        chunks.push(chunk);
-    }
-    const header = (name) => {
-        const value = response.headers[name];
-        return Array.isArray(value) ? value[0] : value;
-    };
-    return {
-        status: response.statusCode,
-        text: Buffer.concat(chunks).toString("utf8"),
-        date: header("date"),
-        location: header("location"),
-        retryAfter: header("retry-after"),
-    };
-}
-/** Reads Tencent's envelope: success, error, or an answer that is not the envelope at all. */
-function parseEnvelope(action, answer) {
-    const { status } = answer;
-    if (status >= 300 && status <= 399) {
-        // Never followed: a signed call sent elsewhere is not the call we signed.
-        const where = answer.location ? oneLine(answer.location, 200) : "no Location";
-        throw new TransportError(action, "no", `HTTP ${status} redirect to ${where}; redirects are not followed: check endpoint`, status);
-    }
-    if (status < 200 || status > 299) {
-        const retryAfterMs = retryAfter(answer.retryAfter, answer.date);
-        throw new TransportError(action, status === 429 ? "no" : "unknown", `HTTP ${status}: ${snippet(answer.text)}`, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
-    }
-    let parsed;
+/** The runner's URL with the audience added, as the toolkit adds it (the URL has a query already). */
+function tokenUrl(given, audience) {
+    const separator = given.includes("?") ? "&" : "?";
     try {
-        parsed = JSON.parse(answer.text);
+        const url = new URL(`${given}${separator}audience=${encodeURIComponent(audience)}`);
+        if (url.protocol === "https:" || url.protocol === "http:")
+            return url;
     }
     catch {
-        throw new TransportError(action, "unknown", `the answer is not JSON: ${snippet(answer.text)}`, answer.status);
+        // Said below, without the URL's query: the runner's own parameters are not ours to print.
     }
-    const response = isObject(parsed) ? parsed["Response"] : undefined;
-    if (!isObject(response)) {
-        throw new TransportError(action, "unknown", `the answer has no Response object: ${snippet(answer.text)}`, answer.status);
+    throw new IdTokenError(`ACTIONS_ID_TOKEN_REQUEST_URL is not an http(s) URL ('${forLog(given.split("?")[0] ?? "", 100)}'): the runner set it wrong; re-run the job, or report it to the runner's administrator.`);
+}
+async function send(url, step, requestToken, deps) {
+    try {
+        const response = await (0,undici.request)(url, {
+            method: "GET",
+            dispatcher: deps.dispatcherFor(url),
+            signal: AbortSignal.timeout(deps.timeoutMs),
+            headers: { Authorization: `Bearer ${requestToken}`, Accept: "application/json" },
+        });
+        return await readAnswer(step, response, REQUESTS.idToken.maxAnswerBytes);
     }
-    const { RequestId, Error: error, ...data } = response;
-    const requestId = typeof RequestId === "string" ? RequestId : "";
-    if (isObject(error)) {
-        throw new ApiError(action, client_text(error["Code"]) || "UnknownError", client_text(error["Message"]), requestId);
-    }
-    return { data, requestId };
-}
-/** Pure: Retry-After (seconds, or an HTTP date read against the answer's Date) in ms. */
-function retryAfter(value, date) {
-    if (value === undefined || value.trim() === "")
-        return undefined;
-    if (/^\s*\d+\s*$/.test(value))
-        return Number(value) * 1000;
-    const at = Date.parse(value);
-    if (Number.isNaN(at))
-        return undefined;
-    const served = date === undefined ? NaN : Date.parse(date);
-    return Math.max(0, at - (Number.isNaN(served) ? Date.now() : served));
-}
-/** A field that should be text, as text ("" when missing; JSON for anything else). */
-function client_text(value) {
-    if (value === undefined || value === null)
-        return "";
-    return typeof value === "string" ? value : JSON.stringify(value);
-}
-function isObject(value) {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./src/tencent/retry.ts
-
-const RETRY_CODES = /^RequestLimitExceeded(\.|$)/;
-const UNKNOWN_OUTCOME_CODES = /^(InternalError|ServiceUnavailable)(\.|$)/;
-/** Sorts a failure into the three classes the README's "Failure handling" section lists. */
-function classify(error) {
-    if (error instanceof ApiError) {
-        if (RETRY_CODES.test(error.code))
-            return "retry";
-        if (UNKNOWN_OUTCOME_CODES.test(error.code))
-            return "reconcile";
-        return "fail";
-    }
-    if (error instanceof TransportError) {
-        const status = error.status ?? 0;
-        // A redirect or a 4xx from the endpoint or a proxy is a refusal, not a lost answer; 429 asks us to wait.
-        if (status >= 300 && status < 500)
-            return status === 429 ? "retry" : "fail";
-        return error.delivery === "no" ? "retry" : "reconcile";
-    }
-    return "fail";
-}
-const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 };
-/**
- * How long after its first attempt one call may still begin another. Each call has its own
- * window: a rollout that pauses or follows waves for hours is never cut by a run-wide clock.
- */
-const CALL_RETRY_WINDOW_MS = 10 * 60_000;
-/** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
-function backoffDelay(attempt, policy) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
-}
-/** For calls that are safe to repeat: definite errors end them, anything else is retried. */
-async function retryUnlessDefinite(error, kind) {
-    if (kind === "fail")
-        throw error;
-    return undefined;
-}
-/**
- * Runs `attempt` until it succeeds or the bounds run out. No attempt starts past the deadline
- * or after a cancellation. After each failure `recover` decides: throw to stop, return
- * `{ value }` to finish with that value, or ask for another attempt. The wait before it is the
- * backoff, or longer when the server asked for more (Retry-After); a wait that would end past
- * the deadline is not begun, and nothing is waited for or announced after the last attempt.
- */
-async function withRetries(what, policy, attempt, recover) {
-    const deadline = Math.min(policy.deadline, policy.now() + CALL_RETRY_WINDOW_MS);
-    for (let n = 1;; n++) {
-        if (policy.cancelled?.())
-            throw new CancelledError(what);
-        if (policy.now() >= deadline)
-            throw new DeadlineError(what);
-        let failedAt;
-        let error;
-        try {
-            return await attempt(n);
-        }
-        catch (caught) {
-            error = caught;
-            failedAt = policy.now();
-        }
-        const kind = classify(error);
-        const last = n >= policy.maxAttempts;
-        const recovered = await recover(error, kind, last);
-        if (recovered !== undefined && recovered !== "now")
-            return recovered.value;
-        if (last)
-            throw new GaveUpError(error, what, n, "max-attempts");
-        const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
-        const minimum = recovered === "now" ? asked : Math.max(backoffDelay(n, policy), asked);
-        const wait = Math.max(0, failedAt + minimum - policy.now());
-        if (policy.now() + wait >= deadline) {
-            const reason = asked > 0 ? `Retry-After asked for ${seconds(asked)} s` : "the backoff";
-            throw new GaveUpError(error, what, n, `the retry deadline (${reason})`);
-        }
-        if (wait > 0) {
-            policy.logger.warning(`${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${seconds(wait)} s${asked > 0 ? " (Retry-After)" : ""}.`);
-            await policy.sleep(wait);
-        }
+    catch (error) {
+        if (error instanceof TransportError)
+            throw error;
+        throw transportError(step, error, deps.timeoutMs);
     }
 }
-function seconds(ms) {
-    return (ms / 1000).toFixed(1);
-}
-/** A call that kept failing in ways worth retrying until the bounds ran out. */
-class GaveUpError extends ActionError {
-    last;
-    what;
-    name = "GaveUpError";
-    constructor(last, what, attempts, bound) {
-        super(`${messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`);
-        this.last = last;
-        this.what = what;
+/** The token of a 2xx answer `{"value": "<JWT>"}`; anything else as a TransportError. */
+function readToken(step, answer) {
+    const { status, text } = answer;
+    if (status < 200 || status > 299) {
+        // 3xx and 4xx are refusals (classified "fail"), 429 and 5xx worth another attempt.
+        const delivery = status === 429 || status >= 500 ? "unknown" : "no";
+        throw new TransportError(step, delivery, `HTTP ${status}: ${snippet(text)}`, status);
     }
-}
-/** An attempt that would have started after its deadline. */
-class DeadlineError extends ActionError {
-    what;
-    name = "DeadlineError";
-    constructor(what) {
-        super(`${what} was not started: its retry deadline has passed.`);
-        this.what = what;
+    let value;
+    try {
+        value = JSON.parse(text)?.value;
     }
-}
-/** An attempt that would have started after the step was cancelled. */
-class CancelledError extends ActionError {
-    what;
-    name = "CancelledError";
-    constructor(what) {
-        super(`${what} was not started: the step was cancelled.`);
-        this.what = what;
+    catch {
+        value = undefined;
     }
+    if (typeof value !== "string" || value === "") {
+        // Masked before it can reach a message: the body may be a token in another shape.
+        for (const part of text.match(/[\w.-]{20,}/g) ?? [])
+            registerSecret(part);
+        throw new TransportError(step, "unknown", `the answer has no token ("value"): ${snippet(text)}`);
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/keyless/sts.ts
@@ -38407,10 +39266,9 @@ class CancelledError extends ActionError {
 
 
 
+
 const STS_ACTION = "AssumeRoleWithWebIdentity";
 const STS_VERSION = "2018-08-13";
-/** An STS answer is a few hundred bytes; anything near this is not one. */
-const MAX_STS_ANSWER_BYTES = 64 * 1024;
 const sts_CONTENT_TYPE = "application/json; charset=utf-8";
 // The rate limit as InvalidParameter.OverLimit ("frequency limit exceeded" in the SDKs' lists).
 const RATE_LIMITED = /^(RequestLimitExceeded(\.|$)|InvalidParameter\.OverLimit$)/;
@@ -38430,7 +39288,7 @@ async function assumeRole(settings, token, deps, policy) {
         RoleSessionName: settings.roleSessionName,
         DurationSeconds: settings.durationSeconds,
     });
-    return withRetries(`STS ${STS_ACTION}`, policy, async () => readAssumedRole(await send(settings, body, deps), deps.now), async (error, kind) => {
+    return withRetries(`STS ${STS_ACTION}`, policy, async () => readAssumedRole(await sts_send(settings, body, deps), deps.now), async (error, kind) => {
         if (definite(error, kind)) {
             throw error instanceof ApiError
                 ? explainStsError(error, settings, tokenClaims(token))
@@ -38449,7 +39307,7 @@ function definite(error, kind) {
     }
     return kind === "fail";
 }
-async function send(settings, body, deps) {
+async function sts_send(settings, body, deps) {
     const { stsEndpoint: endpoint, stsRegion: region } = settings;
     const timestamp = Math.floor(deps.now() / 1000);
     deps.logger.debug(`POST ${endpoint.origin}/ ${STS_ACTION} (role ${settings.roleArn}, session ${settings.roleSessionName}, X-TC-Region ${region}, unsigned)`);
@@ -38470,7 +39328,7 @@ async function send(settings, body, deps) {
             },
             body,
         });
-        const answer = await readAnswer(STS_ACTION, response, MAX_STS_ANSWER_BYTES);
+        const answer = await readAnswer(STS_ACTION, response, REQUESTS.sts.maxAnswerBytes);
         deps.logger.debug(`${STS_ACTION} answered HTTP ${answer.status}`);
         return answer;
     }
@@ -38502,7 +39360,7 @@ function readAssumedRole(answer, now) {
     return {
         credentials: { secretId, secretKey, token },
         expiresAt: localExpiry(expiredTime, answer.date, now()),
-        expiration: oneLine(expiration, 40),
+        expiration: forLog(expiration, 40),
         requestId,
     };
 }
@@ -38546,13 +39404,19 @@ async function keylessCredentials(settings, deps) {
     const now = deps.now ?? Date.now;
     let renewal = false;
     const obtain = async () => {
-        const token = await workflowIdToken(settings.audience, deps.env, deps.getIdToken);
         const policy = renewal
             ? {
                 ...deps.policy,
                 deadline: Math.max(deps.policy.deadline, deps.policy.now() + RENEWAL_RETRY_WINDOW_MS),
             }
             : deps.policy;
+        const token = await workflowIdToken(settings.audience, {
+            dispatcherFor: deps.tokenDispatcherFor ?? (() => deps.dispatcher),
+            timeoutMs: deps.timeoutMs,
+            policy,
+            logger: deps.logger,
+            ...(deps.env === undefined ? {} : { env: deps.env }),
+        });
         const assumed = await assumeRole(settings, token, { ...deps, now }, policy);
         announce(settings, assumed, tokenClaims(token), renewal, deps.logger);
         renewal = true;
@@ -38563,29 +39427,9 @@ async function keylessCredentials(settings, deps) {
 }
 function announce(settings, assumed, claims, renewal, logger) {
     const until = assumed.expiration === "" ? "" : `, valid until ${assumed.expiration}`;
-    const id = assumed.requestId === "" ? "" : ` (RequestId: ${oneLine(assumed.requestId, 80)})`;
+    const id = assumed.requestId === "" ? "" : ` (RequestId: ${forLog(assumed.requestId, 80)})`;
     logger.info(redact(`${renewal ? "Renewed the temporary credentials of" : "Assumed"} role ${settings.roleArn} as session ${settings.roleSessionName} with the workflow's OIDC token (${describeClaims(claims)})${until}${id}.`));
 }
-
-;// CONCATENATED MODULE: ./src/tencent/assumptions.ts
-/**
- * What this action assumes where Tencent documents nothing. Each one is named in the README's
- * "Assumptions" section; change them here and nowhere else.
- */
-/** The API version that has BatchUpdateFirmware with the parameters we send. */
-const IOTVIDEO_VERSION = "2020-12-15";
-/** The credential scope's service, whatever host the endpoint names. */
-const IOTVIDEO_SERVICE = "iotvideo";
-/**
- * Longest device name we accept. IoT Video does not document one; IoT Hub and IoT Explorer,
- * the sibling products sharing its device registry conventions, document 1-48 characters.
- */
-const DEVICE_NAME_MAX_LENGTH = 48;
-/**
- * Device names never contain whitespace, control characters or commas (commas separate names
- * in the device-names input). Anything else is left for the service to judge.
- */
-const DEVICE_NAME_FORBIDDEN = /[\s,\u0000-\u001f\u007f-\u009f]/u;
 
 ;// CONCATENATED MODULE: ./src/connect.ts
 
@@ -38629,6 +39473,7 @@ async function credentials(inputs, ctx, policy) {
     }
     return keylessCredentials(settings, {
         dispatcher: ctx.dispatchers.for(settings.stsEndpoint),
+        tokenDispatcherFor: (url) => ctx.dispatchers.for(url),
         policy,
         logger: core_namespaceObject,
         timeoutMs: inputs.requestTimeoutMs,
@@ -38638,55 +39483,6 @@ async function credentials(inputs, ctx, policy) {
 function isLoopback(url) {
     const host = url.hostname;
     return host === "localhost" || host.startsWith("127.") || host === "[::1]";
-}
-
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/device-names.ts
-
-
-/** How a device name must look, for error messages. */
-const DEVICE_NAME_RULE = `at most ${DEVICE_NAME_MAX_LENGTH} characters, no whitespace, commas or control characters`;
-/** Why `name` cannot be a device name, or undefined when it can. */
-function deviceNameProblem(name) {
-    if ([...name].length > DEVICE_NAME_MAX_LENGTH) {
-        return `is longer than ${DEVICE_NAME_MAX_LENGTH} characters`;
-    }
-    if (DEVICE_NAME_FORBIDDEN.test(name)) {
-        return "contains whitespace, a comma or a control character";
-    }
-    return undefined;
-}
-/** Splits the device-names input on newlines and commas; blanks are dropped, repeats kept once. */
-function parseDeviceNames(value, input = "device-names") {
-    const names = value
-        .split(/[\r\n,]/)
-        .map((name) => name.trim())
-        .filter((name) => name !== "");
-    if (names.length === 0) {
-        throw new InputError(input, value, "Expected device names separated by newlines or commas.");
-    }
-    for (const name of names) {
-        const problem = deviceNameProblem(name);
-        if (problem !== undefined) {
-            // "cam-1 cam-2" is two names to its writer: say how to separate them.
-            const hint = /\S\s+\S/.test(name)
-                ? " Separate names with newlines or commas, not spaces."
-                : "";
-            throw new InputError(input, name, `Expected a device name (${DEVICE_NAME_RULE}); this one ${problem}.${hint}`);
-        }
-    }
-    return [...new Set(names)];
-}
-/**
- * Linux refuses to start a process with one environment variable over 128 KiB (MAX_ARG_STRLEN),
- * and the runner passes device-names as INPUT_DEVICE-NAMES: about 6,500 names of 19 characters.
- * Warn from here on, so a list that grows is moved to device-list before it stops working.
- */
-const ENV_WARN_BYTES = 100 * 1024;
-/** Whether an input value is close to the size Linux refuses for one environment variable. */
-function nearEnvLimit(value) {
-    return Buffer.byteLength(value, "utf8") >= ENV_WARN_BYTES;
 }
 
 ;// CONCATENATED MODULE: ./src/input-values.ts
@@ -39134,587 +39930,8 @@ function maskSecret(value) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-
-/** Every output of action.yml, by its workflow name. */
-const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
-    "task-id",
-    "request-id",
-    "status",
-    "devices-total",
-    "devices-succeeded",
-    "devices-failed",
-    "devices-pending",
-    "device-count",
-    "device-list-md5",
-    "device-list-size",
-    "task-ids",
-    "waves-completed",
-    "waves-total",
-]));
-/**
- * Sets step outputs. Once a task exists nothing may fail the step (a re-run would roll out
- * again), so a write that fails (GITHUB_OUTPUT on a full disk) is a warning naming the task.
- */
-function setOutputs(outputs, taskId) {
-    for (const [name, value] of Object.entries(outputs)) {
-        try {
-            setOutput(name, value);
-        }
-        catch (error) {
-            const task = taskId === undefined ? "" : `; the task is ${taskId}`;
-            warning(`Could not set the output ${name} (${messageOf(error)})${task}.`);
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/device-list/errors.ts
-
-
-
-/** The input this module's errors name. */
-const DEVICE_LIST_INPUT = "device-list";
-// quote() cuts values at 80 characters from the end; a path must keep its file name instead.
-const MAX_SHOWN_PATH = 80;
-/**
- * A device-list file that cannot be used, e.g. `Invalid input 'device-list': 'fleet/devices.txt'.
- * Line 12: device name 'a b' contains whitespace… Expected one device name per line (…).`
- */
-class DeviceListError extends InputError {
-    line;
-    name = "DeviceListError";
-    constructor(path, problem, line) {
-        const where = line === undefined ? "" : `Line ${line}: `;
-        super(DEVICE_LIST_INPUT, shownPath(path), `${where}${problem}. Expected a UTF-8 file with one device name per line (${DEVICE_NAME_RULE}).`);
-        this.line = line;
-    }
-}
-/**
- * A problem found in one line, before the file it came from is known to the code that found it;
- * scan turns it into a DeviceListError.
- */
-class LineProblem extends Error {
-    line;
-    problem;
-    name = "LineProblem";
-    constructor(line, problem) {
-        super(`line ${line}: ${problem}`);
-        this.line = line;
-        this.problem = problem;
-    }
-}
-/** The path as a reader of the job log knows it: relative to the workspace, file name kept. */
-function shownPath(path, cwd = process.cwd()) {
-    const inside = (0,external_node_path_namespaceObject.relative)(cwd, path);
-    const shown = inside !== "" && !inside.startsWith(`..${external_node_path_namespaceObject.sep}`) && inside !== ".." && !(0,external_node_path_namespaceObject.isAbsolute)(inside)
-        ? inside
-        : path;
-    return shown.length > MAX_SHOWN_PATH ? `…${shown.slice(-(MAX_SHOWN_PATH - 1))}` : shown;
-}
-
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./src/device-list/line-rule.ts
-// The device-name rule of src/device-names.ts, applied to the raw bytes of one line of a file.
-
-
-
-
-
-/** What a byte means to the line scanner. */
-const PLAIN = 0;
-const NEWLINE = 1;
-/** Whitespace, control characters, commas, and every byte of a non-ASCII character. */
-const SPECIAL = 2;
-/**
- * BYTE_KIND[b] for every byte value, derived from DEVICE_NAME_FORBIDDEN so that files and the
- * device-names input follow one rule: an ASCII byte is PLAIN exactly when a name may contain it.
- */
-const BYTE_KIND = byteKinds();
-/**
- * Raw lines longer than this are refused without decoding them: a valid line is one name of at
- * most 48 characters, and this bounds what is carried from one chunk to the next.
- */
-const MAX_LINE_BYTES = 64 * 1024;
-/**
- * Whether lookAt() may be trusted: it knows the forbidden bytes of today's rule and reads words
- * little-endian. Should the rule forbid more, or the machine be big-endian, every byte is looked
- * at instead (slower, still right).
- */
-const WORD_TRICK_APPLIES = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 &&
-    BYTE_KIND.every((kind, byte) => kind === PLAIN || byte < 0x21 || byte === 0x2c || byte >= 0x7f);
-/**
- * The bytes of a little-endian word that may not be name characters, as their top bits: below
- * 0x21 (newline, whitespace, controls), a comma, DEL, or 0x80 and above. The classic "has a zero
- * byte" bit trick; it may also flag the byte after a flagged one, never misses one.
- */
-function lookAt(word) {
-    const comma = word ^ 0x2c2c2c2c;
-    const del = word ^ 0x7f7f7f7f;
-    const flags = (((word - 0x21212121) | 0) & ~word) |
-        (((comma - 0x01010101) | 0) & ~comma) |
-        (((del - 0x01010101) | 0) & ~del) |
-        word;
-    return flags & 0x80808080;
-}
-/** 1 where JavaScript's trim() would cut an ASCII line: tab, LF, VT, FF, CR and space. */
-const TRIMMED = new Uint8Array(256);
-for (const byte of [9, 10, 11, 12, 13, 32])
-    TRIMMED[byte] = 1;
-function byteKinds() {
-    const kinds = new Uint8Array(256).fill(SPECIAL);
-    for (let byte = 0; byte < 128; byte++) {
-        if (!DEVICE_NAME_FORBIDDEN.test(String.fromCharCode(byte)))
-            kinds[byte] = PLAIN;
-    }
-    kinds[10] = NEWLINE;
-    return kinds;
-}
-/**
- * Writes the device name of `src[start, end)` (one line without its "\n"), trimmed the way the
- * device-names input is, followed by "\n", into `out` at `at`. Returns the number of bytes
- * written: 0 for a blank line. Throws LineProblem when the line cannot be a device name.
- */
-function writeLine(src, start, end, line, out, at) {
-    if (end - start > MAX_LINE_BYTES) {
-        throw new LineProblem(line, `the line is longer than ${MAX_LINE_BYTES} bytes`);
-    }
-    let ascii = true;
-    for (let i = start; i < end && ascii; i++)
-        ascii = src[i] < 0x80;
-    return ascii
-        ? writeAsciiLine(src, start, end, line, out, at)
-        : writeTextLine(src, start, end, line, out, at);
-}
-function writeAsciiLine(src, start, end, line, out, at) {
-    let first = start;
-    let last = end;
-    while (first < last && TRIMMED[src[first]] === 1)
-        first++;
-    while (last > first && TRIMMED[src[last - 1]] === 1)
-        last--;
-    if (first === last)
-        return 0;
-    let plain = last - first <= DEVICE_NAME_MAX_LENGTH;
-    for (let i = first; i < last && plain; i++)
-        plain = BYTE_KIND[src[i]] === PLAIN;
-    if (!plain)
-        nameProblem(src.toString("latin1", first, last), line);
-    // A loop: for a name of at most 48 bytes, cheaper than a call into Buffer.copy.
-    for (let i = first; i < last; i++)
-        out[at + i - first] = src[i];
-    out[at + last - first] = 10;
-    return last - first + 1;
-}
-function writeTextLine(src, start, end, line, out, at) {
-    const bytes = src.subarray(start, end);
-    if (!(0,external_node_buffer_.isUtf8)(bytes))
-        throw new LineProblem(line, notUtf8(bytes, line));
-    // trim() also drops a byte-order mark (U+FEFF), which is how a leading BOM goes.
-    const name = bytes.toString("utf8").trim();
-    if (name === "")
-        return 0;
-    if (deviceNameProblem(name) !== undefined)
-        nameProblem(name, line);
-    const length = out.write(name, at, "utf8");
-    out[at + length] = 10;
-    return length + 1;
-}
-// Windows PowerShell 5 writes UTF-16 by default (Out-File, ">"); say so rather than "not UTF-8".
-function notUtf8(bytes, line) {
-    const [first, second] = bytes;
-    const utf16 = line === 1 && ((first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff));
-    return utf16
-        ? "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"
-        : "the line is not valid UTF-8 text";
-}
-function nameProblem(name, line) {
-    const problem = deviceNameProblem(name) ?? "cannot be a device name";
-    throw new LineProblem(line, `device name ${quote(name)} ${problem}`);
-}
-
-;// CONCATENATED MODULE: ./src/device-list/normalize.ts
-// The one pass over a device-list file: split into lines, check each, and produce the bytes to
-// upload. Decision: we upload a NORMALIZED form, each name trimmed and ended by "\n" (the last one
-// too), blank lines dropped, no BOM. A file already in that form (what generators write) is
-// uploaded byte for byte, so the logged MD5 is what `md5sum` says of the repository's file.
-
-
-
-/** Extra bytes every buffer given to feed() must have past `length`, for whole-word reads. */
-const SLACK_BYTES = 8;
-/** Turns chunks of a file into normalized output, counting lines and devices. */
-class ListNormalizer {
-    output;
-    names;
-    /** Device names so far. */
-    devices = 0;
-    /** Whether the output differs from the input so far. */
-    changed = false;
-    line = 1;
-    carry = Buffer.allocUnsafeSlow(MAX_LINE_BYTES + 1 + SLACK_BYTES);
-    carried = 0;
-    out;
-    outAt = 0;
-    runStart = 0;
-    rebuilding = false;
-    wantNames;
-    constructor(chunkBytes, output, names) {
-        this.output = output;
-        this.names = names;
-        this.out = Buffer.allocUnsafeSlow(Math.max(chunkBytes, this.carry.length) + SLACK_BYTES);
-        this.wantNames = names !== undefined;
-    }
-    /**
-     * Takes the next `length` bytes of the file from `chunk`, which must start on a 4-byte boundary
-     * of its ArrayBuffer, hold at most the constructor's chunkBytes, and have SLACK_BYTES after them.
-     */
-    feed(chunk, length) {
-        const lastNewline = length === 0 ? -1 : chunk.lastIndexOf(10, length - 1);
-        if (lastNewline === -1) {
-            this.carryOn(chunk, 0, length);
-            return;
-        }
-        let from = 0;
-        if (this.carried > 0) {
-            // The line split by the chunk boundary is checked on its own, in the carry buffer.
-            from = chunk.indexOf(10) + 1;
-            this.carryOn(chunk, 0, from);
-            this.lines(this.carry, 0, this.carried);
-            this.carried = 0;
-        }
-        this.lines(chunk, from, lastNewline + 1);
-        this.carryOn(chunk, lastNewline + 1, length);
-    }
-    /** Ends the file: a last line without "\n" is a line all the same, and gets one. */
-    end() {
-        if (this.carried === 0)
-            return;
-        this.changed = true;
-        this.carry[this.carried++] = 10;
-        this.lines(this.carry, 0, this.carried);
-        this.carried = 0;
-    }
-    carryOn(chunk, start, end) {
-        // MAX_LINE_BYTES and the line's "\n": the same limit writeLine() applies to lines in a chunk.
-        if (this.carried + end - start > MAX_LINE_BYTES + 1) {
-            throw new LineProblem(this.line, `the line is longer than ${MAX_LINE_BYTES} bytes`);
-        }
-        this.carried += chunk.copy(this.carry, this.carried, start, end);
-    }
-    /**
-     * Checks the whole lines `buf[from, to)` and emits their output. The file is read four bytes
-     * at a time: lookAt() flags the bytes of a word that are not name characters (in a clean file,
-     * only "\n"), and only those are looked at. Lines that are exactly a valid name pass through
-     * untouched; anything else goes to writeLine() and the output is rebuilt. One function, with
-     * no call per line for the common case: this loop is most of the scan's time.
-     */
-    lines(buf, from, to) {
-        if (from === to)
-            return;
-        const words = new Int32Array(buf.buffer, buf.byteOffset, (to + 3) >>> 2);
-        this.rebuilding = false;
-        this.runStart = from;
-        let lineStart = from;
-        let special = false;
-        let crAt = -2; // where a CR LF began; never "just before" the first byte
-        let line = this.line;
-        let clean = 0;
-        const first = from >>> 2;
-        const last = words.length - 1;
-        for (let w = first; w <= last; w++) {
-            // One pass per flagged byte: in a clean file, the newline and little else.
-            for (let flags = look(words[w]); flags !== 0;) {
-                const i = (w << 2) + ((31 - Math.clz32(flags & -flags)) >>> 3);
-                flags &= flags - 1;
-                // The first and last words may hold bytes of the lines before and after.
-                if (i < from || i >= to)
-                    continue;
-                const kind = BYTE_KIND[buf[i]];
-                if (kind === PLAIN)
-                    continue;
-                if (kind !== NEWLINE) {
-                    // CR LF line ends are common enough to deserve a path of their own.
-                    if (buf[i] === 13 && i + 1 < to && buf[i + 1] === 10)
-                        crAt = i;
-                    else
-                        special = true;
-                    continue;
-                }
-                const crlf = crAt === i - 1;
-                const length = i - lineStart - (crlf ? 1 : 0);
-                if (special || length === 0 || length > DEVICE_NAME_MAX_LENGTH) {
-                    this.rewrite(buf, lineStart, i, line);
-                }
-                else if (crlf) {
-                    this.dropCr(buf, lineStart, length, line);
-                }
-                else {
-                    clean++;
-                    if (this.wantNames)
-                        this.wantNames = this.names.add(buf, lineStart, length, line);
-                }
-                line++;
-                lineStart = i + 1;
-                special = false;
-            }
-        }
-        this.line = line;
-        this.devices += clean;
-        this.names?.flush();
-        this.emit(buf, from, to);
-    }
-    /** Any line that is not exactly a name: trimmed, dropped, or refused by writeLine. */
-    rewrite(buf, start, end, line) {
-        this.copyRun(buf, start);
-        const written = writeLine(buf, start, end, line, this.out, this.outAt);
-        if (written !== end + 1 - start)
-            this.changed = true;
-        if (written > 0)
-            this.named(written - 1, line);
-        this.outAt += written;
-        this.runStart = end + 1;
-    }
-    /** A valid name of `length` ASCII bytes at `start`, then CR LF: written without the CR. */
-    dropCr(buf, start, length, line) {
-        this.copyRun(buf, start);
-        const { out, outAt } = this;
-        // A loop: for at most 48 bytes, cheaper than a call into Buffer.copy.
-        for (let i = 0; i < length; i++)
-            out[outAt + i] = buf[start + i];
-        out[outAt + length] = 10;
-        this.changed = true;
-        this.named(length, line);
-        this.outAt += length + 1;
-        this.runStart = start + length + 2;
-    }
-    /** Switches to rebuilding the output, copying the untouched lines before `start`. */
-    copyRun(buf, start) {
-        if (!this.rebuilding) {
-            this.rebuilding = true;
-            this.outAt = 0;
-        }
-        if (start > this.runStart)
-            this.outAt += buf.copy(this.out, this.outAt, this.runStart, start);
-    }
-    named(length, line) {
-        this.devices++;
-        if (this.wantNames)
-            this.wantNames = this.names.add(this.out, this.outAt, length, line);
-    }
-    emit(buf, from, to) {
-        if (!this.rebuilding) {
-            this.output(buf.subarray(from, to));
-            return;
-        }
-        this.outAt += buf.copy(this.out, this.outAt, this.runStart, to);
-        if (this.outAt > 0)
-            this.output(this.out.subarray(0, this.outAt));
-    }
-}
-// Chosen once, so the loop has one path; a check per word costs more than it looks.
-const look = WORD_TRICK_APPLIES ? lookAt : () => 0x80808080 | 0;
-
-;// CONCATENATED MODULE: ./src/device-list/read-file.ts
-
-
-
-
-/**
- * Bytes read at a time. Large reads keep per-chunk costs (a system call, a hash update, a
- * promise) out of the profile; 1 MiB is still small next to the 120 MiB the action may use.
- */
-const CHUNK_BYTES = 1024 * 1024;
-/** A buffer for one chunk, aligned and with slack as ListNormalizer.feed() wants it. */
-function chunkBuffer() {
-    return Buffer.allocUnsafeSlow(CHUNK_BYTES + SLACK_BYTES);
-}
-/**
- * Opens a device-list file. Throws DeviceListError when it is missing, unreadable, not a regular
- * file (it is read twice: once to check, once to upload) or empty.
- */
-async function openList(path) {
-    try {
-        // Looked at before opening: opening a named pipe would wait for a writer, maybe forever.
-        const stats = await (0,external_node_fs_promises_namespaceObject.stat)(path);
-        if (stats.isDirectory())
-            throw new DeviceListError(path, "This is a directory, not a file");
-        if (!stats.isFile())
-            throw new DeviceListError(path, "This is not a regular file");
-        if (stats.size === 0)
-            throw new DeviceListError(path, "The file is empty");
-        return await (0,external_node_fs_promises_namespaceObject.open)(path, "r");
-    }
-    catch (error) {
-        throw error instanceof DeviceListError
-            ? error
-            : new DeviceListError(path, openProblem(error, path));
-    }
-}
-/**
- * Reads `file` from its start, each chunk into `next()`'s buffer. A consumer that is done with a
- * chunk before asking for the next may hand out the same buffer every time. With `readAhead`, the
- * next read starts before a chunk is handed over, so it overlaps the consumer's work: `next()`
- * must then hand out a buffer other than the one the consumer holds.
- */
-async function* readChunks(file, path, next, readAhead = false) {
-    const read = async (position) => {
-        const buffer = next();
-        try {
-            const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
-            return { buffer, length: bytesRead };
-        }
-        catch (error) {
-            throw new DeviceListError(path, `The file could not be read (${read_file_describe(error)})`);
-        }
-    };
-    let position = 0;
-    let pending = read(0);
-    for (;;) {
-        const chunk = await pending;
-        if (chunk.length === 0)
-            return;
-        position += chunk.length;
-        if (readAhead) {
-            pending = read(position);
-            // Awaited on the next turn; a consumer that stops first must not leave it unhandled.
-            pending.catch(() => undefined);
-        }
-        yield chunk;
-        if (!readAhead)
-            pending = read(position);
-    }
-}
-/**
- * What went wrong opening a file, in words, from the system error's code. A missing file names
- * the path looked at and the workspace: most often the repository was not checked out.
- */
-function openProblem(error, path) {
-    switch (error.code) {
-        case "ENOENT": {
-            if (path === undefined)
-                return "The file does not exist";
-            const workspace = process.env["GITHUB_WORKSPACE"] ?? process.cwd();
-            return `The file does not exist: looked for ${quote(path)} (relative paths are the workspace's, ${quote(workspace)}). Is it checked out (actions/checkout) or made by an earlier step`;
-        }
-        case "EACCES":
-        case "EPERM":
-            return "The file cannot be read: permission denied";
-        case "EISDIR":
-            return "This is a directory, not a file";
-        case "ENOTDIR":
-            return "A part of the path is not a directory";
-        default:
-            return `The file cannot be opened (${read_file_describe(error)})`;
-    }
-}
-function read_file_describe(error) {
-    const code = error.code;
-    const message = error instanceof Error ? error.message : String(error);
-    return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
-}
-
-;// CONCATENATED MODULE: ./src/tencent/firmware.ts
-
-/** The registered firmware, or undefined when the product has no such version. */
-async function describeFirmware(client, productId, firmwareVersion) {
-    try {
-        const { data } = await client.call("DescribeFirmware", {
-            ProductID: productId,
-            FirmwareVersion: firmwareVersion,
-        });
-        const text = (field) => {
-            const value = data[field];
-            return typeof value === "string" && value !== "" ? value : undefined;
-        };
-        const md5 = text("Md5sum");
-        const name = text("Name");
-        return {
-            version: text("Version") ?? firmwareVersion,
-            ...(md5 === undefined ? {} : { md5 }),
-            ...(name === undefined ? {} : { name }),
-        };
-    }
-    catch (error) {
-        if (error instanceof ApiError && error.code === "ResourceNotFound.FirmwareNotExist") {
-            return undefined;
-        }
-        throw error;
-    }
-}
-/** Every firmware version registered for the product. */
-async function getAllFirmwareVersion(client, productId) {
-    const { data } = await client.call("GetAllFirmwareVersion", { ProductID: productId });
-    const versions = data["Version"];
-    return Array.isArray(versions) ? versions.filter((v) => typeof v === "string") : [];
-}
-
-;// CONCATENATED MODULE: ./src/check-firmware.ts
-
-
-
-
-
-
-const MAX_LISTED_VERSIONS = 20;
-/**
- * Before anything is created: the version is registered for the product (else the versions it
- * has are listed), and when firmware-file is given, the registered MD5 is that file's.
- */
-async function checkFirmware(client, inputs, policy) {
-    const { productId, firmwareVersion } = inputs;
-    const firmware = await withRetries("DescribeFirmware", policy, () => describeFirmware(client, productId, firmwareVersion), retryUnlessDefinite).catch(explainDenied("DescribeFirmware"));
-    if (firmware === undefined) {
-        const versions = await withRetries("GetAllFirmwareVersion", policy, () => getAllFirmwareVersion(client, productId), retryUnlessDefinite).catch(() => undefined);
-        throw new FirmwareMissingError(productId, firmwareVersion, versions);
-    }
-    if (inputs.firmwareFile === undefined)
-        return firmware.md5 === undefined ? {} : { md5: firmware.md5 };
-    const built = await md5OfFile(inputs.firmwareFile.absolutePath, inputs.firmwareFile.path);
-    if (firmware.md5 === undefined || firmware.md5.toLowerCase() !== built) {
-        throw new ActionError(`firmware-file ${inputs.firmwareFile.path} has MD5 ${built}, but firmware ${firmwareVersion} of product ${productId} is registered with MD5 ${firmware.md5 ?? "(none)"}: the cloud holds a different build under this version. Register the built image under a new version, or roll out the one that matches.`);
-    }
-    return { md5: built };
-}
-/** The registered version does not exist; lists what the product has. */
-class FirmwareMissingError extends ActionError {
-    name = "FirmwareMissingError";
-    constructor(productId, version, versions) {
-        const known = versions === undefined
-            ? "its versions could not be listed (GetAllFirmwareVersion)"
-            : versions.length === 0
-                ? "it has no firmware registered"
-                : `it has ${versions.slice(-MAX_LISTED_VERSIONS).join(", ")}${versions.length > MAX_LISTED_VERSIONS ? ` (the last ${MAX_LISTED_VERSIONS} of ${versions.length})` : ""}`;
-        super(`Firmware ${version} is not registered for product ${productId}; ${known}. Upload and register the firmware (console or UploadFirmware) before rolling it out; no task was created.`);
-    }
-}
-function explainDenied(action) {
-    return (error) => {
-        if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
-            throw new ActionError(`${error.message}. The action checks the firmware before rolling it out; allow iotvideo:${action} in the CAM policy.`);
-        }
-        throw error;
-    };
-}
-async function md5OfFile(absolutePath, shown) {
-    const hash = (0,external_node_crypto_.createHash)("md5");
-    try {
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(absolutePath))
-            hash.update(chunk);
-    }
-    catch (error) {
-        throw new InputError("firmware-file", shown, `${openProblem(error, absolutePath)}. Expected the built firmware image.`);
-    }
-    return hash.digest("hex");
-}
-
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/tencent/iotvideo.ts
 
 
@@ -39733,10 +39950,29 @@ async function createTaskFileUrl(client, productId) {
     // The API spells the parameter ProductId here, unlike ProductID everywhere else.
     const result = await client.call("CreateTaskFileUrl", { ProductId: productId });
     return {
-        url: stringField(result, "CreateTaskFileUrl", "Url"),
+        url: uploadUrl(stringField(result, "CreateTaskFileUrl", "Url"), result.requestId),
         fileName: stringField(result, "CreateTaskFileUrl", "FileName"),
         requestId: result.requestId,
     };
+}
+/**
+ * The upload URL as the answer gave it, once it is one the upload can use: an http(s) URL with a
+ * host. Anything else is the server's error, named as such: not retried, nothing uploaded. The
+ * message shows the URL without its query, which holds the upload's signature.
+ */
+function uploadUrl(given, requestId) {
+    let url;
+    try {
+        url = new URL(given);
+    }
+    catch {
+        url = undefined;
+    }
+    if (url !== undefined && (url.protocol === "https:" || url.protocol === "http:") && url.host) {
+        return given;
+    }
+    const shown = forLog(given.split("?")[0] ?? "", 200);
+    throw new ActionError(`CreateTaskFileUrl answered an upload URL that cannot be used: '${shown}'${given.includes("?") ? " (query not shown)" : ""} is not an http(s) URL with a host${requestIdNote(requestId)}. Nothing was uploaded and no task was created.`);
 }
 /** One page of a firmware version's tasks: the ids that could be read exactly, and Total. */
 async function describeFirmwareTasks(client, productId, firmwareVersion, offset, limit) {
@@ -39786,7 +40022,7 @@ function taskIdOf(value) {
     return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 function shownValue(value) {
-    return value === undefined ? "missing" : oneLine(JSON.stringify(value), 40);
+    return value === undefined ? "missing" : forLog(JSON.stringify(value), 40);
 }
 function isRecord(value) {
     return typeof value === "object" && value !== null;
@@ -40037,7 +40273,7 @@ async function listTasksBefore(client, request, policy) {
 /** The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint. */
 function create_task_explainDenied(error) {
     if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
-        throw new ActionError(`${error.message}. The action lists the version's tasks before creating one, to never create two; allow iotvideo:DescribeFirmwareTasks in the CAM policy.`);
+        throw new ActionError(`${sentence(error.message)} The action lists the version's tasks before creating one, to never create two; allow iotvideo:DescribeFirmwareTasks in the CAM policy.`);
     }
     throw error;
 }
@@ -40048,11 +40284,12 @@ function create_task_explainDenied(error) {
 
 
 
+
 /** The file was edited between the scan and the upload: what was checked is not what would go. */
 class ListChangedError extends ActionError {
     name = "ListChangedError";
     constructor(list, detail) {
-        super(`The device list ${shownPath(list.path)} changed after it was checked (${detail}); the upload was stopped before its last byte. Run the job again once the file is final.`);
+        super(`The device list ${forLog(shownPath(list.path), 300)} changed after it was checked (${detail}); the upload was stopped before its last byte. Run the job again once the file is final.`);
     }
 }
 /**
@@ -40107,7 +40344,7 @@ async function* uploadBody(list, md5, piece = MIN_PIECE_BYTES) {
     }
     if (sent !== list.size)
         throw new ListChangedError(list, `${sent} bytes instead of ${list.size}`);
-    const now = await (0,external_node_fs_promises_namespaceObject.stat)(list.path);
+    const now = await (0,promises_namespaceObject.stat)(list.path);
     const { version } = list;
     if (now.size !== version.size || now.mtimeMs !== version.mtimeMs || now.ino !== version.ino) {
         throw new ListChangedError(list, "it was modified");
@@ -40258,7 +40495,46 @@ async function* watched(pieces, watch) {
     watch.finished();
 }
 
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+
+
+/** Every output of action.yml, by its workflow name. */
+const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
+    "task-id",
+    "request-id",
+    "status",
+    "devices-total",
+    "devices-succeeded",
+    "devices-failed",
+    "devices-pending",
+    "device-count",
+    "device-list-md5",
+    "device-list-size",
+    "task-ids",
+    "waves-completed",
+    "waves-total",
+]));
+/**
+ * Sets step outputs, each value by the outputs' rule (forOutput: one line, nothing a shell acts
+ * on), so a server's RequestId cannot carry a line break or `$(…)` into a workflow. Once a task
+ * exists nothing may fail the step (a re-run would roll out again), so a write that fails
+ * (GITHUB_OUTPUT on a full disk) is a warning naming the task.
+ */
+function setOutputs(outputs, taskId) {
+    for (const [name, value] of Object.entries(outputs)) {
+        try {
+            setOutput(name, forOutput(value));
+        }
+        catch (error) {
+            const task = taskId === undefined ? "" : `; the task is ${taskId}`;
+            warning(`Could not set the output ${name} (${forLog(messageOf(error), 300)})${task}.`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/rollout-request.ts
+
 /** The BatchUpdateFirmware parameters for these inputs (and the uploaded list, for a file target). */
 function rolloutRequest(inputs, list) {
     const base = {
@@ -40284,7 +40560,9 @@ function rolloutRequest(inputs, list) {
             return { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
     }
 }
-/** One line for the log saying which devices this rollout targets. */
+/** A path is shown this long at most in the line below. */
+const MAX_PATH = 300;
+/** One line for the log saying which devices this rollout targets; a path by the log's rule. */
 function describeTarget(inputs, listedDevices) {
     const { target } = inputs;
     switch (target.kind) {
@@ -40297,7 +40575,7 @@ function describeTarget(inputs, listedDevices) {
         case "original-version":
             return `every device now on ${target.originalVersion}`;
         case "file":
-            return `${listedDevices ?? "the"} devices listed in ${target.path}`;
+            return `${listedDevices ?? "the"} devices listed in ${forLog(target.path, MAX_PATH)}`;
     }
 }
 
@@ -40307,8 +40585,11 @@ function describeTarget(inputs, listedDevices) {
 
 
 
+
 /** Names shown at most in a dry run's request; the rest are counted. */
 const MAX_SHOWN_NAMES = 20;
+/** Far above the request shown (20 names of at most 48 characters); the log line stops there. */
+const MAX_REQUEST_LINE = 4000;
 /** The MD5 of exactly the bytes an upload would send, read as the upload reads them; nothing is sent. */
 async function hashList(list) {
     const md5 = (0,external_node_crypto_.createHash)("md5");
@@ -40348,7 +40629,9 @@ async function dryRun(inputs, scanned, report) {
         report.list.md5 = md5;
     report.request = shownRequest(rolloutRequest(inputs, list));
     report.status = "dry-run";
-    info(`Dry run: nothing was created. The request a real run would send (BatchUpdateFirmware): ${JSON.stringify(report.request)}`);
+    // Device names are outside text: JSON keeps them on one line but leaves "##[" and "::" alone.
+    const shown = forLog(JSON.stringify(report.request), MAX_REQUEST_LINE);
+    info(`Dry run: nothing was created. The request a real run would send (BatchUpdateFirmware): ${shown}`);
     setOutputs({
         status: "dry-run",
         ...(list && {
@@ -40559,10 +40842,10 @@ function nameDevices(devices, total) {
         return `${total} device(s), not named: their rows were not among those read`;
     }
     const shown = devices.slice(0, NAMED_IN_LOG).map((device) => {
-        const said = device.message === "" ? "" : `: ${oneLine(device.message, 80)}`;
+        const said = device.message === "" ? "" : `: ${forLog(device.message, 80)}`;
         const failedWith = device.retcode !== undefined && device.retcode !== 0;
         const code = failedWith ? `retcode ${device.retcode}` : statusName(device.status);
-        return `${oneLine(device.name, 64)} (${code}${said})`;
+        return `${forLog(device.name, 64)} (${code}${said})`;
     });
     const more = Math.max(total, devices.length) - shown.length;
     return `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
@@ -40791,7 +41074,7 @@ class DeviceRetries {
                 // A refused retry is final for this device: its failure stands.
                 this.used.set(device.name, this.max);
                 const code = error instanceof ApiError ? ` (${error.code})` : "";
-                this.logger.warning(`Could not retry device ${oneLine(device.name, 100)}${code}: ${oneLine(messageOf(error), 200)}; its failure counts.`);
+                this.logger.warning(`Could not retry device ${forLog(device.name, 100)}${code}: ${forLog(messageOf(error), 200)}; its failure counts.`);
             }
         }
         if (sent > 0) {
@@ -40867,7 +41150,7 @@ async function poll(client, task, policy) {
         return tally(distribution);
     }
     catch (error) {
-        throw new ActionError(`Stopped following task ${task.taskId}: ${messageOf(error)}. The task goes on upgrading devices on Tencent's side; see it in the console.`);
+        throw new ActionError(`Stopped following task ${task.taskId}: ${sentence(messageOf(error))} The task goes on upgrading devices on Tencent's side; see it in the console.`);
     }
 }
 /** The outputs' view of a result. */
@@ -40929,7 +41212,7 @@ async function explainDeviceIsUpdating(error, client, request, before, policy) {
     const which = running.length === 0
         ? `No unfinished task of firmware ${request.FirmwareVersion} was found among its ${NEWEST_TASKS} newest; the devices may be in a task of another version.`
         : `Unfinished tasks of firmware ${request.FirmwareVersion}: ${running.join(", ")}. Wait for them (wait: true follows a task) or cancel their devices in the console.`;
-    throw new ActionError(`${error.message}. ${which}`);
+    throw new ActionError(`${sentence(error.message)} ${which}`);
 }
 
 ;// CONCATENATED MODULE: ./src/task-steps.ts
@@ -41658,7 +41941,7 @@ async function refusal(response) {
     if (statusCode >= 300 && statusCode <= 399) {
         // Never followed: the URL is the one CreateTaskFileUrl signed, and nothing else is.
         const location = [headers["location"] ?? []].flat()[0];
-        const where = location === undefined ? "no Location" : oneLine(location, MAX_LOCATION);
+        const where = location === undefined ? "no Location" : forLog(location, MAX_LOCATION);
         const detail = `HTTP ${statusCode} redirect to ${where}; redirects are not followed`;
         return new TransportError(UPLOAD_STEP, "no", detail, statusCode);
     }
@@ -41676,8 +41959,8 @@ async function readToEnd(body, timeoutMs) {
     try {
         for await (const chunk of body) {
             length += chunk.length;
-            if (length > MAX_ANSWER_BYTES) {
-                const detail = `the answer was longer than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`;
+            if (length > REQUESTS.upload.maxAnswerBytes) {
+                const detail = `the answer was longer than ${sizeInWords(REQUESTS.upload.maxAnswerBytes)}`;
                 throw new TransportError(UPLOAD_STEP, "unknown", detail);
             }
         }
@@ -41692,7 +41975,7 @@ function checkEtag(etag, sent, status) {
         const stored = MD5_ETAG.exec(value.trim())?.[1]?.toLowerCase();
         if (stored === undefined || stored === sent)
             continue;
-        const detail = `the store's ETag ${oneLine(value, upload_MAX_CODE)} is not the MD5 of the bytes sent (${sent}), so it did not store them as sent`;
+        const detail = `the store's ETag ${forLog(value, upload_MAX_CODE)} is not the MD5 of the bytes sent (${sent}), so it did not store them as sent`;
         throw new TransportError(UPLOAD_STEP, "no", detail, status);
     }
 }
@@ -41720,8 +42003,8 @@ function storeError(text) {
     const message = field("Message");
     if (code === undefined)
         return snippet(text);
-    const shown = oneLine(code, upload_MAX_CODE);
-    return message ? `${shown}: ${oneLine(message, MAX_MESSAGE)}` : shown;
+    const shown = forLog(code, upload_MAX_CODE);
+    return message ? `${shown}: ${forLog(message, MAX_MESSAGE)}` : shown;
 }
 
 ;// CONCATENATED MODULE: ./src/device-list.ts
@@ -41734,6 +42017,9 @@ function storeError(text) {
 
 
 const MAX_FILE_NAME = 200;
+// Paths and names are outside text: shown by the log's rule.
+const device_list_MAX_PATH = 300;
+const MAX_NAME = 100;
 /**
  * Reads and checks the device-list file, and logs what will be uploaded. Sends nothing. Waves
  * count repeated names exactly when they plan (waves/plan-rollout.ts), so they pass
@@ -41741,16 +42027,16 @@ const MAX_FILE_NAME = 200;
  */
 async function scanList(target, reportRepeats = true) {
     const list = await scanDeviceList(target.absolutePath);
-    info(`Checked device list ${target.path}: ${list.deviceCount} devices, ${list.size} bytes to upload (${device_list_form(list)}).`);
+    info(`Checked device list ${forLog(target.path, device_list_MAX_PATH)}: ${list.deviceCount} devices, ${list.size} bytes to upload (${device_list_form(list)}).`);
     const { duplicates } = list;
     if (!reportRepeats)
         return list;
     if (duplicates.count > 0) {
         const examples = duplicates.examples
-            .map((d) => `${d.name} (lines ${d.lines.join(" and ")})`)
+            .map((d) => `${forLog(d.name, MAX_NAME)} (lines ${d.lines.join(" and ")})`)
             .join(", ");
         const scope = duplicates.complete ? "" : ` among its first ${duplicates.checked} names`;
-        warning(`Device list ${target.path} repeats ${duplicates.names} name(s)${scope} on ${duplicates.count} extra line(s), e.g. ${examples}.`);
+        warning(`Device list ${forLog(target.path, device_list_MAX_PATH)} repeats ${duplicates.names} name(s)${scope} on ${duplicates.count} extra line(s), e.g. ${examples}.`);
     }
     else if (!duplicates.complete) {
         info(`No repeated names among the first ${duplicates.checked} of the list (later names were not compared).`);
@@ -41784,7 +42070,7 @@ setListOutputs = true) {
     // The one line a reader matches against the repository's file (md5sum, wc -c, wc -l).
     const path = inputs.target.kind === "file" ? inputs.target.path : list.path;
     // The FileName is the server's: shown escaped, but sent on to BatchUpdateFirmware as it came.
-    info(`Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${device_list_form(list)}); uploaded as ${oneLine(fileName, MAX_FILE_NAME)}.`);
+    info(`Device list ${forLog(path, device_list_MAX_PATH)}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${device_list_form(list)}); uploaded as ${forLog(fileName, MAX_FILE_NAME)}.`);
     if (setListOutputs) {
         setOutputs({
             "device-count": String(list.deviceCount),
@@ -41987,7 +42273,7 @@ async function createWave(inputs, wave, rows, count, ctx) {
 async function uploadWave(inputs, wave, names, ctx) {
     const path = (0,external_node_path_namespaceObject.join)(process.env["RUNNER_TEMP"] ?? process.cwd(), `wave-${wave.number}-${process.pid}.txt`);
     const lines = names === "all" ? [...wave.lines()] : [...listOf(names).lines()];
-    await (0,external_node_fs_promises_namespaceObject.writeFile)(path, lines);
+    await (0,promises_namespaceObject.writeFile)(path, lines);
     const target = { kind: "file", path, absolutePath: path };
     ctx.watch.at({ step: "uploading" });
     return uploadList(ctx.client, { ...inputs, target }, await waveList(path, names === "all" ? wave.size : names.length), ctx.policy, ctx.dispatchers, false);
@@ -42002,7 +42288,7 @@ function listOf(names) {
  * checked target already, one per LF-ended line, and are known to be distinct.
  */
 async function waveList(path, devices) {
-    const { size, mtimeMs, ino } = await (0,external_node_fs_promises_namespaceObject.stat)(path);
+    const { size, mtimeMs, ino } = await (0,promises_namespaceObject.stat)(path);
     return {
         path,
         deviceCount: devices,
@@ -42266,7 +42552,7 @@ const PAST_CANCELLING = new Set([
 const cancel_wave_MAX_PAGES = 2000;
 /** Names quoted in a log line; the report holds them all. */
 const SHOWN_NAMES = 10;
-const MAX_NAME = 80;
+const cancel_wave_MAX_NAME = 80;
 /**
  * Cancels a task's devices that have not started, one CancelDeviceFirmwareTask each (the API
  * has no whole-task cancel), paced by the API's own answers so its rate limit is used, not
@@ -42320,7 +42606,7 @@ function reportOf(result) {
 }
 /** The first few names, as outside text may be shown in the log, and how many more. */
 function names(all) {
-    const shown = all.slice(0, SHOWN_NAMES).map((name) => oneLine(name, MAX_NAME));
+    const shown = all.slice(0, SHOWN_NAMES).map((name) => forLog(name, cancel_wave_MAX_NAME));
     const more = all.length - shown.length;
     return `${shown.join(", ")}${more > 0 ? ` and ${cancel_wave_count(more)} more` : ""}`;
 }
@@ -42379,12 +42665,12 @@ function describeCancel(report) {
     const moved = report.skipped > 0 ? ` (${report.skipped} had moved on)` : "";
     const parts = [`Cancelled ${report.cancelled} of its devices that had not started${moved}.`];
     if (report.failures.length > 0) {
-        const names = report.failures.slice(0, NAMED_IN_LOG).map((f) => oneLine(f.name, 64));
+        const names = report.failures.slice(0, NAMED_IN_LOG).map((f) => forLog(f.name, 64));
         const more = report.failures.length - names.length;
         parts.push(`${report.failures.length} could not be cancelled and will still take the firmware: ${names.join(", ")}${more > 0 ? ` and ${more} more` : ""}.`);
     }
     if (report.notTried.length > 0) {
-        const names = report.notTried.slice(0, NAMED_IN_LOG).map((name) => oneLine(name, 64));
+        const names = report.notTried.slice(0, NAMED_IN_LOG).map((name) => forLog(name, 64));
         const more = report.notTried.length - names.length;
         parts.push(`${report.notTried.length} were not tried (${report.stopped ?? "stopped"}) and will still take the firmware unless cancelled in the console: ${names.join(", ")}${more > 0 ? ` and ${more} more` : ""}.`);
     }
@@ -42615,7 +42901,7 @@ class WaveRun {
 function describeWave(wave) {
     const shown = wave
         .names(rollout_waves_SHOWN_NAMES)
-        .map((name) => oneLine(name, 64))
+        .map((name) => forLog(name, 64))
         .join(", ");
     const more = wave.size > rollout_waves_SHOWN_NAMES ? ", …" : "";
     return `${wave.number}${wave.canary ? " (canary)" : ""}: ${wave.size} device(s) (${shown}${more})`;
@@ -42644,7 +42930,7 @@ function describeWave(wave) {
 function realClock(signal) {
     return {
         now: Date.now,
-        sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
+        sleep: (ms) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
     };
 }
 /** The story of one rollout: check, (upload,) create or follow, and, with `wait`, see it through. */
@@ -42811,14 +43097,7 @@ function deviceTable(title, devices, total, cell) {
 
 
 
-
 const MAX_CELL = 200;
-/** Writes the job summary when the runner provides one (GITHUB_STEP_SUMMARY). */
-async function writeSummary(report) {
-    if (!process.env["GITHUB_STEP_SUMMARY"])
-        return;
-    await summary.addRaw(summaryMarkdown(report), true).write();
-}
 /** Pure: the job summary of one run, success, failure and dry run alike. */
 function summaryMarkdown(report) {
     const { inputs, task, follow } = report;
@@ -42927,9 +43206,67 @@ function summary_nextStep(report) {
         return `Task ${report.task.taskId} exists; do not create another before looking at it in the console.`;
     return "No task was created by this step unless the message above says one may exist. Fix what it names and run the job again.";
 }
-/** One table cell: outside text on one line, HTML and Markdown's table bar escaped. */
+/** One table cell (or line) of outside text, by the summary's rule: one line, no Markdown or HTML. */
 function cell(text) {
-    return oneLine(text, MAX_CELL).replace(/[&<>"|]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return forSummary(text, MAX_CELL);
+}
+
+;// CONCATENATED MODULE: ./src/run-end.ts
+
+
+
+
+
+
+
+/**
+ * What a run leaves behind however it ends, by its last line, a failure or a cancel signal that
+ * exits the process: the `status` output and the job summary, each written once. Both writes are
+ * synchronous, so a signal handler can make them in full before process.exit().
+ */
+class RunEnd {
+    report;
+    summaryWritten = false;
+    constructor(report) {
+        this.report = report;
+    }
+    /** The run failed with `message`: `status` says so, unless a wait already said how it ended. */
+    failed(message) {
+        const { report } = this;
+        report.error = message;
+        if (report.status !== "failed" && report.status !== "timed-out") {
+            report.status = "failed";
+            setOutputs({ status: "failed" }, report.task?.taskId);
+        }
+    }
+    /**
+     * A cancel signal ends the process now: unless the run has ended already, its `line` is the
+     * failure, and the summary is written from what the report holds at this moment.
+     */
+    cancelled(line) {
+        if (this.summaryWritten)
+            return;
+        this.failed(line);
+        this.writeSummary();
+    }
+    /**
+     * Writes the job summary (GITHUB_STEP_SUMMARY), once. One that cannot be written must not fail
+     * the step: a task may exist by now.
+     */
+    writeSummary() {
+        if (this.summaryWritten)
+            return;
+        this.summaryWritten = true;
+        const path = process.env["GITHUB_STEP_SUMMARY"];
+        if (!path)
+            return;
+        try {
+            (0,external_node_fs_namespaceObject.appendFileSync)(path, `${summaryMarkdown(this.report)}${external_node_os_namespaceObject.EOL}`);
+        }
+        catch (error) {
+            warning(`Could not write the job summary: ${forLog(messageOf(error), 300)}`);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/tencent/proxy.ts
@@ -43188,12 +43525,12 @@ function answerFailure(proxy, to, head, end) {
     const statusLine = head.subarray(0, end).toString("latin1").split("\r\n")[0] ?? "";
     const match = /^HTTP\/\d(?:\.\d)? (\d{3})(?: (.*))?$/.exec(statusLine);
     if (match === null) {
-        const shown = oneLine(statusLine, tunnel_MAX_SNIPPET);
+        const shown = forLog(statusLine, tunnel_MAX_SNIPPET);
         return new ConnectFailure(`${at} did not answer the CONNECT for ${to} in HTTP: '${shown}'`, null);
     }
     const status = Number(match[1]);
     if (status < 200 || status > 299) {
-        const reason = oneLine(match[2] ?? "", MAX_REASON);
+        const reason = forLog(match[2] ?? "", MAX_REASON);
         const refused = `${at} refused the tunnel: HTTP ${status}${reason === "" ? "" : ` ${reason}`}`;
         return new ConnectFailure(`${refused}${authorizationNote(proxy, status)}`, null, status);
     }
@@ -43291,21 +43628,30 @@ class Dispatchers {
 
 
 
-const CONNECT_TIMEOUT_MS = 10_000;
-/** One run: the rollout, then the job summary whatever happened. The only place that fails the step. */
+
+/**
+ * One run: the rollout, then the `status` output and the job summary whatever happened, a cancel
+ * signal that ends the process included. The only place that fails the step.
+ */
 async function run(options = {}) {
     const report = {};
+    const end = new RunEnd(report);
     const startedAt = Date.now();
     const dispatchers = new Dispatchers(CONNECT_TIMEOUT_MS);
     const watch = new CancelWatch({
         error: (line) => error(line),
-        exit: (code) => process.exit(code),
+        exit: (code, line) => {
+            end.cancelled(line);
+            process.exit(code);
+        },
     }).install();
     try {
         const url = runUrl();
         if (url !== undefined)
             report.runUrl = url;
         const inputs = readInputs();
+        // A path input is checked before the first request, as device-list is by rollout's scan.
+        await checkFirmwareFile(inputs);
         warnAboutPlainHttp(inputs.endpoint);
         await rollout(inputs, {
             startedAt,
@@ -43316,17 +43662,12 @@ async function run(options = {}) {
         });
     }
     catch (error) {
-        report.error = fail(error);
-        if (report.status !== "failed" && report.status !== "timed-out") {
-            report.status = "failed";
-            setOutputs({ status: "failed" }, report.task?.taskId);
-        }
+        end.failed(fail(error));
     }
     finally {
-        // A summary that cannot be written must not fail the step: a task may exist by now.
-        await writeSummary(report).catch((error) => warning(`Could not write the job summary: ${oneLine(messageOf(error), 300)}`));
-        watch.dispose();
-        await dispatchers.close();
+        end.writeSummary();
+        // The watch stays until the very end: a signal while connections close still exits with 1.
+        await dispatchers.close().finally(() => watch.dispose());
     }
 }
 /** Fails the step with one line; returns that line. */
@@ -43339,7 +43680,7 @@ function fail(error) {
     // Not one of ours: still one line, with the stack kept for RUNNER_DEBUG readers.
     if (error instanceof Error && error.stack)
         debug(redact(error.stack));
-    const message = `Unexpected error: ${oneLine(messageOf(error), 500)}`;
+    const message = `Unexpected error: ${forLog(messageOf(error), 500)}`;
     setFailed(message);
     return message;
 }

@@ -2,8 +2,10 @@
  * What a cancelled step leaves in the log. The runner cancels a step with SIGINT, then SIGTERM
  * 7.5 s later, then SIGKILL: the first signal says what the run was doing and whether a task may
  * exist, and no new attempt starts after it. While BatchUpdateFirmware is in flight the run
- * goes on until its answer (so the task can still be named), and while it follows a task it
- * stops waiting and writes its summary; SIGTERM ends the process in every case.
+ * goes on until its answer (so the task can still be named), and while it follows a task or
+ * soaks (wave-pause) it stops waiting and writes its summary; SIGTERM ends the process in every
+ * case. Whenever the watch ends the process, the sinks write the job summary and the `status`
+ * output first (see RunEnd), so no way of cancelling a run loses them.
  */
 
 /** Time a woken wait gets to write its summary and exit (the runner kills 2.5 s after SIGTERM). */
@@ -45,7 +47,8 @@ export function cancelledLine(stage: Stage, signal: string): string {
 /** Where the watch writes and how it ends the process; main passes @actions/core and process.exit. */
 export interface CancelSinks {
   error(message: string): void;
-  exit(code: number): void;
+  /** Ends the process; `line` is what the last signal logged: the run's failure, if it had none. */
+  exit(code: number, line: string): void;
 }
 
 /** Watches for the runner's cancel signals during one run. */
@@ -82,16 +85,18 @@ export class CancelWatch {
   private handle(signal: string, final: boolean): void {
     const first = !this.signalled;
     this.signalled = true;
-    this.sinks.error(cancelledLine(this.stage, signal));
+    const line = cancelledLine(this.stage, signal);
+    this.sinks.error(line);
     this.abort.abort();
     const { step } = this.stage;
-    // A wait winds down by itself once woken, writing its summary; the timer is a backstop.
+    // A wait winds down by itself once woken, writing its summary; the timer is a backstop for a
+    // request still in flight (a poll), and ends the process with the summary written all the same.
     if ((step === "waiting" || step === "pausing") && first) {
-      setTimeout(() => this.sinks.exit(1), WIND_DOWN_MS).unref();
+      setTimeout(() => this.sinks.exit(1, line), WIND_DOWN_MS).unref();
       return;
     }
     // A create in flight is worth waiting for until SIGTERM: its answer names the task.
     if (step === "creating" && !final) return;
-    this.sinks.exit(1);
+    this.sinks.exit(1, line);
   }
 }

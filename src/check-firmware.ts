@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { ActionError, ApiError, InputError } from "./errors.js";
+import { ActionError, ApiError, InputError, sentence } from "./errors.js";
 import type { Inputs } from "./inputs.js";
-import { openProblem } from "./device-list/read-file.js";
+import { notARegularFile, openProblem } from "./device-list/read-file.js";
+import { forLog } from "./outside-text.js";
 import type { TencentClient } from "./tencent/client.js";
 import { describeFirmware, getAllFirmwareVersion } from "./tencent/firmware.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "./tencent/retry.js";
@@ -39,10 +40,23 @@ export async function checkFirmware(
   const built = await md5OfFile(inputs.firmwareFile.absolutePath, inputs.firmwareFile.path);
   if (firmware.md5 === undefined || firmware.md5.toLowerCase() !== built) {
     throw new ActionError(
-      `firmware-file ${inputs.firmwareFile.path} has MD5 ${built}, but firmware ${firmwareVersion} of product ${productId} is registered with MD5 ${firmware.md5 ?? "(none)"}: the cloud holds a different build under this version. Register the built image under a new version, or roll out the one that matches.`,
+      `firmware-file ${forLog(inputs.firmwareFile.path, 300)} has MD5 ${built}, but firmware ${firmwareVersion} of product ${productId} is registered with MD5 ${firmware.md5 ?? "(none)"}: the cloud holds a different build under this version. Register the built image under a new version, or roll out the one that matches.`,
     );
   }
   return { md5: built };
+}
+
+/**
+ * firmware-file, when given, names a regular file: anything else (a named pipe, /dev/zero, a
+ * directory) is refused before anything is sent, as device-list is.
+ */
+export async function checkFirmwareFile(inputs: Pick<Inputs, "firmwareFile">): Promise<void> {
+  if (inputs.firmwareFile === undefined) return;
+  const { path, absolutePath } = inputs.firmwareFile;
+  const problem = await notARegularFile(absolutePath);
+  if (problem !== undefined) {
+    throw new InputError("firmware-file", path, `${problem}. Expected the built firmware image.`);
+  }
 }
 
 /** The registered version does not exist; lists what the product has. */
@@ -65,7 +79,7 @@ function explainDenied(action: string) {
   return (error: unknown): never => {
     if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
       throw new ActionError(
-        `${error.message}. The action checks the firmware before rolling it out; allow iotvideo:${action} in the CAM policy.`,
+        `${sentence(error.message)} The action checks the firmware before rolling it out; allow iotvideo:${action} in the CAM policy.`,
       );
     }
     throw error;

@@ -52,6 +52,7 @@ async function credentials(
   }
   return keylessCredentials(settings, {
     dispatcher: ctx.dispatchers.for(settings.stsEndpoint),
+    tokenDispatcherFor: (url) => ctx.dispatchers.for(url),
     policy,
     logger: core,
     timeoutMs: inputs.requestTimeoutMs,

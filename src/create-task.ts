@@ -1,4 +1,4 @@
-import { ActionError, ApiError } from "./errors.js";
+import { ActionError, ApiError, sentence } from "./errors.js";
 import { listTasks, type TaskList } from "./list-tasks.js";
 import type { TencentClient } from "./tencent/client.js";
 import { Lookup, type LookupPlan } from "./lookup.js";
@@ -80,7 +80,7 @@ export async function listTasksBefore(
 function explainDenied(error: unknown): never {
   if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
     throw new ActionError(
-      `${error.message}. The action lists the version's tasks before creating one, to never create two; allow iotvideo:DescribeFirmwareTasks in the CAM policy.`,
+      `${sentence(error.message)} The action lists the version's tasks before creating one, to never create two; allow iotvideo:DescribeFirmwareTasks in the CAM policy.`,
     );
   }
   throw error;

@@ -1,5 +1,5 @@
 import { InputError, messageOf } from "./errors.js";
-import { oneLine } from "./outside-text.js";
+import { forLog } from "./outside-text.js";
 import type { Logger } from "./logger.js";
 
 /** A Tencent Cloud key pair, with the session token that temporary keys come with. */
@@ -166,7 +166,7 @@ export class RenewingCredentials implements CredentialSource {
       if (left < MIN_USABLE_MS) throw error;
       this.renewAt = Math.min(now + RENEW_RETRY_MS, this.held.expiresAt - MIN_USABLE_MS);
       this.options.logger.warning(
-        `Could not renew the temporary credentials: ${oneLine(messageOf(error), 600)}; using the current ones, which expire in ${Math.round(left / 1000)} s.`,
+        `Could not renew the temporary credentials: ${forLog(messageOf(error), 600)}; using the current ones, which expire in ${Math.round(left / 1000)} s.`,
       );
       return this.held.credentials;
     }

@@ -7,11 +7,14 @@ import type { UploadedList } from "./rollout-request.js";
 import type { TencentClient } from "./tencent/client.js";
 import type { Dispatchers } from "./tencent/dispatchers.js";
 import { TransportError } from "./errors.js";
-import { oneLine } from "./outside-text.js";
+import { forLog } from "./outside-text.js";
 import { createTaskFileUrl } from "./tencent/iotvideo.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "./tencent/retry.js";
 
 const MAX_FILE_NAME = 200;
+// Paths and names are outside text: shown by the log's rule.
+const MAX_PATH = 300;
+const MAX_NAME = 100;
 
 /**
  * Reads and checks the device-list file, and logs what will be uploaded. Sends nothing. Waves
@@ -24,17 +27,17 @@ export async function scanList(
 ): Promise<ScannedList> {
   const list = await scanDeviceList(target.absolutePath);
   core.info(
-    `Checked device list ${target.path}: ${list.deviceCount} devices, ${list.size} bytes to upload (${form(list)}).`,
+    `Checked device list ${forLog(target.path, MAX_PATH)}: ${list.deviceCount} devices, ${list.size} bytes to upload (${form(list)}).`,
   );
   const { duplicates } = list;
   if (!reportRepeats) return list;
   if (duplicates.count > 0) {
     const examples = duplicates.examples
-      .map((d) => `${d.name} (lines ${d.lines.join(" and ")})`)
+      .map((d) => `${forLog(d.name, MAX_NAME)} (lines ${d.lines.join(" and ")})`)
       .join(", ");
     const scope = duplicates.complete ? "" : ` among its first ${duplicates.checked} names`;
     core.warning(
-      `Device list ${target.path} repeats ${duplicates.names} name(s)${scope} on ${duplicates.count} extra line(s), e.g. ${examples}.`,
+      `Device list ${forLog(target.path, MAX_PATH)} repeats ${duplicates.names} name(s)${scope} on ${duplicates.count} extra line(s), e.g. ${examples}.`,
     );
   } else if (!duplicates.complete) {
     core.info(
@@ -84,7 +87,7 @@ export async function uploadList(
   const path = inputs.target.kind === "file" ? inputs.target.path : list.path;
   // The FileName is the server's: shown escaped, but sent on to BatchUpdateFirmware as it came.
   core.info(
-    `Device list ${path}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${form(list)}); uploaded as ${oneLine(fileName, MAX_FILE_NAME)}.`,
+    `Device list ${forLog(path, MAX_PATH)}: ${list.deviceCount} devices, ${list.size} bytes, MD5 ${md5} (${form(list)}); uploaded as ${forLog(fileName, MAX_FILE_NAME)}.`,
   );
   if (setListOutputs) {
     setOutputs({

@@ -4,12 +4,15 @@ import type { ScannedList } from "./device-list/scan.js";
 import { uploadBody } from "./device-list/upload-body.js";
 import type { Inputs } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
+import { forLog } from "./outside-text.js";
 import type { RunReport } from "./report.js";
 import { rolloutRequest } from "./rollout-request.js";
 import type { BatchUpdateFirmwareRequest } from "./tencent/iotvideo.js";
 
 /** Names shown at most in a dry run's request; the rest are counted. */
 const MAX_SHOWN_NAMES = 20;
+/** Far above the request shown (20 names of at most 48 characters); the log line stops there. */
+const MAX_REQUEST_LINE = 4000;
 
 /** The MD5 of exactly the bytes an upload would send, read as the upload reads them; nothing is sent. */
 export async function hashList(list: ScannedList): Promise<string> {
@@ -54,8 +57,10 @@ export async function dryRun(
   if (report.list && md5) report.list.md5 = md5;
   report.request = shownRequest(rolloutRequest(inputs, list));
   report.status = "dry-run";
+  // Device names are outside text: JSON keeps them on one line but leaves "##[" and "::" alone.
+  const shown = forLog(JSON.stringify(report.request), MAX_REQUEST_LINE);
   core.info(
-    `Dry run: nothing was created. The request a real run would send (BatchUpdateFirmware): ${JSON.stringify(report.request)}`,
+    `Dry run: nothing was created. The request a real run would send (BatchUpdateFirmware): ${shown}`,
   );
   setOutputs({
     status: "dry-run",

@@ -1,4 +1,4 @@
-import { oneLine, userValue } from "./outside-text.js";
+import { forLog, userValue } from "./outside-text.js";
 
 /** Base of every failure this action expects: main prints its message alone, never a stack. */
 export class ActionError extends Error {
@@ -27,7 +27,7 @@ export class ApiError extends ActionError {
     readonly requestId: string,
   ) {
     super(
-      `${action} failed: ${oneLine(code, MAX_CODE)}: ${oneLine(apiMessage, MAX_API_MESSAGE)}${requestIdNote(requestId)}`,
+      `${action} failed: ${forLog(code, MAX_CODE)}: ${forLog(apiMessage, MAX_API_MESSAGE)}${requestIdNote(requestId)}`,
     );
   }
 }
@@ -45,6 +45,8 @@ export interface TransportDetail {
   status?: number;
   /** How long the server asked us to wait (Retry-After), in ms. */
   retryAfterMs?: number;
+  /** A failure that no attempt can change (a certificate that does not verify): not retried. */
+  definite?: boolean;
 }
 
 /** The HTTP exchange itself failed: no connection, timeout, bad status, unreadable answer. */
@@ -52,6 +54,7 @@ export class TransportError extends ActionError {
   override name = "TransportError";
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly definite: boolean;
   constructor(
     readonly action: string,
     readonly delivery: Delivery,
@@ -62,6 +65,7 @@ export class TransportError extends ActionError {
     const extra = typeof statusOrDetail === "number" ? { status: statusOrDetail } : statusOrDetail;
     this.status = extra?.status;
     this.retryAfterMs = extra?.retryAfterMs;
+    this.definite = extra?.definite ?? false;
   }
 }
 
@@ -80,7 +84,15 @@ export function quote(value: string): string {
 
 /** " (RequestId: X)" for a message, or nothing when the server sent none. */
 export function requestIdNote(requestId: string): string {
-  return requestId === "" ? "" : ` (RequestId: ${oneLine(requestId, MAX_CODE)})`;
+  return requestId === "" ? "" : ` (RequestId: ${forLog(requestId, MAX_CODE)})`;
+}
+
+/**
+ * A message as the first sentence of a longer one: ending in exactly one period, whether it
+ * ended with one (a server's message, "…was cancelled.") or not ("(RequestId: …)").
+ */
+export function sentence(message: string): string {
+  return `${message.replace(/[\s.]+$/, "")}.`;
 }
 
 /** The message of anything thrown. */
@@ -91,5 +103,5 @@ export function messageOf(error: unknown): string {
 /** The start of an answer's body on one line, for an error message. */
 export function snippet(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat === "" ? "(empty body)" : oneLine(flat, MAX_SNIPPET);
+  return flat === "" ? "(empty body)" : forLog(flat, MAX_SNIPPET);
 }

@@ -2,17 +2,16 @@ import * as core from "@actions/core";
 
 import * as github from "@actions/github";
 import { CancelWatch } from "./cancel.js";
+import { checkFirmwareFile } from "./check-firmware.js";
 import { isLoopback } from "./connect.js";
 import { ActionError, messageOf } from "./errors.js";
+import { CONNECT_TIMEOUT_MS } from "./http/bounds.js";
 import { readInputs } from "./inputs.js";
-import { setOutputs } from "./outputs.js";
-import { oneLine, redact } from "./outside-text.js";
+import { forLog, redact } from "./outside-text.js";
 import type { RunReport } from "./report.js";
 import { realClock, rollout, type Clock } from "./rollout.js";
-import { writeSummary } from "./summary.js";
+import { RunEnd } from "./run-end.js";
 import { Dispatchers } from "./tencent/dispatchers.js";
-
-const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Seams for running the step in-process in tests. */
 export interface RunOptions {
@@ -20,19 +19,28 @@ export interface RunOptions {
   clock?: (signal: AbortSignal) => Clock;
 }
 
-/** One run: the rollout, then the job summary whatever happened. The only place that fails the step. */
+/**
+ * One run: the rollout, then the `status` output and the job summary whatever happened, a cancel
+ * signal that ends the process included. The only place that fails the step.
+ */
 export async function run(options: RunOptions = {}): Promise<void> {
   const report: RunReport = {};
+  const end = new RunEnd(report);
   const startedAt = Date.now();
   const dispatchers = new Dispatchers(CONNECT_TIMEOUT_MS);
   const watch = new CancelWatch({
     error: (line) => core.error(line),
-    exit: (code) => process.exit(code),
+    exit: (code, line) => {
+      end.cancelled(line);
+      process.exit(code);
+    },
   }).install();
   try {
     const url = runUrl();
     if (url !== undefined) report.runUrl = url;
     const inputs = readInputs();
+    // A path input is checked before the first request, as device-list is by rollout's scan.
+    await checkFirmwareFile(inputs);
     warnAboutPlainHttp(inputs.endpoint);
     await rollout(inputs, {
       startedAt,
@@ -42,18 +50,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
       clock: (options.clock ?? realClock)(watch.signal),
     });
   } catch (error) {
-    report.error = fail(error);
-    if (report.status !== "failed" && report.status !== "timed-out") {
-      report.status = "failed";
-      setOutputs({ status: "failed" }, report.task?.taskId);
-    }
+    end.failed(fail(error));
   } finally {
-    // A summary that cannot be written must not fail the step: a task may exist by now.
-    await writeSummary(report).catch((error: unknown) =>
-      core.warning(`Could not write the job summary: ${oneLine(messageOf(error), 300)}`),
-    );
-    watch.dispose();
-    await dispatchers.close();
+    end.writeSummary();
+    // The watch stays until the very end: a signal while connections close still exits with 1.
+    await dispatchers.close().finally(() => watch.dispose());
   }
 }
 
@@ -66,7 +67,7 @@ function fail(error: unknown): string {
   }
   // Not one of ours: still one line, with the stack kept for RUNNER_DEBUG readers.
   if (error instanceof Error && error.stack) core.debug(redact(error.stack));
-  const message = `Unexpected error: ${oneLine(messageOf(error), 500)}`;
+  const message = `Unexpected error: ${forLog(messageOf(error), 500)}`;
   core.setFailed(message);
   return message;
 }

@@ -1,8 +1,15 @@
 /**
- * Text that came from outside (an answer body, a header, an error message, a file name, a
- * user's value) made safe for one log line: our secrets redacted, workflow commands defused,
- * everything on one line, and only then cut to length. The runner masks whole secret values
- * only, so redacting before cutting is what keeps a cut-off token out of the log.
+ * Text that came from outside (an answer body, a header, an error message, a file name, a device
+ * name, a path, a user's value) reaches each sink through one rule of this module:
+ *
+ * - the log: forLog (userValue for a user's own input quoted in an error message): our secrets
+ *   redacted, control characters shown as escapes, nothing that starts a workflow command;
+ * - the job summary: forSummary: the same one line, then no character Markdown or HTML could
+ *   read as syntax (no link, image, autolink, emphasis, code or table bar);
+ * - the step outputs: forOutput: no line break and nothing a shell would act on.
+ *
+ * The runner masks whole secret values only, so each rule redacts before it cuts: a cut-off
+ * token never reaches a sink.
  */
 
 const secrets = new Set<string>();
@@ -49,15 +56,16 @@ function redactPrefixes(text: string, secret: string): string {
 }
 
 /**
- * One line of outside text for the log: redacted, control characters shown as escapes (\n, \u001b),
- * "::" and "##[" broken up so no workflow command can start, then cut to `max` characters.
+ * The log's rule: redacted, control characters shown as escapes (\n, \u001b), "::" and "##["
+ * broken up so no workflow command can start, then cut to `max` characters.
  */
-export function oneLine(text: string, max: number): string {
-  return cut(escaped(redact(text)).replace(/::/g, ": :"), max);
+export function forLog(text: string, max: number): string {
+  // Every colon before another gets a space: ":::" must not leave a "::" behind.
+  return cut(escaped(redact(text)).replace(/:(?=:)/g, ": "), max);
 }
 
 /**
- * One line of a user's own value (an input) for an error message: like oneLine, but "::" is left
+ * One line of a user's own value (an input) for an error message: like forLog, but "::" is left
  * alone where it cannot start a command (mid-line), so an ARN such as qcs::cam::uin/1 reads as
  * written. The runner reads "::" commands only at the start of a line, "##[" anywhere.
  */
@@ -65,12 +73,52 @@ export function userValue(text: string, max: number): string {
   return cut(escaped(redact(text)).replace(/^(\s*):/, "$1\\u003a"), max);
 }
 
+// Markdown's link, image, HTML, emphasis, code, table and math syntax, and what GFM needs to
+// make a link of a bare URL or e-mail address (":" of "://", "@", the "." of "www."). "(", ")"
+// and "!" stay as they are: without "[" and "]" they make no link or image, and our own
+// messages ("device(s)") keep reading as written in the summary's source.
+const MARKDOWN = /["$&*<>[\\\]_`|~@]|:(?=\/)|(?<=www)\./gi;
+
+/**
+ * The job summary's rule, for a table cell or the rest of a line: forLog's one line, cut to
+ * `max`, then each character that Markdown or HTML could read as syntax written as a numeric
+ * character reference. It reads the same on the run's page, and none of it is markup: no link,
+ * image, autolink, bare URL, e-mail link, emphasis, code span, HTML or table bar.
+ */
+export function forSummary(text: string, max: number): string {
+  return forLog(text, max).replace(MARKDOWN, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// What an output keeps as it is: what request ids, file names and counts are made of. A
+// workflow that writes an output into a `run:` script gets nothing a shell acts on.
+const OUTPUT_UNSAFE = /[^A-Za-z0-9._:/+=,@-]/g;
+// Far above any value of ours (task-ids of the most waves); a flood from outside stops here.
+const MAX_OUTPUT = 4096;
+
+/**
+ * The outputs' rule: redacted, then every character a shell or a line-based reader could act on
+ * (line breaks, quotes, `$`, backquotes, spaces, `;`, `|`, …) written as \uXXXX, cut to 4096.
+ */
+export function forOutput(text: string): string {
+  const safe = redact(text).replace(
+    OUTPUT_UNSAFE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return cut(safe, MAX_OUTPUT);
+}
+
 function escaped(text: string): string {
-  return JSON.stringify(text)
-    .slice(1, -1)
-    .replace(/\\"/g, '"')
-    .replace(/[\u2028\u2029\u0085]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-    .replace(/##\[/g, "# #[");
+  return (
+    JSON.stringify(text)
+      .slice(1, -1)
+      .replace(/\\"/g, '"')
+      // JSON leaves DEL, the C1 controls (NEL among them) and the Unicode line separators as they are.
+      .replace(
+        /[\u007f-\u009f\u2028\u2029]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+      )
+      .replace(/##\[/g, "# #[")
+  );
 }
 
 function cut(text: string, max: number): string {

@@ -1,4 +1,5 @@
 import type { Inputs } from "./inputs.js";
+import { forLog } from "./outside-text.js";
 import type { BatchUpdateFirmwareRequest } from "./tencent/iotvideo.js";
 
 /** An uploaded device-list file, as BatchUpdateFirmware refers to it. */
@@ -34,7 +35,10 @@ export function rolloutRequest(inputs: Inputs, list?: UploadedList): BatchUpdate
   }
 }
 
-/** One line for the log saying which devices this rollout targets. */
+/** A path is shown this long at most in the line below. */
+const MAX_PATH = 300;
+
+/** One line for the log saying which devices this rollout targets; a path by the log's rule. */
 export function describeTarget(inputs: Inputs, listedDevices?: number): string {
   const { target } = inputs;
   switch (target.kind) {
@@ -47,6 +51,6 @@ export function describeTarget(inputs: Inputs, listedDevices?: number): string {
     case "original-version":
       return `every device now on ${target.originalVersion}`;
     case "file":
-      return `${listedDevices ?? "the"} devices listed in ${target.path}`;
+      return `${listedDevices ?? "the"} devices listed in ${forLog(target.path, MAX_PATH)}`;
   }
 }

@@ -1,4 +1,4 @@
-import { ActionError, ApiError } from "./errors.js";
+import { ActionError, ApiError, sentence } from "./errors.js";
 import { matchesRequest } from "./lookup.js";
 import type { TaskList } from "./list-tasks.js";
 import { active, tally } from "./progress.js";
@@ -82,5 +82,5 @@ export async function explainDeviceIsUpdating(
     running.length === 0
       ? `No unfinished task of firmware ${request.FirmwareVersion} was found among its ${NEWEST_TASKS} newest; the devices may be in a task of another version.`
       : `Unfinished tasks of firmware ${request.FirmwareVersion}: ${running.join(", ")}. Wait for them (wait: true follows a task) or cancel their devices in the console.`;
-  throw new ActionError(`${error.message}. ${which}`);
+  throw new ActionError(`${sentence(error.message)} ${which}`);
 }

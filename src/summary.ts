@@ -1,16 +1,9 @@
-import * as core from "@actions/core";
 import { followTables } from "./report/device-tables.js";
 import { clock } from "./progress.js";
 import type { RunReport, WaveReport } from "./report.js";
-import { oneLine } from "./outside-text.js";
+import { forSummary } from "./outside-text.js";
 
 const MAX_CELL = 200;
-
-/** Writes the job summary when the runner provides one (GITHUB_STEP_SUMMARY). */
-export async function writeSummary(report: RunReport): Promise<void> {
-  if (!process.env["GITHUB_STEP_SUMMARY"]) return;
-  await core.summary.addRaw(summaryMarkdown(report), true).write();
-}
 
 /** Pure: the job summary of one run, success, failure and dry run alike. */
 export function summaryMarkdown(report: RunReport): string {
@@ -132,7 +125,7 @@ function nextStep(report: RunReport): string {
   return "No task was created by this step unless the message above says one may exist. Fix what it names and run the job again.";
 }
 
-/** One table cell: outside text on one line, HTML and Markdown's table bar escaped. */
+/** One table cell (or line) of outside text, by the summary's rule: one line, no Markdown or HTML. */
 function cell(text: string): string {
-  return oneLine(text, MAX_CELL).replace(/[&<>"|]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return forSummary(text, MAX_CELL);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { oneLine, redact, registerSecret } from "../src/outside-text.js";
+import { forLog, redact, registerSecret } from "../src/outside-text.js";
 
 const TOKEN = "tok-0123456789abcdefghijklmnopqrstuvwxyz";
 registerSecret(TOKEN);
@@ -30,7 +30,7 @@ describe("redact", () => {
   });
 });
 
-describe("oneLine", () => {
+describe("forLog", () => {
   it.each([
     { name: "newlines escaped", text: "a\nb\r\nc", max: 50, expected: "a\\nb\\r\\nc" },
     { name: "workflow commands broken up", text: "::error::x", max: 50, expected: ": :error: :x" },
@@ -50,6 +50,6 @@ describe("oneLine", () => {
       expected: `${"x".repeat(10)}***`,
     },
   ])("$name", ({ text, max, expected }) => {
-    expect(oneLine(text, max)).toBe(expected);
+    expect(forLog(text, max)).toBe(expected);
   });
 });

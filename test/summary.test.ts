@@ -76,8 +76,8 @@ describe("summaryMarkdown", () => {
       "| Devices | every device now on 1.0.0 |",
       "| Task | 17 |",
       "| RequestId | req-1 |",
-      "| Endpoint | https://iotvideo.tencentcloudapi.com |",
-      "| Workflow run | https://github.com/acme/fw/actions/runs/42 |",
+      "| Endpoint | https&#58;//iotvideo.tencentcloudapi.com |",
+      "| Workflow run | https&#58;//github.com/acme/fw/actions/runs/42 |",
       "| done | 8 |",
       "| failed | 2 |",
     ])

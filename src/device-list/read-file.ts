@@ -1,3 +1,4 @@
+import type { Stats } from "node:fs";
 import { open, stat, type FileHandle } from "node:fs/promises";
 import { quote } from "../errors.js";
 import { DeviceListError } from "./errors.js";
@@ -25,18 +26,44 @@ export function chunkBuffer(): Buffer {
  * file (it is read twice: once to check, once to upload) or empty.
  */
 export async function openList(path: string): Promise<FileHandle> {
+  const problem = await notARegularFile(path);
+  if (problem !== undefined) throw new DeviceListError(path, problem);
   try {
-    // Looked at before opening: opening a named pipe would wait for a writer, maybe forever.
-    const stats = await stat(path);
-    if (stats.isDirectory()) throw new DeviceListError(path, "This is a directory, not a file");
-    if (!stats.isFile()) throw new DeviceListError(path, "This is not a regular file");
-    if (stats.size === 0) throw new DeviceListError(path, "The file is empty");
-    return await open(path, "r");
+    const file = await open(path, "r");
+    if ((await file.stat()).size === 0) {
+      await file.close();
+      throw new DeviceListError(path, "The file is empty");
+    }
+    return file;
   } catch (error) {
     throw error instanceof DeviceListError
       ? error
       : new DeviceListError(path, openProblem(error, path));
   }
+}
+
+/**
+ * Why a path an input names cannot be read as a file, or undefined when it can. Looked at, never
+ * opened: opening a named pipe waits for a writer, maybe for ever, and /dev/zero never ends.
+ * Every path input (device-list, firmware-file) is checked so before anything is sent.
+ */
+export async function notARegularFile(path: string): Promise<string | undefined> {
+  let stats: Stats;
+  try {
+    stats = await stat(path);
+  } catch (error) {
+    return openProblem(error, path);
+  }
+  if (stats.isDirectory()) return "This is a directory, not a file";
+  if (!stats.isFile()) return `This is not a regular file but ${kindOf(stats)}`;
+  return undefined;
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return "a named pipe";
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
+  if (stats.isSocket()) return "a socket";
+  return "something else";
 }
 
 /**

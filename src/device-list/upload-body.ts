@@ -2,6 +2,7 @@ import type { Hash } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { ActionError, TransportError, type Delivery } from "../errors.js";
 import { LineProblem, shownPath } from "./errors.js";
+import { forLog } from "../outside-text.js";
 import { ListNormalizer } from "./normalize.js";
 import { CHUNK_BYTES, chunkBuffer, openList, readChunks } from "./read-file.js";
 import type { ScannedList } from "./scan.js";
@@ -11,7 +12,7 @@ export class ListChangedError extends ActionError {
   override name = "ListChangedError";
   constructor(list: ScannedList, detail: string) {
     super(
-      `The device list ${shownPath(list.path)} changed after it was checked (${detail}); the upload was stopped before its last byte. Run the job again once the file is final.`,
+      `The device list ${forLog(shownPath(list.path), 300)} changed after it was checked (${detail}); the upload was stopped before its last byte. Run the job again once the file is final.`,
     );
   }
 }

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { ActionError, snippet, TransportError } from "../errors.js";
-import { oneLine } from "../outside-text.js";
-import { MAX_ANSWER_BYTES } from "../tencent/client.js";
+import { forLog } from "../outside-text.js";
+import { REQUESTS, sizeInWords } from "../http/bounds.js";
 import { transportError } from "../tencent/transport-error.js";
 import type { ScannedList } from "./scan.js";
 import { pieceBytes, uploadBody, UploadWatch, watched } from "./upload-body.js";
@@ -123,7 +123,7 @@ async function refusal(response: Dispatcher.ResponseData): Promise<TransportErro
   if (statusCode >= 300 && statusCode <= 399) {
     // Never followed: the URL is the one CreateTaskFileUrl signed, and nothing else is.
     const location = [headers["location"] ?? []].flat()[0];
-    const where = location === undefined ? "no Location" : oneLine(location, MAX_LOCATION);
+    const where = location === undefined ? "no Location" : forLog(location, MAX_LOCATION);
     const detail = `HTTP ${statusCode} redirect to ${where}; redirects are not followed`;
     return new TransportError(UPLOAD_STEP, "no", detail, statusCode);
   }
@@ -147,8 +147,8 @@ async function readToEnd(body: Dispatcher.ResponseData["body"], timeoutMs: numbe
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       length += chunk.length;
-      if (length > MAX_ANSWER_BYTES) {
-        const detail = `the answer was longer than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`;
+      if (length > REQUESTS.upload.maxAnswerBytes) {
+        const detail = `the answer was longer than ${sizeInWords(REQUESTS.upload.maxAnswerBytes)}`;
         throw new TransportError(UPLOAD_STEP, "unknown", detail);
       }
     }
@@ -162,7 +162,7 @@ function checkEtag(etag: string | string[] | undefined, sent: string, status: nu
   for (const value of [etag ?? []].flat()) {
     const stored = MD5_ETAG.exec(value.trim())?.[1]?.toLowerCase();
     if (stored === undefined || stored === sent) continue;
-    const detail = `the store's ETag ${oneLine(value, MAX_CODE)} is not the MD5 of the bytes sent (${sent}), so it did not store them as sent`;
+    const detail = `the store's ETag ${forLog(value, MAX_CODE)} is not the MD5 of the bytes sent (${sent}), so it did not store them as sent`;
     throw new TransportError(UPLOAD_STEP, "no", detail, status);
   }
 }
@@ -190,6 +190,6 @@ export function storeError(text: string): string {
   const code = field("Code");
   const message = field("Message");
   if (code === undefined) return snippet(text);
-  const shown = oneLine(code, MAX_CODE);
-  return message ? `${shown}: ${oneLine(message, MAX_MESSAGE)}` : shown;
+  const shown = forLog(code, MAX_CODE);
+  return message ? `${shown}: ${forLog(message, MAX_MESSAGE)}` : shown;
 }

@@ -1,5 +1,5 @@
 import { eachDeviceRow } from "../device-rows.js";
-import { oneLine } from "../outside-text.js";
+import { forLog } from "../outside-text.js";
 import type { TencentClient } from "../tencent/client.js";
 import type { RetryPolicy } from "../tencent/retry.js";
 import type { DeviceRow } from "../tencent/task-status.js";
@@ -112,10 +112,10 @@ export function nameDevices(devices: readonly NamedDevice[], total: number): str
     return `${total} device(s), not named: their rows were not among those read`;
   }
   const shown = devices.slice(0, NAMED_IN_LOG).map((device) => {
-    const said = device.message === "" ? "" : `: ${oneLine(device.message, 80)}`;
+    const said = device.message === "" ? "" : `: ${forLog(device.message, 80)}`;
     const failedWith = device.retcode !== undefined && device.retcode !== 0;
     const code = failedWith ? `retcode ${device.retcode}` : statusName(device.status);
-    return `${oneLine(device.name, 64)} (${code}${said})`;
+    return `${forLog(device.name, 64)} (${code}${said})`;
   });
   const more = Math.max(total, devices.length) - shown.length;
   return `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;

@@ -4,7 +4,7 @@ import type { Logger } from "../logger.js";
 import type { TencentClient } from "../tencent/client.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../tencent/retry.js";
 import { describeFirmwareTaskDistribution } from "../tencent/task-status.js";
-import { ActionError, messageOf } from "../errors.js";
+import { ActionError, messageOf, sentence } from "../errors.js";
 import {
   findDevices,
   findingsOf,
@@ -128,7 +128,7 @@ async function poll(
     return tally(distribution);
   } catch (error) {
     throw new ActionError(
-      `Stopped following task ${task.taskId}: ${messageOf(error)}. The task goes on upgrading devices on Tencent's side; see it in the console.`,
+      `Stopped following task ${task.taskId}: ${sentence(messageOf(error))} The task goes on upgrading devices on Tencent's side; see it in the console.`,
     );
   }
 }

@@ -1,6 +1,6 @@
 import { ApiError, messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { oneLine } from "../outside-text.js";
+import { forLog } from "../outside-text.js";
 import type { TencentClient } from "../tencent/client.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../tencent/retry.js";
 import { retryDeviceFirmwareTask } from "../tencent/task-status.js";
@@ -64,7 +64,7 @@ export class DeviceRetries {
         this.used.set(device.name, this.max);
         const code = error instanceof ApiError ? ` (${error.code})` : "";
         this.logger.warning(
-          `Could not retry device ${oneLine(device.name, 100)}${code}: ${oneLine(messageOf(error), 200)}; its failure counts.`,
+          `Could not retry device ${forLog(device.name, 100)}${code}: ${forLog(messageOf(error), 200)}; its failure counts.`,
         );
       }
     }

@@ -1,4 +1,4 @@
-import { oneLine } from "../outside-text.js";
+import { forLog } from "../outside-text.js";
 
 /** The claims of the workflow's token that say which trust rule it meets (never the token). */
 export interface TokenClaims {
@@ -44,6 +44,6 @@ export function tokenClaims(token: string): TokenClaims {
 /** `sub "repo:o/r:ref:refs/tags/v1", aud "sts.tencentcloudapi.com"` for a message. */
 export function describeClaims(claims: TokenClaims): string {
   const shown = (value: string | undefined) =>
-    value === undefined ? "(none)" : `"${oneLine(value, MAX_CLAIM)}"`;
+    value === undefined ? "(none)" : `"${forLog(value, MAX_CLAIM)}"`;
   return `sub ${shown(claims.sub)}, aud ${shown(claims.aud)}`;
 }

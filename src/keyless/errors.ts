@@ -1,4 +1,4 @@
-import { ActionError, type ApiError } from "../errors.js";
+import { ActionError, sentence, type ApiError } from "../errors.js";
 import { describeClaims, type TokenClaims } from "./claims.js";
 import { accountOf, type KeylessSettings } from "./settings.js";
 
@@ -72,7 +72,7 @@ export function explainStsError(
 ): StsError {
   const side = fixSide(error.code);
   const message = [
-    `${error.message}.`,
+    sentence(error.message),
     advice(side, settings),
     `The workflow's token has ${describeClaims(claims)}.`,
   ].join(" ");

@@ -2,11 +2,11 @@
 // keys, renewed before they expire. The one entry the rollout calls is keylessCredentials().
 import type { Dispatcher } from "undici";
 import { RenewingCredentials, type CredentialSource } from "../credentials.js";
-import { oneLine, redact } from "../outside-text.js";
+import { forLog, redact } from "../outside-text.js";
 import type { Logger } from "../logger.js";
 import type { RetryPolicy } from "../tencent/retry.js";
 import { describeClaims, tokenClaims, type TokenClaims } from "./claims.js";
-import { workflowIdToken, type GetIdToken } from "./id-token.js";
+import { workflowIdToken } from "./id-token.js";
 import type { KeylessSettings } from "./settings.js";
 import { assumeRole, type AssumedRole } from "./sts.js";
 
@@ -19,7 +19,7 @@ export {
   StsError,
   type FixSide,
 } from "./errors.js";
-export { ID_TOKEN_ENV, workflowIdToken, type GetIdToken } from "./id-token.js";
+export { ID_TOKEN_ENV, workflowIdToken, type IdTokenDeps } from "./id-token.js";
 export { defaultRoleSessionName, SESSION_NAME_RULE } from "./session-name.js";
 export {
   accountOf,
@@ -43,15 +43,15 @@ export { assumeRole, STS_ACTION, STS_VERSION, type AssumedRole } from "./sts.js"
 export interface KeylessDeps {
   /** For sts-endpoint (Dispatchers.for(settings.stsEndpoint) in a run). */
   dispatcher: Dispatcher;
+  /** For the runner's token service (Dispatchers.for in a run); default: `dispatcher`. */
+  tokenDispatcherFor?: (url: URL) => Dispatcher;
   /** The run's retry rules; renewals late in a long wait get a fresh window of their own. */
   policy: RetryPolicy;
   logger: Logger;
-  /** request-timeout, ms: bounds each STS request. */
+  /** request-timeout, ms: bounds each STS and token request. */
   timeoutMs: number;
   /** Local clock, ms; decides when keys are renewed. Default Date.now. */
   now?: () => number;
-  /** Default core.getIDToken. */
-  getIdToken?: GetIdToken;
   /** Where the runner's ACTIONS_ID_TOKEN_REQUEST_* variables are looked for. Default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -71,13 +71,19 @@ export async function keylessCredentials(
   const now = deps.now ?? Date.now;
   let renewal = false;
   const obtain = async (): Promise<AssumedRole> => {
-    const token = await workflowIdToken(settings.audience, deps.env, deps.getIdToken);
     const policy = renewal
       ? {
           ...deps.policy,
           deadline: Math.max(deps.policy.deadline, deps.policy.now() + RENEWAL_RETRY_WINDOW_MS),
         }
       : deps.policy;
+    const token = await workflowIdToken(settings.audience, {
+      dispatcherFor: deps.tokenDispatcherFor ?? (() => deps.dispatcher),
+      timeoutMs: deps.timeoutMs,
+      policy,
+      logger: deps.logger,
+      ...(deps.env === undefined ? {} : { env: deps.env }),
+    });
     const assumed = await assumeRole(settings, token, { ...deps, now }, policy);
     announce(settings, assumed, tokenClaims(token), renewal, deps.logger);
     renewal = true;
@@ -95,7 +101,7 @@ function announce(
   logger: Logger,
 ): void {
   const until = assumed.expiration === "" ? "" : `, valid until ${assumed.expiration}`;
-  const id = assumed.requestId === "" ? "" : ` (RequestId: ${oneLine(assumed.requestId, 80)})`;
+  const id = assumed.requestId === "" ? "" : ` (RequestId: ${forLog(assumed.requestId, 80)})`;
   logger.info(
     redact(
       `${renewal ? "Renewed the temporary credentials of" : "Assumed"} role ${settings.roleArn} as session ${settings.roleSessionName} with the workflow's OIDC token (${describeClaims(claims)})${until}${id}.`,

@@ -2,7 +2,8 @@ import * as core from "@actions/core";
 import { request, type Dispatcher } from "undici";
 import type { ExpiringCredentials } from "../credentials.js";
 import { ApiError, TransportError } from "../errors.js";
-import { oneLine, registerSecret } from "../outside-text.js";
+import { REQUESTS } from "../http/bounds.js";
+import { forLog, registerSecret } from "../outside-text.js";
 import type { Logger } from "../logger.js";
 import { parseEnvelope, readAnswer, type RawAnswer } from "../tencent/client.js";
 import { transportError } from "../tencent/transport-error.js";
@@ -13,8 +14,6 @@ import type { KeylessSettings } from "./settings.js";
 
 export const STS_ACTION = "AssumeRoleWithWebIdentity";
 export const STS_VERSION = "2018-08-13";
-/** An STS answer is a few hundred bytes; anything near this is not one. */
-const MAX_STS_ANSWER_BYTES = 64 * 1024;
 const CONTENT_TYPE = "application/json; charset=utf-8";
 // The rate limit as InvalidParameter.OverLimit ("frequency limit exceeded" in the SDKs' lists).
 const RATE_LIMITED = /^(RequestLimitExceeded(\.|$)|InvalidParameter\.OverLimit$)/;
@@ -104,7 +103,7 @@ async function send(settings: KeylessSettings, body: string, deps: StsDeps): Pro
       },
       body,
     });
-    const answer = await readAnswer(STS_ACTION, response, MAX_STS_ANSWER_BYTES);
+    const answer = await readAnswer(STS_ACTION, response, REQUESTS.sts.maxAnswerBytes);
     deps.logger.debug(`${STS_ACTION} answered HTTP ${answer.status}`);
     return answer;
   } catch (error) {
@@ -138,7 +137,7 @@ export function readAssumedRole(answer: RawAnswer, now: () => number): AssumedRo
   return {
     credentials: { secretId, secretKey, token },
     expiresAt: localExpiry(expiredTime, answer.date, now()),
-    expiration: oneLine(expiration, 40),
+    expiration: forLog(expiration, 40),
     requestId,
   };
 }

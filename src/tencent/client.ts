@@ -1,7 +1,8 @@
 import { request, type Dispatcher } from "undici";
 import { currentCredentials, type CredentialSource, type Credentials } from "../credentials.js";
 import { ApiError, snippet, TransportError } from "../errors.js";
-import { oneLine } from "../outside-text.js";
+import { REQUESTS, sizeInWords } from "../http/bounds.js";
+import { forLog } from "../outside-text.js";
 import { transportError } from "./transport-error.js";
 import type { Logger } from "../logger.js";
 import { sign } from "./sign.js";
@@ -28,8 +29,6 @@ export interface ApiResult {
 
 const CONTENT_TYPE = "application/json; charset=utf-8";
 const MAX_SKEW_NOTE_MS = 1000;
-/** Far above any answer of the actions we call (a page of 100 tasks is a few KB). */
-export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /** What the client keeps of one HTTP answer. */
 export interface RawAnswer {
@@ -77,7 +76,7 @@ export class TencentClient {
     if (Math.abs(offset - this.clockOffsetMs) < MAX_SKEW_NOTE_MS) return false;
     this.clockOffsetMs = offset;
     this.options.logger.warning(
-      `The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${oneLine(date ?? "", 40)}); signing again with the server's time.`,
+      `The runner's clock is ${Math.round(offset / 1000)} s off Tencent's (server Date: ${forLog(date ?? "", 40)}); signing again with the server's time.`,
     );
     return true;
   }
@@ -146,7 +145,7 @@ export class TencentClient {
 export async function readAnswer(
   action: string,
   response: Dispatcher.ResponseData,
-  maxBytes = MAX_ANSWER_BYTES,
+  maxBytes: number = REQUESTS.iotVideo.maxAnswerBytes,
 ): Promise<RawAnswer> {
   const chunks: Buffer[] = [];
   let length = 0;
@@ -154,11 +153,7 @@ export async function readAnswer(
     length += chunk.length;
     if (length > maxBytes) {
       response.body.destroy();
-      throw new TransportError(
-        action,
-        "unknown",
-        `the answer is larger than ${maxBytes >= 1024 * 1024 ? `${maxBytes / 1024 / 1024} MiB` : `${maxBytes / 1024} KiB`}; not read further`,
-      );
+      throw new AnswerTooLargeError(action, maxBytes);
     }
     chunks.push(chunk);
   }
@@ -175,12 +170,27 @@ export async function readAnswer(
   };
 }
 
+/**
+ * An answer larger than its request's cap (src/http/bounds.ts). Whether the server acted is not
+ * known; a caller for whom a flood is definite (the runner's token service) can tell it apart.
+ */
+export class AnswerTooLargeError extends TransportError {
+  override name = "AnswerTooLargeError";
+  constructor(action: string, maxBytes: number) {
+    super(
+      action,
+      "unknown",
+      `the answer is larger than ${sizeInWords(maxBytes)}; not read further`,
+    );
+  }
+}
+
 /** Reads Tencent's envelope: success, error, or an answer that is not the envelope at all. */
 export function parseEnvelope(action: string, answer: RawAnswer): ApiResult {
   const { status } = answer;
   if (status >= 300 && status <= 399) {
     // Never followed: a signed call sent elsewhere is not the call we signed.
-    const where = answer.location ? oneLine(answer.location, 200) : "no Location";
+    const where = answer.location ? forLog(answer.location, 200) : "no Location";
     throw new TransportError(
       action,
       "no",

@@ -1,5 +1,5 @@
 import { buildConnector } from "undici";
-import { oneLine } from "../outside-text.js";
+import { forLog } from "../outside-text.js";
 
 /** undici's connector: given the origin's parts, calls back with a connected socket or an error. */
 export type Connector = buildConnector.connector;
@@ -98,7 +98,7 @@ export function describeCause(error: unknown): string {
         ? error.message
         : String(error);
   const text = code !== "" && !message.includes(code) ? `${code} ${message}` : message;
-  return oneLine(text.trim(), MAX_CAUSE);
+  return forLog(text.trim(), MAX_CAUSE);
 }
 
 function errorFields(error: unknown): { code: string; syscall: string } {

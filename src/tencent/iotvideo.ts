@@ -1,5 +1,5 @@
 import { ActionError, requestIdNote, TransportError } from "../errors.js";
-import { oneLine } from "../outside-text.js";
+import { forLog } from "../outside-text.js";
 import type { ApiResult, TencentClient } from "./client.js";
 
 /** BatchUpdateFirmware's parameters in 2020-12-15; the API takes these eight and no others. */
@@ -53,10 +53,31 @@ export async function createTaskFileUrl(
   // The API spells the parameter ProductId here, unlike ProductID everywhere else.
   const result = await client.call("CreateTaskFileUrl", { ProductId: productId });
   return {
-    url: stringField(result, "CreateTaskFileUrl", "Url"),
+    url: uploadUrl(stringField(result, "CreateTaskFileUrl", "Url"), result.requestId),
     fileName: stringField(result, "CreateTaskFileUrl", "FileName"),
     requestId: result.requestId,
   };
+}
+
+/**
+ * The upload URL as the answer gave it, once it is one the upload can use: an http(s) URL with a
+ * host. Anything else is the server's error, named as such: not retried, nothing uploaded. The
+ * message shows the URL without its query, which holds the upload's signature.
+ */
+function uploadUrl(given: string, requestId: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(given);
+  } catch {
+    url = undefined;
+  }
+  if (url !== undefined && (url.protocol === "https:" || url.protocol === "http:") && url.host) {
+    return given;
+  }
+  const shown = forLog(given.split("?")[0] ?? "", 200);
+  throw new ActionError(
+    `CreateTaskFileUrl answered an upload URL that cannot be used: '${shown}'${given.includes("?") ? " (query not shown)" : ""} is not an http(s) URL with a host${requestIdNote(requestId)}. Nothing was uploaded and no task was created.`,
+  );
 }
 
 /** One page of a firmware version's tasks: the ids that could be read exactly, and Total. */
@@ -126,7 +147,7 @@ function taskIdOf(value: unknown): number | undefined {
 }
 
 function shownValue(value: unknown): string {
-  return value === undefined ? "missing" : oneLine(JSON.stringify(value), 40);
+  return value === undefined ? "missing" : forLog(JSON.stringify(value), 40);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -18,6 +18,7 @@ export function classify(error: unknown): FailureClass {
     return "fail";
   }
   if (error instanceof TransportError) {
+    if (error.definite) return "fail";
     const status = error.status ?? 0;
     // A redirect or a 4xx from the endpoint or a proxy is a refusal, not a lost answer; 429 asks us to wait.
     if (status >= 300 && status < 500) return status === 429 ? "retry" : "fail";

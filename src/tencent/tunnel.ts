@@ -1,6 +1,6 @@
 import { connect as netConnect, isIP, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import { oneLine } from "../outside-text.js";
+import { forLog } from "../outside-text.js";
 import {
   authority,
   ConnectFailure,
@@ -167,7 +167,7 @@ function answerFailure(
   const statusLine = head.subarray(0, end).toString("latin1").split("\r\n")[0] ?? "";
   const match = /^HTTP\/\d(?:\.\d)? (\d{3})(?: (.*))?$/.exec(statusLine);
   if (match === null) {
-    const shown = oneLine(statusLine, MAX_SNIPPET);
+    const shown = forLog(statusLine, MAX_SNIPPET);
     return new ConnectFailure(
       `${at} did not answer the CONNECT for ${to} in HTTP: '${shown}'`,
       null,
@@ -175,7 +175,7 @@ function answerFailure(
   }
   const status = Number(match[1]);
   if (status < 200 || status > 299) {
-    const reason = oneLine(match[2] ?? "", MAX_REASON);
+    const reason = forLog(match[2] ?? "", MAX_REASON);
     const refused = `${at} refused the tunnel: HTTP ${status}${reason === "" ? "" : ` ${reason}`}`;
     return new ConnectFailure(`${refused}${authorizationNote(proxy, status)}`, null, status);
   }

@@ -1,5 +1,5 @@
 import { ApiError } from "../errors.js";
-import { oneLine } from "../outside-text.js";
+import { forLog } from "../outside-text.js";
 import type { TencentClient } from "../tencent/client.js";
 import type { RetryPolicy } from "../tencent/retry.js";
 import { cancelDeviceFirmwareTask } from "../tencent/task-status.js";
@@ -119,7 +119,7 @@ function reportOf(result: PaceResult): CancelReport {
 
 /** The first few names, as outside text may be shown in the log, and how many more. */
 function names(all: readonly string[]): string {
-  const shown = all.slice(0, SHOWN_NAMES).map((name) => oneLine(name, MAX_NAME));
+  const shown = all.slice(0, SHOWN_NAMES).map((name) => forLog(name, MAX_NAME));
   const more = all.length - shown.length;
   return `${shown.join(", ")}${more > 0 ? ` and ${count(more)} more` : ""}`;
 }

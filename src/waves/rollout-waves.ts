@@ -5,7 +5,7 @@ import { resultCounts, type FollowResult } from "../follow/follow-task.js";
 import { describeGate, type Gate, type Outcome } from "../follow/judge.js";
 import type { Inputs } from "../inputs.js";
 import { setOutputs } from "../outputs.js";
-import { oneLine } from "../outside-text.js";
+import { forLog } from "../outside-text.js";
 import { clock } from "../progress.js";
 import type { WaveReport } from "../report.js";
 import type { RunContext } from "../rollout.js";
@@ -232,7 +232,7 @@ class WaveRun {
 function describeWave(wave: Wave): string {
   const shown = wave
     .names(SHOWN_NAMES)
-    .map((name) => oneLine(name, 64))
+    .map((name) => forLog(name, 64))
     .join(", ");
   const more = wave.size > SHOWN_NAMES ? ", …" : "";
   return `${wave.number}${wave.canary ? " (canary)" : ""}: ${wave.size} device(s) (${shown}${more})`;

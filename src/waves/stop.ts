@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
 import { ActionError } from "../errors.js";
 import { NAMED_IN_LOG, nameDevices } from "../follow/device-findings.js";
-import { oneLine } from "../outside-text.js";
+import { forLog } from "../outside-text.js";
 import { resultCounts, type FollowResult } from "../follow/follow-task.js";
 import { describeGate } from "../follow/judge.js";
 import type { Inputs } from "../inputs.js";
@@ -55,14 +55,14 @@ export function describeCancel(report: CancelReport): string {
   const moved = report.skipped > 0 ? ` (${report.skipped} had moved on)` : "";
   const parts = [`Cancelled ${report.cancelled} of its devices that had not started${moved}.`];
   if (report.failures.length > 0) {
-    const names = report.failures.slice(0, NAMED_IN_LOG).map((f) => oneLine(f.name, 64));
+    const names = report.failures.slice(0, NAMED_IN_LOG).map((f) => forLog(f.name, 64));
     const more = report.failures.length - names.length;
     parts.push(
       `${report.failures.length} could not be cancelled and will still take the firmware: ${names.join(", ")}${more > 0 ? ` and ${more} more` : ""}.`,
     );
   }
   if (report.notTried.length > 0) {
-    const names = report.notTried.slice(0, NAMED_IN_LOG).map((name) => oneLine(name, 64));
+    const names = report.notTried.slice(0, NAMED_IN_LOG).map((name) => forLog(name, 64));
     const more = report.notTried.length - names.length;
     parts.push(
       `${report.notTried.length} were not tried (${report.stopped ?? "stopped"}) and will still take the firmware unless cancelled in the console: ${names.join(", ")}${more > 0 ? ` and ${more} more` : ""}.`,

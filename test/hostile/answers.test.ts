@@ -21,12 +21,11 @@ const EMPTY = () => ({ TaskInfos: [], Total: 0 });
 async function rollout(
   handlers: Parameters<typeof startStandIn>[0],
   extra: Record<string, string> = {},
-): Promise<{ run: ActionRun; standIn: StandIn; ms: number }> {
+): Promise<{ run: ActionRun; standIn: StandIn }> {
   const standIn = await startStandIn(handlers);
   try {
-    const started = Date.now();
     const run = await runAction({ inputs: { ...INPUTS, endpoint: standIn.url, ...extra } });
-    return { run, standIn, ms: Date.now() - started };
+    return { run, standIn };
   } finally {
     await standIn.close();
   }
@@ -131,7 +130,7 @@ describe.concurrent("never a secret", () => {
 describe.concurrent("bounded answers", () => {
   it("a 600 MB answer is cut off after 4 MiB, not read into a string", async () => {
     let sent = 0;
-    const { run, ms } = await rollout({
+    const { run } = await rollout({
       DescribeFirmwareTasks: (_call, res) => {
         res.writeHead(200, { "content-type": "application/json" });
         const chunk = Buffer.alloc(1024 * 1024, 0x20);
@@ -149,7 +148,6 @@ describe.concurrent("bounded answers", () => {
     expect(run.code).toBe(1);
     expect(run.errors[0]).toContain("the answer is larger than 4 MiB");
     expect(sent).toBeLessThan(2 * 64 * 1024 * 1024);
-    expect(ms).toBeLessThan(15_000);
   });
 
   it("a 3 MB error message becomes a short error line", async () => {
@@ -165,7 +163,7 @@ describe.concurrent("bounded answers", () => {
   });
 
   it("an answer trickled at one byte a second ends at request-timeout", async () => {
-    const { run, ms } = await rollout(
+    const { run, standIn } = await rollout(
       {
         DescribeFirmwareTasks: (_call, res) => {
           res.writeHead(200, { "content-type": "application/json" });
@@ -180,8 +178,9 @@ describe.concurrent("bounded answers", () => {
       { "max-attempts": "1" },
     );
     expect(run.code).toBe(1);
+    // The process is not timed: the message is the bound's own, and there was one attempt.
     expect(run.errors[0]).toContain("no answer within 2 s (request-timeout)");
-    expect(ms).toBeLessThan(6000);
+    expect(standIn.count("DescribeFirmwareTasks")).toBe(1);
   });
 });
 
@@ -206,7 +205,7 @@ describe.concurrent("retry the way the server asks", () => {
   });
 
   it("a Retry-After beyond the run's deadline ends the step at once", async () => {
-    const { run, standIn, ms } = await rollout({
+    const { run, standIn } = await rollout({
       DescribeFirmwareTasks: (_call, res) => {
         res.writeHead(429, { "retry-after": "3600" });
         res.end("slow down");
@@ -216,7 +215,8 @@ describe.concurrent("retry the way the server asks", () => {
     expect(run.code).toBe(1);
     expect(standIn.count("DescribeFirmwareTasks")).toBe(1);
     expect(run.errors[0]).toContain("Retry-After asked for 3600.0 s");
-    expect(ms).toBeLessThan(5000);
+    // At once: no wait was begun (each would be announced), not measured by the clock.
+    expect(run.stdout).not.toContain("retrying in");
   });
 
   it("a redirect is not followed: one call, and the error names the Location", async () => {

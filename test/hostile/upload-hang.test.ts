@@ -171,13 +171,11 @@ describe("through the bundled action", () => {
     const api = await startApiStandIn(`${store.url}/obj?sign=x`);
     standIns.push(store, api);
     await writeFile(path("fleet.txt"), "cam-1\ncam-2\n");
-    const started = Date.now();
     const run = await rolloutFleet(path(""), api.url, {
       "request-timeout": "1",
       "max-attempts": "2",
     });
-    // Two attempts of 1 s each and a backoff of at most 1 s, against a 60 s trickle.
-    expect(Date.now() - started).toBeLessThan(8_000);
+    // Not timed: two attempts, each ended by request-timeout (its message), against a 60 s trickle.
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toContain("no complete answer within 1 s (request-timeout)");

@@ -94,6 +94,18 @@ describe("explainStsError", () => {
     );
   });
 
+  it("ends the server's message with one period, even when it ended with one itself", () => {
+    const error = explainStsError(
+      new ApiError("AssumeRoleWithWebIdentity", "ResourceNotFound.RoleNotFound", "No role.", ""),
+      SETTINGS,
+      {},
+    );
+    expect(error.message).toMatch(
+      /^AssumeRoleWithWebIdentity failed: ResourceNotFound\.RoleNotFound: No role\. There is no role /,
+    );
+    expect(error.message).not.toMatch(/\.\./);
+  });
+
   it("says (none) for claims the token lacks", () => {
     const error = explainStsError(new ApiError("A", "UnauthorizedOperation", "", ""), SETTINGS, {});
     expect(error.message).toContain("sub (none), aud (none)");
