@@ -37258,6 +37258,9 @@ function cancelledLine(stage, signal) {
         case "created":
             return `${head} after upgrade task ${stage.taskId} was created; the task goes on upgrading devices.`;
         case "waiting":
+            if (stage.wave !== undefined) {
+                return `${head} while following wave ${stage.wave}'s task ${stage.taskId}: the wait stops, the task goes on upgrading devices on Tencent's side, and no further wave is created. Run the job again with the same inputs to go on from wave ${stage.wave}.`;
+            }
             return `${head} while following upgrade task ${stage.taskId}: the wait stops, the task goes on upgrading devices on Tencent's side.`;
         case "pausing":
             return `${head} during wave-pause, before wave ${stage.wave} was created: no task of wave ${stage.wave} exists. Run the job again with the same inputs to go on from wave ${stage.wave}.`;
@@ -42833,7 +42836,7 @@ class WaveRun {
             info(`Following wave ${wave.number}'s task ${taskId}, created by an earlier run.`);
         }
         this.tasks.push(taskId);
-        this.ctx.watch.at({ step: "waiting", taskId });
+        this.ctx.watch.at({ step: "waiting", taskId, wave: wave.number });
         const gate = this.gate(wave, devices);
         const started = this.ctx.clock.now();
         const result = await follow(this.ctx.client, this.inputs, this.inputs.wait, gate, taskId, this.ctx, this.ctx.policy);

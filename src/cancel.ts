@@ -17,7 +17,8 @@ export type Stage =
   | { step: "uploading" }
   | { step: "creating"; firmwareVersion: string; target: string }
   | { step: "created"; taskId: number }
-  | { step: "waiting"; taskId: number }
+  /** Following a task; `wave` when it is a wave's. */
+  | { step: "waiting"; taskId: number; wave?: number }
   /** Soaking (wave-pause) before wave `wave` is created. */
   | { step: "pausing"; wave: number }
   /** Cancelling the not-started devices of a failed wave's task. */
@@ -36,6 +37,9 @@ export function cancelledLine(stage: Stage, signal: string): string {
     case "created":
       return `${head} after upgrade task ${stage.taskId} was created; the task goes on upgrading devices.`;
     case "waiting":
+      if (stage.wave !== undefined) {
+        return `${head} while following wave ${stage.wave}'s task ${stage.taskId}: the wait stops, the task goes on upgrading devices on Tencent's side, and no further wave is created. Run the job again with the same inputs to go on from wave ${stage.wave}.`;
+      }
       return `${head} while following upgrade task ${stage.taskId}: the wait stops, the task goes on upgrading devices on Tencent's side.`;
     case "pausing":
       return `${head} during wave-pause, before wave ${stage.wave} was created: no task of wave ${stage.wave} exists. Run the job again with the same inputs to go on from wave ${stage.wave}.`;

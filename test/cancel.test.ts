@@ -15,6 +15,10 @@ describe("cancelledLine", () => {
     { stage: { step: "created", taskId: 42 }, says: "after upgrade task 42 was created" },
     { stage: { step: "pausing", wave: 3 }, says: "during wave-pause, before wave 3 was created" },
     {
+      stage: { step: "waiting", taskId: 9, wave: 2 },
+      says: "while following wave 2's task 9: the wait stops, the task goes on upgrading devices on Tencent's side, and no further wave is created. Run the job again with the same inputs to go on from wave 2.",
+    },
+    {
       stage: { step: "cancelling", taskId: 7, wave: 2 },
       says: "cancelling the not-started devices of wave 2 (task 7)",
     },

@@ -145,7 +145,7 @@ class WaveRun {
       core.info(`Following wave ${wave.number}'s task ${taskId}, created by an earlier run.`);
     }
     this.tasks.push(taskId);
-    this.ctx.watch.at({ step: "waiting", taskId });
+    this.ctx.watch.at({ step: "waiting", taskId, wave: wave.number });
     const gate = this.gate(wave, devices);
     const started = this.ctx.clock.now();
     const result = await follow(
