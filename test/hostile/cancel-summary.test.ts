@@ -186,7 +186,7 @@ describe.concurrent("a progressive rollout cancelled with SIGINT, then SIGTERM",
           waves: SPEC,
           "wave-pause": "6h",
         }),
-        reached: (stdout) => stdout.includes("(wave-pause) before wave 2"),
+        reached: (stdout) => stdout.includes("Soaking for 6h00m (wave-pause 6h00m) before wave 2."),
       });
       expectSummaryAndStatus(cancelled, "during wave-pause, before wave 2 was created");
       expect(cancelled.run.errors.join("\n")).not.toContain("while following");
