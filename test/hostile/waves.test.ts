@@ -304,6 +304,8 @@ describe("resume never sends a device twice, never takes a console task", () => 
     const third = await run({ ...inputs, "waves-per-run": "all" });
     expect(third.errors).toEqual([]);
     expect(third.stdout).toContain("Wave 2 already has task 1003.");
+    // A run that creates no wave still names the task it followed last.
+    expect(third.outputs).toMatchObject({ "task-id": "1003", "task-ids": "1002,1003" });
     expect(fleet.creates()).toHaveLength(2);
   });
 
