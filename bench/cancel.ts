@@ -2,8 +2,8 @@
 // rate limit, the real pacer (src/waves/pacer.ts) on a simulated clock, so 83 minutes of calls
 // take seconds: each call is a 100 ms round trip, and the "server" counts its limit halfway.
 import { fileURLToPath } from "node:url";
-import { ApiError } from "../src/errors.js";
-import { DEFAULT_BACKOFF } from "../src/tencent/retry.js";
+import { ApiError } from "../src/run/errors.js";
+import { DEFAULT_BACKOFF } from "../src/http/retry.js";
 import { paceCalls } from "../src/waves/pacer.js";
 import { RateWindow } from "../test/support/rate-window.js";
 import { SimClock } from "../test/support/sim-clock.js";

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENV_WARN_BYTES } from "../src/device-names.js";
+import { ENV_WARN_BYTES } from "../src/inputs/device-names.js";
 import { startEmulator } from "../test/emulator/index.js";
 import { sampleInputs } from "../test/support/sample-inputs.js";
 import { runActionMeasured } from "./measure.js";

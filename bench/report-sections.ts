@@ -13,7 +13,7 @@ import {
 } from "./targets.js";
 import { WAVES } from "./waves.js";
 
-/** src/device-rows.ts's page size: rows per DescribeFirmwareTaskDevices page. */
+/** src/follow/device-rows.ts's page size: rows per DescribeFirmwareTaskDevices page. */
 const ROWS_PER_PAGE = 100;
 
 export function listSection(nodes: NodeResults[], runs: number): string {

@@ -1,6 +1,6 @@
 // Child process of the benchmark: one cold scanDeviceList, as the action would run it.
 // Prints one JSON line: seconds, peak RSS and what the scan found.
-import { scanDeviceList } from "../src/device-list/scan.js";
+import { scanDeviceList } from "../src/target/list-file/scan.js";
 
 const path = process.argv[2];
 if (path === undefined) throw new Error("usage: scan-once.ts <device-list file>");

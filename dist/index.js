@@ -29215,12 +29215,12 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5027);
-/* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(974);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5451);
+/* harmony import */ var _run_v8_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5539);
 
 
 // After every module is evaluated, before the first request (see v8-flags.ts).
-(0,_v8_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .keepWasmAtBaseline */ .g)();
+(0,_run_v8_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .keepWasmAtBaseline */ .g)();
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 // The run is over and its summary and outputs are written. A cancel signal that comes while the
 // process exits (the runner's SIGTERM after a cancelled wait wound down by itself) must not kill
@@ -29233,7 +29233,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5027:
+/***/ 5451:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37233,7 +37233,7 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./src/cancel.ts
+;// CONCATENATED MODULE: ./src/run/cancel-watch.ts
 /**
  * What a cancelled step leaves in the log. The runner cancels a step with SIGINT, then SIGTERM
  * 7.5 s later, then SIGKILL: the first signal says what the run was doing and whether a task may
@@ -37320,7 +37320,7 @@ class CancelWatch {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/outside-text.ts
+;// CONCATENATED MODULE: ./src/report/outside-text.ts
 /**
  * Text that came from outside (an answer body, a header, an error message, a file name, a device
  * name, a path, a user's value) reaches each sink through one rule of this module:
@@ -37431,7 +37431,7 @@ function cut(text, max) {
     return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/run/errors.ts
 
 /** Base of every failure this action expects: main prints its message alone, never a stack. */
 class ActionError extends Error {
@@ -37537,7 +37537,7 @@ const DEVICE_NAME_MAX_LENGTH = 48;
  */
 const DEVICE_NAME_FORBIDDEN = /[\s,\u0000-\u001f\u007f-\u009f]/u;
 
-;// CONCATENATED MODULE: ./src/device-names.ts
+;// CONCATENATED MODULE: ./src/inputs/device-names.ts
 
 
 /** How a device name must look, for error messages. */
@@ -37584,7 +37584,7 @@ function nearEnvLimit(value) {
     return Buffer.byteLength(value, "utf8") >= ENV_WARN_BYTES;
 }
 
-;// CONCATENATED MODULE: ./src/device-list/errors.ts
+;// CONCATENATED MODULE: ./src/target/list-file/errors.ts
 
 
 
@@ -37630,7 +37630,7 @@ function shownPath(path, cwd = process.cwd()) {
 
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./src/device-list/line-rule.ts
+;// CONCATENATED MODULE: ./src/target/list-file/line-rule.ts
 // The device-name rule of src/device-names.ts, applied to the raw bytes of one line of a file.
 
 
@@ -37749,7 +37749,7 @@ function nameProblem(name, line) {
     throw new LineProblem(line, `device name ${quote(name)} ${problem}`);
 }
 
-;// CONCATENATED MODULE: ./src/device-list/normalize.ts
+;// CONCATENATED MODULE: ./src/target/list-file/normalize.ts
 // The one pass over a device-list file: split into lines, check each, and produce the bytes to
 // upload. Decision: we upload a NORMALIZED form, each name trimmed and ended by "\n" (the last one
 // too), blank lines dropped, no BOM. A file already in that form (what generators write) is
@@ -37931,7 +37931,7 @@ class ListNormalizer {
 // Chosen once, so the loop has one path; a check per word costs more than it looks.
 const look = WORD_TRICK_APPLIES ? lookAt : () => 0x80808080 | 0;
 
-;// CONCATENATED MODULE: ./src/device-list/read-file.ts
+;// CONCATENATED MODULE: ./src/target/list-file/read-file.ts
 
 
 
@@ -38093,7 +38093,7 @@ async function getAllFirmwareVersion(client, productId) {
     return Array.isArray(versions) ? versions.filter((v) => typeof v === "string") : [];
 }
 
-;// CONCATENATED MODULE: ./src/tencent/retry.ts
+;// CONCATENATED MODULE: ./src/http/retry.ts
 
 const RETRY_CODES = /^RequestLimitExceeded(\.|$)/;
 const UNKNOWN_OUTCOME_CODES = /^(InternalError|ServiceUnavailable)(\.|$)/;
@@ -38210,7 +38210,7 @@ class CancelledError extends ActionError {
     }
 }
 
-;// CONCATENATED MODULE: ./src/check-firmware.ts
+;// CONCATENATED MODULE: ./src/task/check-firmware.ts
 
 
 
@@ -38283,7 +38283,7 @@ async function md5OfFile(absolutePath, shown) {
     return hash.digest("hex");
 }
 
-;// CONCATENATED MODULE: ./src/credentials.ts
+;// CONCATENATED MODULE: ./src/credentials/keys.ts
 
 
 /** Environment variables that may hold secrets; readInputs masks each one it finds. */
@@ -38403,7 +38403,7 @@ function renewTime(held, now) {
     return held.expiresAt - Math.min(RENEW_BEFORE_MS, life / 3);
 }
 
-;// CONCATENATED MODULE: ./src/keyless/claims.ts
+;// CONCATENATED MODULE: ./src/credentials/keyless/claims.ts
 
 const MAX_CLAIM = 200;
 /**
@@ -38502,7 +38502,7 @@ function sizeInWords(bytes) {
     return bytes >= MIB ? `${bytes / MIB} MiB` : `${bytes / KIB} KiB`;
 }
 
-;// CONCATENATED MODULE: ./src/tencent/connect.ts
+;// CONCATENATED MODULE: ./src/http/connector.ts
 
 
 const MAX_CAUSE = 300;
@@ -38593,7 +38593,7 @@ function errorFields(error) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/tencent/transport-error.ts
+;// CONCATENATED MODULE: ./src/http/transport-error.ts
 
 
 
@@ -38931,7 +38931,7 @@ function isObject(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-;// CONCATENATED MODULE: ./src/keyless/session-name.ts
+;// CONCATENATED MODULE: ./src/credentials/keyless/session-name.ts
 /** STS's rule for RoleSessionName: 2-128 characters of [\w+=,.@-]. */
 const SESSION_NAME_RULE = /^[\w+=,.@-]{2,128}$/;
 const MAX_SESSION_NAME = 128;
@@ -38958,7 +38958,7 @@ function defaultRoleSessionName(env) {
     return `gh.${head}${tail}`;
 }
 
-;// CONCATENATED MODULE: ./src/keyless/settings.ts
+;// CONCATENATED MODULE: ./src/credentials/keyless/settings.ts
 
 
 /** What an empty input means; action.yml should declare the same (role-session-name's depends on the run). */
@@ -39078,7 +39078,7 @@ function stsRegion(value) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/keyless/errors.ts
+;// CONCATENATED MODULE: ./src/credentials/keyless/errors.ts
 
 
 
@@ -39159,7 +39159,7 @@ function advice(side, s) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/keyless/id-token.ts
+;// CONCATENATED MODULE: ./src/credentials/keyless/id-token.ts
 
 
 
@@ -39259,7 +39259,7 @@ function readToken(step, answer) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/keyless/sts.ts
+;// CONCATENATED MODULE: ./src/credentials/keyless/sts.ts
 
 
 
@@ -39384,7 +39384,7 @@ function mask(value) {
     registerSecret(value);
 }
 
-;// CONCATENATED MODULE: ./src/keyless/index.ts
+;// CONCATENATED MODULE: ./src/credentials/keyless/keyless.ts
 
 
 
@@ -39434,7 +39434,7 @@ function announce(settings, assumed, claims, renewal, logger) {
     logger.info(redact(`${renewal ? "Renewed the temporary credentials of" : "Assumed"} role ${settings.roleArn} as session ${settings.roleSessionName} with the workflow's OIDC token (${describeClaims(claims)})${until}${id}.`));
 }
 
-;// CONCATENATED MODULE: ./src/connect.ts
+;// CONCATENATED MODULE: ./src/credentials/iotvideo-client.ts
 
 
 
@@ -39488,11 +39488,11 @@ function isLoopback(url) {
     return host === "localhost" || host.startsWith("127.") || host === "[::1]";
 }
 
-;// CONCATENATED MODULE: ./src/input-values.ts
+;// CONCATENATED MODULE: ./src/inputs/values.ts
 
 /** Pure parsers of single input values; each throws InputError naming the input. */
 const IDENTIFIER = /^[A-Za-z0-9._+-]{1,64}$/;
-const input_values_REGION = /^[a-z]+(-[a-z0-9]+)+$/;
+const values_REGION = /^[a-z]+(-[a-z0-9]+)+$/;
 const UPGRADE_METHODS = { silent: 0, "0": 0, confirm: 1, "1": 1 };
 const TRUE_WORDS = new Set(["true", "yes", "on", "1"]);
 const FALSE_WORDS = new Set(["false", "no", "off", "0", ""]);
@@ -39508,10 +39508,10 @@ function identifier(name, value, example) {
     return value;
 }
 /** A region such as ap-guangzhou, or undefined when empty. */
-function input_values_region(name, value) {
+function values_region(name, value) {
     if (value === "")
         return undefined;
-    if (!input_values_REGION.test(value))
+    if (!values_REGION.test(value))
         throw new InputError(name, value, "Expected a region such as ap-guangzhou.");
     return value;
 }
@@ -39574,7 +39574,7 @@ function versionFromRef(ref) {
     return /^[vV]\d/.test(tag) ? tag.slice(1) : tag;
 }
 /** A host name, host:port, or an http(s) URL with nothing after the host. */
-function input_values_endpoint(value) {
+function values_endpoint(value) {
     const expected = "Expected a host name such as iotvideo.tencentcloudapi.com or an http(s)://host[:port] URL.";
     const shown = withoutUserinfo(value);
     const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
@@ -39606,7 +39606,7 @@ function spoken(ms) {
     return `${ms / 1000}s`;
 }
 
-;// CONCATENATED MODULE: ./src/target.ts
+;// CONCATENATED MODULE: ./src/inputs/target.ts
 
 
 
@@ -39744,7 +39744,7 @@ function perRun(value) {
     return numberInRange("waves-per-run", value, 1, 1000, true);
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
 
 
 
@@ -39838,7 +39838,7 @@ function parseInputs(raw, env) {
         rejectControlCharacters(name, raw[name]);
     const value = (name) => raw[name].trim() || (INPUT_DEFAULTS[name] ?? "");
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const region = input_values_region("region", value("region") || (env.TENCENTCLOUD_REGION?.trim() ?? ""));
+    const region = values_region("region", value("region") || (env.TENCENTCLOUD_REGION?.trim() ?? ""));
     const version = firmwareVersion(value("firmware-version"), env.GITHUB_REF);
     const target = parseTarget(raw, workspace);
     if ("originalVersion" in target && target.originalVersion === version.firmwareVersion) {
@@ -39855,7 +39855,7 @@ function parseInputs(raw, env) {
             : { firmwareFile: { path: firmwareFile, absolutePath: (0,external_node_path_namespaceObject.resolve)(workspace, firmwareFile) } }),
         auth: parseAuth(value, raw, env),
         ...(region === undefined ? {} : { region }),
-        endpoint: input_values_endpoint(value("endpoint")),
+        endpoint: values_endpoint(value("endpoint")),
         // Whole milliseconds: AbortSignal.timeout() refuses 16100.000000000002.
         requestTimeoutMs: Math.round(1000 * numberInRange("request-timeout", value("request-timeout"), 1, 600, false)),
         maxAttempts: numberInRange("max-attempts", value("max-attempts"), 1, 10, true),
@@ -40037,7 +40037,7 @@ function stringField(result, action, field) {
     throw new ActionError(`${action} answered without ${field}${requestIdNote(result.requestId)}`);
 }
 
-;// CONCATENATED MODULE: ./src/list-tasks.ts
+;// CONCATENATED MODULE: ./src/task/list-tasks.ts
 
 
 const PAGE_SIZE = 100;
@@ -40099,7 +40099,7 @@ async function listTasks(client, request, policy) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/lookup.ts
+;// CONCATENATED MODULE: ./src/task/lookup.ts
 
 
 
@@ -40233,7 +40233,7 @@ class TaskMayExistError extends ActionError {
     }
 }
 
-;// CONCATENATED MODULE: ./src/create-task.ts
+;// CONCATENATED MODULE: ./src/task/create-once.ts
 
 
 
@@ -40271,17 +40271,17 @@ async function createTaskOnce(client, request, policy, plan, before, events = {}
 }
 /** The version's tasks before anything is created: what a lost answer is later compared with. */
 async function listTasksBefore(client, request, policy) {
-    return listTasks(client, request, policy).catch(create_task_explainDenied);
+    return listTasks(client, request, policy).catch(create_once_explainDenied);
 }
 /** The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint. */
-function create_task_explainDenied(error) {
+function create_once_explainDenied(error) {
     if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
         throw new ActionError(`${sentence(error.message)} The action lists the version's tasks before creating one, to never create two; allow iotvideo:DescribeFirmwareTasks in the CAM policy.`);
     }
     throw error;
 }
 
-;// CONCATENATED MODULE: ./src/device-list/upload-body.ts
+;// CONCATENATED MODULE: ./src/target/list-file/upload-body.ts
 
 
 
@@ -40498,7 +40498,7 @@ async function* watched(pieces, watch) {
     watch.finished();
 }
 
-;// CONCATENATED MODULE: ./src/outputs.ts
+;// CONCATENATED MODULE: ./src/report/outputs.ts
 
 
 
@@ -40536,7 +40536,7 @@ function setOutputs(outputs, taskId) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/rollout-request.ts
+;// CONCATENATED MODULE: ./src/target/request.ts
 
 /** The BatchUpdateFirmware parameters for these inputs (and the uploaded list, for a file target). */
 function rolloutRequest(inputs, list) {
@@ -40582,7 +40582,7 @@ function describeTarget(inputs, listedDevices) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/dry-run.ts
+;// CONCATENATED MODULE: ./src/report/dry-run.ts
 
 
 
@@ -40731,7 +40731,7 @@ async function retryDeviceFirmwareTask(client, productId, firmwareVersion, taskI
     });
 }
 
-;// CONCATENATED MODULE: ./src/device-rows.ts
+;// CONCATENATED MODULE: ./src/follow/device-rows.ts
 
 
 const device_rows_PAGE_SIZE = 100;
@@ -40871,7 +40871,7 @@ function statusName(status) {
     return STATUS_NAMES[status] ?? `status ${status} (undocumented)`;
 }
 
-;// CONCATENATED MODULE: ./src/progress.ts
+;// CONCATENATED MODULE: ./src/follow/progress.ts
 const STATE_OF = {
     0: "offline",
     1: "pending",
@@ -41161,7 +41161,7 @@ function resultCounts(result) {
     return outcome(result.counts, result.findings);
 }
 
-;// CONCATENATED MODULE: ./src/running-tasks.ts
+;// CONCATENATED MODULE: ./src/task/running-tasks.ts
 
 
 
@@ -41218,7 +41218,7 @@ async function explainDeviceIsUpdating(error, client, request, before, policy) {
     throw new ActionError(`${sentence(error.message)} ${which}`);
 }
 
-;// CONCATENATED MODULE: ./src/task-steps.ts
+;// CONCATENATED MODULE: ./src/task/create-task.ts
 
 
 
@@ -41683,7 +41683,7 @@ function describeRepeats(repeats, source) {
         "each is planned once.");
 }
 
-;// CONCATENATED MODULE: ./src/device-list/duplicates.ts
+;// CONCATENATED MODULE: ./src/target/list-file/duplicates.ts
 /**
  * Names checked at most. Each takes a 32-bit fingerprint and its first line in an 8 MiB table
  * kept half empty, so a lookup costs one or two probes. Past this many names the check stops:
@@ -41799,7 +41799,7 @@ function hashName(view, start, length, out, at) {
     out[at + 1] = b ^ (b >>> 16) || 1;
 }
 
-;// CONCATENATED MODULE: ./src/device-list/scan.ts
+;// CONCATENATED MODULE: ./src/target/list-file/scan.ts
 
 
 
@@ -41848,7 +41848,7 @@ async function scanDeviceList(path) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/device-list/upload.ts
+;// CONCATENATED MODULE: ./src/target/list-file/upload.ts
 
 
 
@@ -42010,7 +42010,7 @@ function storeError(text) {
     return message ? `${shown}: ${forLog(message, MAX_MESSAGE)}` : shown;
 }
 
-;// CONCATENATED MODULE: ./src/device-list.ts
+;// CONCATENATED MODULE: ./src/target/device-list.ts
 
 
 
@@ -43096,7 +43096,7 @@ function deviceTable(title, devices, total, cell) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/report/summary.ts
 
 
 
@@ -43214,7 +43214,7 @@ function cell(text) {
     return forSummary(text, MAX_CELL);
 }
 
-;// CONCATENATED MODULE: ./src/run-end.ts
+;// CONCATENATED MODULE: ./src/report/run-end.ts
 
 
 
@@ -43272,7 +43272,7 @@ class RunEnd {
     }
 }
 
-;// CONCATENATED MODULE: ./src/tencent/proxy.ts
+;// CONCATENATED MODULE: ./src/http/proxy.ts
 
 
 // Lower-case names win over upper-case ones, as in curl; an https URL falls back to HTTP_PROXY.
@@ -43385,7 +43385,7 @@ function splitHostPort(entry) {
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/tencent/tunnel.ts
+;// CONCATENATED MODULE: ./src/http/tunnel.ts
 
 
 
@@ -43551,7 +43551,7 @@ function authorizationNote(proxy, status) {
         : ` (it did not accept the user and password in ${proxy.variable})`;
 }
 
-;// CONCATENATED MODULE: ./src/tencent/dispatchers.ts
+;// CONCATENATED MODULE: ./src/http/dispatchers.ts
 
 
 
@@ -43704,7 +43704,7 @@ function warnAboutPlainHttp(endpoint) {
 
 /***/ }),
 
-/***/ 974:
+/***/ 5539:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43715,7 +43715,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: ./src/v8-flags.ts
+;// CONCATENATED MODULE: ./src/run/v8-flags.ts
 
 /**
  * undici parses answers with llhttp built as WebAssembly. Once its parse function has run a

@@ -1,17 +1,17 @@
 import * as core from "@actions/core";
 
 import * as github from "@actions/github";
-import { CancelWatch } from "./cancel.js";
-import { checkFirmwareFile } from "./check-firmware.js";
-import { isLoopback } from "./connect.js";
-import { ActionError, messageOf } from "./errors.js";
+import { CancelWatch } from "./run/cancel-watch.js";
+import { checkFirmwareFile } from "./task/check-firmware.js";
+import { isLoopback } from "./credentials/iotvideo-client.js";
+import { ActionError, messageOf } from "./run/errors.js";
 import { CONNECT_TIMEOUT_MS } from "./http/bounds.js";
-import { readInputs } from "./inputs.js";
-import { forLog, redact } from "./outside-text.js";
-import type { RunReport } from "./report.js";
+import { readInputs } from "./inputs/read-inputs.js";
+import { forLog, redact } from "./report/outside-text.js";
+import type { RunReport } from "./report/run-report.js";
 import { realClock, rollout, type Clock } from "./rollout.js";
-import { RunEnd } from "./run-end.js";
-import { Dispatchers } from "./tencent/dispatchers.js";
+import { RunEnd } from "./report/run-end.js";
+import { Dispatchers } from "./http/dispatchers.js";
 
 /** Seams for running the step in-process in tests. */
 export interface RunOptions {

@@ -1,25 +1,25 @@
 import * as core from "@actions/core";
 import { setTimeout as delay } from "node:timers/promises";
-import type { CancelWatch } from "./cancel.js";
-import { checkFirmware } from "./check-firmware.js";
-import { listTasksBefore } from "./create-task.js";
-import { dryRun } from "./dry-run.js";
-import { ActionError } from "./errors.js";
+import type { CancelWatch } from "./run/cancel-watch.js";
+import { checkFirmware } from "./task/check-firmware.js";
+import { listTasksBefore } from "./task/create-once.js";
+import { dryRun } from "./report/dry-run.js";
+import { ActionError } from "./run/errors.js";
 import { nameDevices } from "./follow/device-findings.js";
 import { resultCounts, type FollowResult } from "./follow/follow-task.js";
 import { describeGate } from "./follow/judge.js";
-import type { Inputs } from "./inputs.js";
-import { setOutputs } from "./outputs.js";
-import { clock } from "./progress.js";
-import type { RunReport } from "./report.js";
-import { describeTarget, rolloutRequest } from "./rollout-request.js";
-import { findRunningTask } from "./running-tasks.js";
-import { createTask, follow, nameTask, type Task } from "./task-steps.js";
+import type { Inputs } from "./inputs/read-inputs.js";
+import { setOutputs } from "./report/outputs.js";
+import { clock } from "./follow/progress.js";
+import type { RunReport } from "./report/run-report.js";
+import { describeTarget, rolloutRequest } from "./target/request.js";
+import { findRunningTask } from "./task/running-tasks.js";
+import { createTask, follow, nameTask, type Task } from "./task/create-task.js";
 import { planRollout } from "./waves/plan-rollout.js";
 import { rolloutInWaves } from "./waves/rollout-waves.js";
-import { connect } from "./connect.js";
-import type { Dispatchers } from "./tencent/dispatchers.js";
-import { scanList, uploadList } from "./device-list.js";
+import { connect } from "./credentials/iotvideo-client.js";
+import type { Dispatchers } from "./http/dispatchers.js";
+import { scanList, uploadList } from "./target/device-list.js";
 
 /** What a run shares with its steps. */
 export interface RunContext {

@@ -3,8 +3,8 @@ import { NoOperationTraceWriter } from "@actions/workflow-parser";
 import { convertActionTemplate, parseAction } from "@actions/workflow-parser/actions/index";
 import { describe, expect, it } from "vitest";
 import { lintFile } from "../scripts/lint-actions.js";
-import { INPUT_DEFAULTS, INPUT_NAMES } from "../src/inputs.js";
-import { OUTPUT_NAMES } from "../src/outputs.js";
+import { INPUT_DEFAULTS, INPUT_NAMES } from "../src/inputs/read-inputs.js";
+import { OUTPUT_NAMES } from "../src/report/outputs.js";
 
 // action.yml is what the runner reads: an input on one side only is silently ignored, so the
 // code and the file must declare the same inputs, defaults and outputs.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cancelledLine, type Stage } from "../src/cancel.js";
+import { cancelledLine, type Stage } from "../src/run/cancel-watch.js";
 
 describe("cancelledLine", () => {
   it.each<{ stage: Stage; says: string }>([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchesRequest } from "../src/lookup.js";
+import { matchesRequest } from "../src/task/lookup.js";
 import type { BatchUpdateFirmwareRequest, TaskDetail } from "../src/tencent/iotvideo.js";
 
 const BASE = { ProductID: "P", FirmwareVersion: "2.0.0" };

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { ENV_WARN_BYTES, nearEnvLimit } from "../src/device-names.js";
+import { ENV_WARN_BYTES, nearEnvLimit } from "../src/inputs/device-names.js";
 
 /** `count` names of 19 characters, one per line, as a workflow would list them. */
 const names = (count: number) =>

@@ -2,9 +2,9 @@ import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { followTask, resultCounts, type FollowContext } from "../src/follow/follow-task.js";
 import type { Gate } from "../src/follow/judge.js";
-import type { WaitSettings } from "../src/inputs.js";
+import type { WaitSettings } from "../src/inputs/read-inputs.js";
 import { TencentClient } from "../src/tencent/client.js";
-import type { RetryPolicy } from "../src/tencent/retry.js";
+import type { RetryPolicy } from "../src/http/retry.js";
 import {
   productSeed,
   SAMPLE_PRODUCT_ID,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../src/errors.js";
-import { duration, failureThreshold, flag, versionFromRef } from "../src/input-values.js";
+import { InputError } from "../src/run/errors.js";
+import { duration, failureThreshold, flag, versionFromRef } from "../src/inputs/values.js";
 
 const HOUR = 3_600_000;
 

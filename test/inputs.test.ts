@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { InputError } from "../src/errors.js";
-import { INPUT_NAMES, readInputs, type Inputs } from "../src/inputs.js";
+import { InputError } from "../src/run/errors.js";
+import { INPUT_NAMES, readInputs, type Inputs } from "../src/inputs/read-inputs.js";
 
 // readInputs goes through the real @actions/core, which reads INPUT_* variables.
 const VALID: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextStep, type Page } from "../src/list-tasks.js";
+import { nextStep, type Page } from "../src/task/list-tasks.js";
 
 const page = (count: number, total: number, unreadable = 0): Page => ({
   ids: Array.from({ length: count }, (_, i) => i),

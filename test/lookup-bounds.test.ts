@@ -1,9 +1,9 @@
 import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTaskOnce, listTasksBefore } from "../src/create-task.js";
-import { lookTimes, lookupPlan, TaskMayExistError } from "../src/lookup.js";
+import { createTaskOnce, listTasksBefore } from "../src/task/create-once.js";
+import { lookTimes, lookupPlan, TaskMayExistError } from "../src/task/lookup.js";
 import { TencentClient } from "../src/tencent/client.js";
-import type { RetryPolicy } from "../src/tencent/retry.js";
+import type { RetryPolicy } from "../src/http/retry.js";
 import { startStandIn, type StandIn } from "./support/hostile/api-stand-in.js";
 
 // The lookup's bounds on a fake clock: sleeping advances it, and the stand-in notes the fake

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forLog, redact, registerSecret } from "../src/outside-text.js";
+import { forLog, redact, registerSecret } from "../src/report/outside-text.js";
 
 const TOKEN = "tok-0123456789abcdefghijklmnopqrstuvwxyz";
 registerSecret(TOKEN);

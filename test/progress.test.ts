@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clock, progressLine, tally } from "../src/progress.js";
+import { clock, progressLine, tally } from "../src/follow/progress.js";
 
 const infos = (byStatus: Record<number, number>, unreadable = 0) => ({
   infos: Object.entries(byStatus).map(([status, total]) => ({ status: Number(status), total })),

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { FollowResult } from "../src/follow/follow-task.js";
-import { parseInputs, INPUT_NAMES, type RawInputs } from "../src/inputs.js";
-import { tally } from "../src/progress.js";
-import type { RunReport } from "../src/report.js";
-import { summaryMarkdown } from "../src/summary.js";
+import { parseInputs, INPUT_NAMES, type RawInputs } from "../src/inputs/read-inputs.js";
+import { tally } from "../src/follow/progress.js";
+import type { RunReport } from "../src/report/run-report.js";
+import { summaryMarkdown } from "../src/report/summary.js";
 import { MAX_DEVICE_ROWS as MAX_FAILED_ROWS } from "../src/report/device-tables.js";
 import { NO_FINDINGS } from "../src/follow/judge.js";
 

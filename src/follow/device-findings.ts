@@ -1,7 +1,7 @@
-import { eachDeviceRow } from "../device-rows.js";
-import { forLog } from "../outside-text.js";
+import { eachDeviceRow } from "./device-rows.js";
+import { forLog } from "../report/outside-text.js";
 import type { TencentClient } from "../tencent/client.js";
-import type { RetryPolicy } from "../tencent/retry.js";
+import type { RetryPolicy } from "../http/retry.js";
 import type { DeviceRow } from "../tencent/task-status.js";
 import type { Findings } from "./judge.js";
 

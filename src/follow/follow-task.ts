@@ -1,10 +1,10 @@
-import type { WaitSettings } from "../inputs.js";
-import { active, progressLine, tally, type Counts } from "../progress.js";
-import type { Logger } from "../logger.js";
+import type { WaitSettings } from "../inputs/read-inputs.js";
+import { active, progressLine, tally, type Counts } from "./progress.js";
+import type { Logger } from "../run/logger.js";
 import type { TencentClient } from "../tencent/client.js";
-import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../tencent/retry.js";
+import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
 import { describeFirmwareTaskDistribution } from "../tencent/task-status.js";
-import { ActionError, messageOf, sentence } from "../errors.js";
+import { ActionError, messageOf, sentence } from "../run/errors.js";
 import {
   findDevices,
   findingsOf,

@@ -1,5 +1,5 @@
-import type { FailureThreshold } from "../input-values.js";
-import { active, type Counts } from "../progress.js";
+import type { FailureThreshold } from "../inputs/values.js";
+import { active, type Counts } from "./progress.js";
 
 /**
  * What the device rows add to the distribution's counts. Tencent reports a device already on

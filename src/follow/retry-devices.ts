@@ -1,8 +1,8 @@
-import { ApiError, messageOf } from "../errors.js";
-import type { Logger } from "../logger.js";
-import { forLog } from "../outside-text.js";
+import { ApiError, messageOf } from "../run/errors.js";
+import type { Logger } from "../run/logger.js";
+import { forLog } from "../report/outside-text.js";
 import type { TencentClient } from "../tencent/client.js";
-import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../tencent/retry.js";
+import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
 import { retryDeviceFirmwareTask } from "../tencent/task-status.js";
 import type { NamedDevice } from "./device-findings.js";
 

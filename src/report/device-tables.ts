@@ -1,7 +1,7 @@
 import { statusName, type NamedDevice } from "../follow/device-findings.js";
 import { resultCounts, type FollowResult } from "../follow/follow-task.js";
 import { describeGate } from "../follow/judge.js";
-import { clock, undocumented } from "../progress.js";
+import { clock, undocumented } from "../follow/progress.js";
 
 /** Devices listed at most in one table: the summary must stay far below GitHub's 1 MiB. */
 export const MAX_DEVICE_ROWS = 50;

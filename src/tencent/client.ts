@@ -1,10 +1,10 @@
 import { request, type Dispatcher } from "undici";
-import { currentCredentials, type CredentialSource, type Credentials } from "../credentials.js";
-import { ApiError, snippet, TransportError } from "../errors.js";
+import { currentCredentials, type CredentialSource, type Credentials } from "../credentials/keys.js";
+import { ApiError, snippet, TransportError } from "../run/errors.js";
 import { REQUESTS, sizeInWords } from "../http/bounds.js";
-import { forLog } from "../outside-text.js";
-import { transportError } from "./transport-error.js";
-import type { Logger } from "../logger.js";
+import { forLog } from "../report/outside-text.js";
+import { transportError } from "../http/transport-error.js";
+import type { Logger } from "../run/logger.js";
 import { sign } from "./sign.js";
 
 export interface ClientOptions {

@@ -1,4 +1,4 @@
-import { ApiError } from "../errors.js";
+import { ApiError } from "../run/errors.js";
 import type { TencentClient } from "./client.js";
 
 /** What DescribeFirmware says of a registered version. */

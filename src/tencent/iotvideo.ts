@@ -1,5 +1,5 @@
-import { ActionError, requestIdNote, TransportError } from "../errors.js";
-import { forLog } from "../outside-text.js";
+import { ActionError, requestIdNote, TransportError } from "../run/errors.js";
+import { forLog } from "../report/outside-text.js";
 import type { ApiResult, TencentClient } from "./client.js";
 
 /** BatchUpdateFirmware's parameters in 2020-12-15; the API takes these eight and no others. */

@@ -1,9 +1,9 @@
-import { ApiError } from "../errors.js";
-import { forLog } from "../outside-text.js";
+import { ApiError } from "../run/errors.js";
+import { forLog } from "../report/outside-text.js";
 import type { TencentClient } from "../tencent/client.js";
-import type { RetryPolicy } from "../tencent/retry.js";
+import type { RetryPolicy } from "../http/retry.js";
 import { cancelDeviceFirmwareTask } from "../tencent/task-status.js";
-import { eachDeviceRow } from "../device-rows.js";
+import { eachDeviceRow } from "../follow/device-rows.js";
 import { paceCalls, type PaceProgress, type PaceResult } from "./pacer.js";
 
 /** Devices that have not started: offline, pending, message delivered, awaiting confirmation. */

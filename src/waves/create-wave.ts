@@ -1,12 +1,12 @@
 import * as core from "@actions/core";
 import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { listTasksBefore } from "../create-task.js";
-import type { ScannedList } from "../device-list/scan.js";
-import { uploadList } from "../device-list.js";
-import { ActionError } from "../errors.js";
-import type { Inputs } from "../inputs.js";
-import { createTask, type Task } from "../task-steps.js";
+import { listTasksBefore } from "../task/create-once.js";
+import type { ScannedList } from "../target/list-file/scan.js";
+import { uploadList } from "../target/device-list.js";
+import { ActionError } from "../run/errors.js";
+import type { Inputs } from "../inputs/read-inputs.js";
+import { createTask, type Task } from "../task/create-task.js";
 import type { BatchUpdateFirmwareRequest } from "../tencent/iotvideo.js";
 import { NameList } from "./name-list.js";
 import type { Wave } from "./plan.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { ScannedList } from "../device-list/scan.js";
-import { uploadBody } from "../device-list/upload-body.js";
+import type { ScannedList } from "../target/list-file/scan.js";
+import { uploadBody } from "../target/list-file/upload-body.js";
 import { NameList } from "./name-list.js";
 
 const LF = 0x0a;

@@ -1,4 +1,4 @@
-import { ApiError, TransportError } from "../errors.js";
+import { ApiError, TransportError } from "../run/errors.js";
 
 // The pacer's rate, as a pure function of the answers it got: it rises while calls go through
 // and is cut on a rate-limit answer, the way TCP paces a link whose capacity it cannot see.

@@ -1,5 +1,5 @@
-import { messageOf, TransportError } from "../errors.js";
-import { backoffDelay, classify, type RetryPolicy } from "../tencent/retry.js";
+import { messageOf, TransportError } from "../run/errors.js";
+import { backoffDelay, classify, type RetryPolicy } from "../http/retry.js";
 import { nextRate, nextStart, rateLimit, startRate, type RateState } from "./pace-rate.js";
 
 /** Calls in flight at most: 20/s with room for a 500 ms round trip, twice over. */

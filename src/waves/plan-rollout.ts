@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
-import type { ScannedList } from "../device-list/scan.js";
-import type { Inputs } from "../inputs.js";
-import { userValue } from "../outside-text.js";
+import type { ScannedList } from "../target/list-file/scan.js";
+import type { Inputs } from "../inputs/read-inputs.js";
+import { userValue } from "../report/outside-text.js";
 import { distinctNames, type Repeats } from "./distinct-names.js";
 import { listNames } from "./list-names.js";
 import { NameList } from "./name-list.js";

@@ -1,8 +1,8 @@
-import { ActionError } from "../errors.js";
-import { eachDeviceRow } from "../device-rows.js";
-import type { TaskList } from "../list-tasks.js";
+import { ActionError } from "../run/errors.js";
+import { eachDeviceRow } from "../follow/device-rows.js";
+import type { TaskList } from "../task/list-tasks.js";
 import type { TencentClient } from "../tencent/client.js";
-import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../tencent/retry.js";
+import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
 import { describeFirmwareTaskDistribution } from "../tencent/task-status.js";
 import type { Wave } from "./plan.js";
 

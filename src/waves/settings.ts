@@ -1,8 +1,8 @@
-import { InputError } from "../errors.js";
-import * as values from "../input-values.js";
-import type { FailureThreshold } from "../input-values.js";
-import type { Target } from "../inputs.js";
-import { parseDeviceNames } from "../device-names.js";
+import { InputError } from "../run/errors.js";
+import * as values from "../inputs/values.js";
+import type { FailureThreshold } from "../inputs/values.js";
+import type { Target } from "../inputs/read-inputs.js";
+import { parseDeviceNames } from "../inputs/device-names.js";
 
 /** One step of the waves input: a device count, or a share of the target list. */
 export type WaveSize = { count: number } | { percent: number };

@@ -1,12 +1,12 @@
 import * as core from "@actions/core";
-import { ActionError } from "../errors.js";
+import { ActionError } from "../run/errors.js";
 import { NAMED_IN_LOG, nameDevices } from "../follow/device-findings.js";
-import { forLog } from "../outside-text.js";
+import { forLog } from "../report/outside-text.js";
 import { resultCounts, type FollowResult } from "../follow/follow-task.js";
 import { describeGate } from "../follow/judge.js";
-import type { Inputs } from "../inputs.js";
-import { clock } from "../progress.js";
-import type { WaveReport } from "../report.js";
+import type { Inputs } from "../inputs/read-inputs.js";
+import { clock } from "../follow/progress.js";
+import type { WaveReport } from "../report/run-report.js";
 import { cancelNotStarted, type CancelReport } from "./cancel-wave.js";
 import type { Wave } from "./plan.js";
 import type { WaveContext } from "./rollout-waves.js";

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DeviceListError } from "../../src/device-list/errors.js";
-import { MAX_LINE_BYTES } from "../../src/device-list/line-rule.js";
-import { CHUNK_BYTES } from "../../src/device-list/read-file.js";
-import { scanDeviceList } from "../../src/device-list/scan.js";
+import { DeviceListError } from "../../src/target/list-file/errors.js";
+import { MAX_LINE_BYTES } from "../../src/target/list-file/line-rule.js";
+import { CHUNK_BYTES } from "../../src/target/list-file/read-file.js";
+import { scanDeviceList } from "../../src/target/list-file/scan.js";
 import { md5Of, uploadedMd5, normalizedText, tempDir, writeList } from "./files.js";
 
 // Files bigger than one read, with what matters placed right on the chunk boundaries.

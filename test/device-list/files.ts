@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ScannedList } from "../../src/device-list/scan.js";
-import { uploadBody } from "../../src/device-list/upload-body.js";
+import type { ScannedList } from "../../src/target/list-file/scan.js";
+import { uploadBody } from "../../src/target/list-file/upload-body.js";
 
 /** A temp directory for one test file's lists, removed by `remove()`. */
 export async function tempDir(): Promise<{

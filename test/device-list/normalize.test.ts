@@ -1,8 +1,8 @@
 import { isUtf8 } from "node:buffer";
 import { describe, expect, it } from "vitest";
-import { deviceNameProblem } from "../../src/device-names.js";
-import { LineProblem } from "../../src/device-list/errors.js";
-import { ListNormalizer, SLACK_BYTES } from "../../src/device-list/normalize.js";
+import { deviceNameProblem } from "../../src/inputs/device-names.js";
+import { LineProblem } from "../../src/target/list-file/errors.js";
+import { ListNormalizer, SLACK_BYTES } from "../../src/target/list-file/normalize.js";
 
 // Random small lists fed in random small chunks, so every line end, CR and multi-byte character
 // falls on a chunk boundary somewhere, checked against a plain reference written with strings.

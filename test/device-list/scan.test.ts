@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deviceNameProblem } from "../../src/device-names.js";
-import { DeviceListError } from "../../src/device-list/errors.js";
-import { openProblem } from "../../src/device-list/read-file.js";
-import { scanDeviceList } from "../../src/device-list/scan.js";
+import { deviceNameProblem } from "../../src/inputs/device-names.js";
+import { DeviceListError } from "../../src/target/list-file/errors.js";
+import { openProblem } from "../../src/target/list-file/read-file.js";
+import { scanDeviceList } from "../../src/target/list-file/scan.js";
 import { md5Of, uploadedMd5, tempDir, writeList } from "./files.js";
 
 let dir: Awaited<ReturnType<typeof tempDir>>;

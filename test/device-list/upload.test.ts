@@ -4,10 +4,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TransportError } from "../../src/errors.js";
-import { scanDeviceList, type ScannedList } from "../../src/device-list/scan.js";
-import { ListChangedError, pieceBytes } from "../../src/device-list/upload-body.js";
-import { uploadDeviceList } from "../../src/device-list/upload.js";
+import { TransportError } from "../../src/run/errors.js";
+import { scanDeviceList, type ScannedList } from "../../src/target/list-file/scan.js";
+import { ListChangedError, pieceBytes } from "../../src/target/list-file/upload-body.js";
+import { uploadDeviceList } from "../../src/target/list-file/upload.js";
 import { md5Of, normalizedText, tempDir, writeList } from "./files.js";
 
 /** One PUT as the stand-in object store saw it. */

@@ -9,7 +9,7 @@ import {
   type Findings,
   type Gate,
 } from "../../src/follow/judge.js";
-import { tally } from "../../src/progress.js";
+import { tally } from "../../src/follow/progress.js";
 
 const counts = (byStatus: Record<number, number>, unreadable = 0) =>
   tally({

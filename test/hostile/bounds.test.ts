@@ -1,13 +1,13 @@
 import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { uploadList } from "../../src/device-list.js";
-import { scanDeviceList } from "../../src/device-list/scan.js";
+import { uploadList } from "../../src/target/device-list.js";
+import { scanDeviceList } from "../../src/target/list-file/scan.js";
 import { REQUESTS, type RequestName } from "../../src/http/bounds.js";
-import { workflowIdToken } from "../../src/keyless/id-token.js";
-import { assumeRole } from "../../src/keyless/sts.js";
+import { workflowIdToken } from "../../src/credentials/keyless/id-token.js";
+import { assumeRole } from "../../src/credentials/keyless/sts.js";
 import { TencentClient } from "../../src/tencent/client.js";
-import { Dispatchers } from "../../src/tencent/dispatchers.js";
-import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../../src/tencent/retry.js";
+import { Dispatchers } from "../../src/http/dispatchers.js";
+import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../../src/http/retry.js";
 import { tempDir, writeList } from "../device-list/files.js";
 import { startStandIn, type StandIn } from "../support/hostile/api-stand-in.js";
 import {

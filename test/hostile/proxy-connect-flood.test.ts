@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { TransportError } from "../../src/errors.js";
-import { Dispatchers } from "../../src/tencent/dispatchers.js";
-import { transportError } from "../../src/tencent/transport-error.js";
-import { classify } from "../../src/tencent/retry.js";
+import { TransportError } from "../../src/run/errors.js";
+import { Dispatchers } from "../../src/http/dispatchers.js";
+import { transportError } from "../../src/http/transport-error.js";
+import { classify } from "../../src/http/retry.js";
 import { startEmulator, type Emulator } from "../emulator/index.js";
 import {
   MAX_CONNECTIONS,

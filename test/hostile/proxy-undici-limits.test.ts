@@ -1,7 +1,7 @@
 import { setImmediate } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import { Agent, request, type Dispatcher } from "undici";
-import { Dispatchers } from "../../src/tencent/dispatchers.js";
+import { Dispatchers } from "../../src/http/dispatchers.js";
 import { startProxy, type LoopbackProxy } from "../support/proxy.js";
 import { startServer, type RecordingServer } from "../support/hostile/proxy-stand-ins.js";
 

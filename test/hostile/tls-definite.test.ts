@@ -2,10 +2,10 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:tls";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { TransportError } from "../../src/errors.js";
-import { Dispatchers } from "../../src/tencent/dispatchers.js";
-import { classify, withRetries, type RetryPolicy } from "../../src/tencent/retry.js";
-import { transportError } from "../../src/tencent/transport-error.js";
+import { TransportError } from "../../src/run/errors.js";
+import { Dispatchers } from "../../src/http/dispatchers.js";
+import { classify, withRetries, type RetryPolicy } from "../../src/http/retry.js";
+import { transportError } from "../../src/http/transport-error.js";
 import { TEST_CA, TEST_KEY } from "../support/hostile/proxy-tls-cert.js";
 import { runAction } from "../support/run-action.js";
 

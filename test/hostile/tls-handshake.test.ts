@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { Dispatchers } from "../../src/tencent/dispatchers.js";
-import { transportError } from "../../src/tencent/transport-error.js";
-import { classify } from "../../src/tencent/retry.js";
+import { Dispatchers } from "../../src/http/dispatchers.js";
+import { transportError } from "../../src/http/transport-error.js";
+import { classify } from "../../src/http/retry.js";
 import { startEmulator, type Emulator } from "../emulator/index.js";
 import {
   startClosingServer,

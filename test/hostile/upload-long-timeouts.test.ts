@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, request } from "undici";
 import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
-import { scanDeviceList } from "../../src/device-list/scan.js";
-import { uploadDeviceList } from "../../src/device-list/upload.js";
+import { scanDeviceList } from "../../src/target/list-file/scan.js";
+import { uploadDeviceList } from "../../src/target/list-file/upload.js";
 import { tempDir, writeList } from "../device-list/files.js";
 import { startUploadTarget, type UploadTarget } from "../support/hostile/upload-stand-ins.js";
 

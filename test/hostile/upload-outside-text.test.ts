@@ -1,10 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
-import { scanDeviceList } from "../../src/device-list/scan.js";
-import { storeError, uploadDeviceList } from "../../src/device-list/upload.js";
-import { TransportError } from "../../src/errors.js";
-import { registerSecret } from "../../src/outside-text.js";
-import { classify } from "../../src/tencent/retry.js";
+import { scanDeviceList } from "../../src/target/list-file/scan.js";
+import { storeError, uploadDeviceList } from "../../src/target/list-file/upload.js";
+import { TransportError } from "../../src/run/errors.js";
+import { registerSecret } from "../../src/report/outside-text.js";
+import { classify } from "../../src/http/retry.js";
 import { writeList } from "../device-list/files.js";
 import {
   startApiStandIn,

@@ -1,7 +1,7 @@
 import { Agent } from "undici";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { scanDeviceList } from "../../src/device-list/scan.js";
-import { uploadDeviceList } from "../../src/device-list/upload.js";
+import { scanDeviceList } from "../../src/target/list-file/scan.js";
+import { uploadDeviceList } from "../../src/target/list-file/upload.js";
 import { md5Of, tempDir, writeList } from "../device-list/files.js";
 import { socketPathFor, startUploadTarget } from "../support/hostile/upload-stand-ins.js";
 

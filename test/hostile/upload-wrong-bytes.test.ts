@@ -1,9 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { scanDeviceList, type ScannedList } from "../../src/device-list/scan.js";
-import { uploadDeviceList } from "../../src/device-list/upload.js";
-import { TransportError } from "../../src/errors.js";
-import { classify } from "../../src/tencent/retry.js";
+import { scanDeviceList, type ScannedList } from "../../src/target/list-file/scan.js";
+import { uploadDeviceList } from "../../src/target/list-file/upload.js";
+import { TransportError } from "../../src/run/errors.js";
+import { classify } from "../../src/http/retry.js";
 import { md5Of, writeList } from "../device-list/files.js";
 import {
   startApiStandIn,

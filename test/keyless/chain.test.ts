@@ -2,17 +2,17 @@
 // (for real) → the emulator's STS → temporary keys → a signed IoT Video call with X-TC-Token.
 import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { CredentialSource } from "../../src/credentials.js";
+import type { CredentialSource } from "../../src/credentials/keys.js";
 import {
   IdTokenError,
   keylessCredentials,
   StsError,
   type KeylessDeps,
   type KeylessSettings,
-} from "../../src/keyless/index.js";
+} from "../../src/credentials/keyless/keyless.js";
 import { TencentClient } from "../../src/tencent/client.js";
 import { batchUpdateFirmware } from "../../src/tencent/iotvideo.js";
-import type { RetryPolicy } from "../../src/tencent/retry.js";
+import type { RetryPolicy } from "../../src/http/retry.js";
 import {
   SAMPLE_PRODUCT_ID,
   startEmulator,

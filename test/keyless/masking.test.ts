@@ -4,8 +4,8 @@
 // the only keyless one in it (see the last test).
 import { Agent } from "undici";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { keylessCredentials } from "../../src/keyless/index.js";
-import { redact, registerSecret } from "../../src/outside-text.js";
+import { keylessCredentials } from "../../src/credentials/keyless/keyless.js";
+import { redact, registerSecret } from "../../src/report/outside-text.js";
 import { TencentClient } from "../../src/tencent/client.js";
 import { batchUpdateFirmware } from "../../src/tencent/iotvideo.js";
 import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator } from "../emulator/index.js";

@@ -7,7 +7,7 @@ import {
   RENEW_RETRY_MS,
   RenewingCredentials,
   type ExpiringCredentials,
-} from "../../src/credentials.js";
+} from "../../src/credentials/keys.js";
 
 const HOUR = 3_600_000;
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
+import { InputError } from "../../src/run/errors.js";
 import {
   defaultRoleSessionName,
   KEYLESS_DEFAULTS,
   parseKeyless,
   SESSION_NAME_RULE,
   type KeylessRaw,
-} from "../../src/keyless/index.js";
+} from "../../src/credentials/keyless/keyless.js";
 
 const ARN = "qcs::cam::uin/100012345678:roleName/github-firmware-rollout";
 const RUN_ENV = {

@@ -1,10 +1,10 @@
 // Reading STS's answer and explaining its refusals, without a server.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, TransportError } from "../../src/errors.js";
-import { explainStsError } from "../../src/keyless/errors.js";
-import { tokenClaims, type KeylessSettings } from "../../src/keyless/index.js";
-import { readAssumedRole } from "../../src/keyless/sts.js";
-import { redact } from "../../src/outside-text.js";
+import { ApiError, TransportError } from "../../src/run/errors.js";
+import { explainStsError } from "../../src/credentials/keyless/errors.js";
+import { tokenClaims, type KeylessSettings } from "../../src/credentials/keyless/keyless.js";
+import { readAssumedRole } from "../../src/credentials/keyless/sts.js";
+import { redact } from "../../src/report/outside-text.js";
 
 const SETTINGS: KeylessSettings = {
   roleArn: "qcs::cam::uin/100000000001:roleName/firmware-rollout",

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
-import { redact } from "../../src/outside-text.js";
+import { InputError } from "../../src/run/errors.js";
+import { redact } from "../../src/report/outside-text.js";
 import {
   parseProxy,
   proxyFor,
   withoutPassword,
   type ProxyEnv,
   type ProxyServer,
-} from "../../src/tencent/proxy.js";
+} from "../../src/http/proxy.js";
 
 const P = "http://proxy.internal:3128";
 const Q = "http://other.internal:8080";

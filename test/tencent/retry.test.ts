@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, TransportError } from "../../src/errors.js";
+import { ApiError, TransportError } from "../../src/run/errors.js";
 import {
   backoffDelay,
   CancelledError,
@@ -9,7 +9,7 @@ import {
   GaveUpError,
   withRetries,
   type RetryPolicy,
-} from "../../src/tencent/retry.js";
+} from "../../src/http/retry.js";
 
 describe("classify", () => {
   it.each([

@@ -1,7 +1,7 @@
 import { Agent } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
 import { TencentClient, type ApiResult } from "../../src/tencent/client.js";
-import { DEFAULT_BACKOFF, type RetryPolicy } from "../../src/tencent/retry.js";
+import { DEFAULT_BACKOFF, type RetryPolicy } from "../../src/http/retry.js";
 import { cancelNotStarted, type CancelReport } from "../../src/waves/cancel-wave.js";
 import { PROGRESS_EVERY_MS } from "../../src/waves/pacer.js";
 import {

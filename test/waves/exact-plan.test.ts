@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
+import { InputError } from "../../src/run/errors.js";
 import { NameList } from "../../src/waves/name-list.js";
 import { describeRepeats, exactPlan } from "../../src/waves/plan-rollout.js";
 import { waveSizes } from "../../src/waves/settings.js";

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scanDeviceList } from "../../src/device-list/scan.js";
+import { scanDeviceList } from "../../src/target/list-file/scan.js";
 import { listNames } from "../../src/waves/list-names.js";
 import { NameList } from "../../src/waves/name-list.js";
 

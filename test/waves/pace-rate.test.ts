@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, TransportError } from "../../src/errors.js";
+import { ApiError, TransportError } from "../../src/run/errors.js";
 import {
   CUT,
   MAX_RATE,

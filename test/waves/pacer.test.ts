@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, TransportError } from "../../src/errors.js";
-import { DEFAULT_BACKOFF } from "../../src/tencent/retry.js";
+import { ApiError, TransportError } from "../../src/run/errors.js";
+import { DEFAULT_BACKOFF } from "../../src/http/retry.js";
 import {
   MAX_IN_FLIGHT,
   paceCalls,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
+import { InputError } from "../../src/run/errors.js";
 import { NameList } from "../../src/waves/name-list.js";
 import { planWaves } from "../../src/waves/plan.js";
 import { waveSizes, type WaveSize } from "../../src/waves/settings.js";

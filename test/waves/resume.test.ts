@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TaskList } from "../../src/list-tasks.js";
+import type { TaskList } from "../../src/task/list-tasks.js";
 import { NameList } from "../../src/waves/name-list.js";
 import { planWaves } from "../../src/waves/plan.js";
 import { untaskedDevices, waveTask, type VersionRows } from "../../src/waves/resume.js";
