@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5451);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4854);
 /* harmony import */ var _run_v8_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5539);
 
 
@@ -29233,7 +29233,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5451:
+/***/ 4854:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38058,7 +38058,7 @@ function describe(error) {
     return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
-;// CONCATENATED MODULE: ./src/tencent/firmware.ts
+;// CONCATENATED MODULE: ./src/tencent/iotvideo/firmware.ts
 
 /** The registered firmware, or undefined when the product has no such version. */
 async function describeFirmware(client, productId, firmwareVersion) {
@@ -39933,9 +39933,23 @@ function maskSecret(value) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/tencent/iotvideo.ts
+;// CONCATENATED MODULE: ./src/tencent/iotvideo/fields.ts
+// How the IoT Video answers' fields are read: one reading for every call.
+/** A JSON object (not null). */
+function isRecord(value) {
+    return typeof value === "object" && value !== null;
+}
+/**
+ * A whole number sent as a number or, as some Tencent services do, as a decimal string
+ * ("12"). Anything else (a fraction, a negative, a word) is unreadable.
+ */
+function count(value) {
+    const n = typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : value;
+    return typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/tencent/iotvideo/tasks.ts
+
 
 
 /** Starts a firmware upgrade task. */
@@ -40026,9 +40040,6 @@ function taskIdOf(value) {
 }
 function shownValue(value) {
     return value === undefined ? "missing" : forLog(JSON.stringify(value), 40);
-}
-function isRecord(value) {
-    return typeof value === "object" && value !== null;
 }
 function stringField(result, action, field) {
     const value = result.data[field];
@@ -40645,7 +40656,8 @@ async function dryRun(inputs, scanned, report) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/tencent/task-status.ts
+;// CONCATENATED MODULE: ./src/tencent/iotvideo/task-devices.ts
+
 /** The task's devices counted by status. */
 async function describeFirmwareTaskDistribution(client, productId, firmwareVersion, taskId) {
     const { data } = await client.call("DescribeFirmwareTaskDistribution", {
@@ -40659,22 +40671,14 @@ async function describeFirmwareTaskDistribution(client, productId, firmwareVersi
     const infos = [];
     let unreadable = 0;
     for (const info of list) {
-        const status = task_status_isRecord(info) ? count(info["Status"]) : undefined;
-        const total = task_status_isRecord(info) ? count(info["Total"]) : undefined;
+        const status = isRecord(info) ? count(info["Status"]) : undefined;
+        const total = isRecord(info) ? count(info["Total"]) : undefined;
         if (status === undefined || total === undefined)
             unreadable++;
         else if (total > 0)
             infos.push({ status, total });
     }
     return { infos, unreadable };
-}
-/**
- * A whole number sent as a number or, as some Tencent services do, as a decimal string
- * ("12"). Anything else (a fraction, a negative, a word) is unreadable.
- */
-function count(value) {
-    const n = typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : value;
-    return typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 /**
  * One page of device rows of the product's firmware version, of every task: the API takes no
@@ -40689,7 +40693,7 @@ async function describeFirmwareTaskDevices(client, productId, firmwareVersion, o
     });
     const devices = Array.isArray(data["Devices"]) ? data["Devices"] : [];
     const rows = devices.flatMap((device) => {
-        if (!task_status_isRecord(device))
+        if (!isRecord(device))
             return [];
         const { DeviceName, ErrMsg, Retcode } = device;
         const [status, taskId] = [count(device["Status"]), count(device["TaskId"])];
@@ -40708,9 +40712,6 @@ async function describeFirmwareTaskDevices(client, productId, firmwareVersion, o
         ];
     });
     return { rows, returned: devices.length, total: count(data["Total"]) ?? 0 };
-}
-function task_status_isRecord(value) {
-    return typeof value === "object" && value !== null;
 }
 /** Cancels one device's upgrade in a task (it must not have finished). */
 async function cancelDeviceFirmwareTask(client, productId, firmwareVersion, taskId, deviceName) {
@@ -40935,14 +40936,14 @@ function progressLine(taskId, elapsedMs, counts, findings) {
         parts.push(`${findings.retrying} being retried`);
     parts.push(...undocumented(counts));
     const unread = counts.unreadable > 0 ? `; ${counts.unreadable} unreadable entries` : "";
-    return `Task ${taskId} after ${clock(elapsedMs)}: ${parts.join(", ")} (of ${counts.total}${unread}).`;
+    return `Task ${taskId} after ${formatDuration(elapsedMs)}: ${parts.join(", ")} (of ${counts.total}${unread}).`;
 }
 /** "2 in status 9 (undocumented)", one per undocumented code seen. */
 function undocumented(counts) {
     return Object.entries(counts.codes).map(([code, n]) => `${n} in status ${code} (undocumented)`);
 }
 /** 75000 → "1m15s" */
-function clock(ms) {
+function formatDuration(ms) {
     const seconds = Math.round(ms / 1000);
     const h = Math.floor(seconds / 3600);
     const m = Math.floor((seconds % 3600) / 60);
@@ -41225,12 +41226,14 @@ async function explainDeviceIsUpdating(error, client, request, before, policy) {
 
 
 
-
-
-/** BatchUpdateFirmware exactly once, the cancel watch told when it is in flight. */
-async function createTask(client, request, before, policy, ctx, requestTimeoutMs, target) {
+/**
+ * BatchUpdateFirmware exactly once, the cancel watch told when it is in flight; `target` says
+ * in words what it upgrades, for the cancel line.
+ */
+async function createTask(ctx, request, before, target) {
+    const { client, policy } = ctx;
     ctx.watch.at({ step: "preparing" });
-    const outcome = await createTaskOnce(client, request, policy, lookupPlan(requestTimeoutMs), before, {
+    const outcome = await createTaskOnce(client, request, policy, lookupPlan(ctx.inputs.requestTimeoutMs), before, {
         sending: () => ctx.watch.at({ step: "creating", firmwareVersion: request.FirmwareVersion, target }),
     }).catch((error) => explainDeviceIsUpdating(error, client, request, before, policy));
     return { ...outcome.task, origin: outcome.origin };
@@ -41245,9 +41248,16 @@ function nameTask(task, inputs) {
     }[task.origin]);
     setOutputs({ "task-id": String(taskId), "request-id": requestId }, taskId);
 }
+
+;// CONCATENATED MODULE: ./src/follow/follow.ts
+
+
+
 /** Follows a task as the wait settings say, on the run's clock, waking when the step is cancelled. */
-async function follow(client, inputs, settings, gate, taskId, ctx, policy) {
-    info(`Following task ${taskId} for up to ${clock(settings.timeoutMs)}, polling every ${clock(settings.pollIntervalMs)}.`);
+async function follow(ctx, gate, taskId) {
+    const { client, inputs, policy } = ctx;
+    const settings = inputs.wait;
+    info(`Following task ${taskId} for up to ${formatDuration(settings.timeoutMs)}, polling every ${formatDuration(settings.pollIntervalMs)}.`);
     return followTask(client, { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId }, settings, gate, {
         ...ctx.clock,
         cancelled: ctx.watch.cancelled,
@@ -42245,8 +42255,8 @@ const NAMES_LIMIT = 500;
  * One wave's task, created exactly once: by DeviceNames when small, as an uploaded list when
  * big. Devices that already have a task of this version are never sent again.
  */
-async function createWave(inputs, wave, rows, count, ctx) {
-    const { client, policy } = ctx;
+async function createWave(wave, rows, count, ctx) {
+    const { client, policy, inputs } = ctx;
     const base = {
         ProductID: inputs.productId,
         FirmwareVersion: inputs.firmwareVersion,
@@ -42270,7 +42280,7 @@ async function createWave(inputs, wave, rows, count, ctx) {
         request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
     }
     info(`Creating wave ${wave.number}: ${devices} device(s).`);
-    const task = await createTask(client, request, before, policy, ctx, inputs.requestTimeoutMs, `wave ${wave.number} (${devices} devices)`);
+    const task = await createTask(ctx, request, before, `wave ${wave.number} (${devices} devices)`);
     return { task, devices };
 }
 async function uploadWave(inputs, wave, names, ctx) {
@@ -42645,7 +42655,8 @@ async function notStarted(client, task, policy) {
  * `on-failure: cancel` a failed wave's devices that have not started are cancelled, at any age
  * of the run. The error names the wave, the condition it broke in numbers, and its devices.
  */
-async function stopRollout(inputs, settings, waves, index, entry, result, ctx) {
+async function stopRollout(settings, index, entry, result, ctx) {
+    const { inputs, waves } = ctx;
     const wave = waves[index];
     const taskId = entry.taskId;
     const later = waves.slice(index + 1).reduce((sum, w) => sum + w.size, 0);
@@ -42684,7 +42695,7 @@ function why(inputs, result) {
     const gate = describeGate(result.counts, result.findings, result.gate);
     const counts = resultCounts(result);
     const { failed, pending } = result.devices;
-    const waited = clock(inputs.wait.timeoutMs);
+    const waited = formatDuration(inputs.wait.timeoutMs);
     switch (result.decision.kind) {
         case "failed":
             if (result.decision.why === "failures") {
@@ -42725,6 +42736,7 @@ function noteLeftBehind(wave, result) {
 
 
 
+
 const rollout_waves_SHOWN_NAMES = 3;
 /**
  * A progressive rollout: the waves planned from the target, the tasks earlier runs made found
@@ -42732,7 +42744,8 @@ const rollout_waves_SHOWN_NAMES = 3;
  * gate proves success, the next one only wave-pause after the last passed. A wave that does not
  * pass stops it (and with cancel, its devices that have not started are cancelled).
  */
-async function rolloutInWaves(inputs, settings, ctx) {
+async function rolloutInWaves(settings, ctx) {
+    const { inputs } = ctx;
     const { client, policy, report, waves } = ctx;
     if (ctx.scanned) {
         // Each wave uploads a list of its own; the whole file is never uploaded, so it has no FileMd5.
@@ -42769,7 +42782,7 @@ async function rolloutInWaves(inputs, settings, ctx) {
         setOutputs({ status: "dry-run", "waves-total": String(waves.length) });
         return;
     }
-    const run = new WaveRun(inputs, settings, ctx, waves);
+    const run = new WaveRun(settings, ctx);
     try {
         for (const [i, wave] of waves.entries()) {
             const going = await run.wave(i, wave, earlier[i], rows, count);
@@ -42789,10 +42802,8 @@ async function rolloutInWaves(inputs, settings, ctx) {
 }
 /** The waves of one run: how many it created, when the last one passed, what they add up to. */
 class WaveRun {
-    inputs;
     settings;
     ctx;
-    waves;
     created = 0;
     /** When the previous wave passed (run's clock, ms); undefined before any. */
     passedAt;
@@ -42804,11 +42815,9 @@ class WaveRun {
         pending: 0,
         cancelled: 0,
     };
-    constructor(inputs, settings, ctx, waves) {
-        this.inputs = inputs;
+    constructor(settings, ctx) {
         this.settings = settings;
         this.ctx = ctx;
-        this.waves = waves;
     }
     /** Creates (or finds) and follows one wave; false when the run creates no more waves. */
     async wave(i, wave, found, rows, count) {
@@ -42822,7 +42831,7 @@ class WaveRun {
                 return false;
             }
             await this.pause(wave);
-            const made = await createWave(this.inputs, wave, rows, count, this.ctx);
+            const made = await createWave(wave, rows, count, this.ctx);
             this.created++;
             ({ taskId } = made.task);
             devices = made.devices;
@@ -42830,7 +42839,7 @@ class WaveRun {
             rows.set(taskId, { devices: new Set(), lastUpgradeS: 0, wave: wave.number });
             entry.taskId = taskId;
             entry.origin = made.task.origin === "found" ? "found" : "created";
-            nameTask(made.task, this.inputs);
+            nameTask(made.task, this.ctx.inputs);
         }
         else {
             info(`Following wave ${wave.number}'s task ${taskId}, created by an earlier run.`);
@@ -42839,10 +42848,10 @@ class WaveRun {
         this.ctx.watch.at({ step: "waiting", taskId, wave: wave.number });
         const gate = this.gate(wave, devices);
         const started = this.ctx.clock.now();
-        const result = await follow(this.ctx.client, this.inputs, this.inputs.wait, gate, taskId, this.ctx, this.ctx.policy);
+        const result = await follow(this.ctx, gate, taskId);
         this.record(entry, result, started);
         if (entry.verdict !== "passed") {
-            return stopRollout(this.inputs, this.settings, this.waves, i, entry, result, this.ctx);
+            return stopRollout(this.settings, i, entry, result, this.ctx);
         }
         // A wave found passed counts from its last upgrade, so a resumed run does not soak again.
         this.passedAt = Math.min(this.ctx.clock.now(), found?.lastUpgradeMs ?? Infinity);
@@ -42854,7 +42863,7 @@ class WaveRun {
     gate(wave, devices) {
         const threshold = wave.canary ? this.settings.canarySuccess : this.settings.success;
         return {
-            maxFailed: this.inputs.wait.maxFailed,
+            maxFailed: this.ctx.inputs.wait.maxFailed,
             success: threshold,
             expected: devices,
         };
@@ -42878,8 +42887,10 @@ class WaveRun {
         if (left <= 0)
             return;
         this.ctx.watch.at({ step: "pausing", wave: wave.number });
-        const since = pauseMs - left > 1000 ? `, wave ${wave.number - 1} passed ${clock(pauseMs - left)} ago` : "";
-        info(`Soaking for ${clock(left)} (wave-pause ${clock(pauseMs)}${since}) before wave ${wave.number}.`);
+        const since = pauseMs - left > 1000
+            ? `, wave ${wave.number - 1} passed ${formatDuration(pauseMs - left)} ago`
+            : "";
+        info(`Soaking for ${formatDuration(left)} (wave-pause ${formatDuration(pauseMs)}${since}) before wave ${wave.number}.`);
         await this.ctx.clock.sleep(left);
         if (this.ctx.watch.cancelled()) {
             throw new ActionError(`The step was cancelled during wave-pause, before wave ${wave.number} was created. Run the job again with the same inputs to go on from wave ${wave.number}.`);
@@ -42929,13 +42940,6 @@ function describeWave(wave) {
 
 
 
-/** The real clock, its sleeps woken by a cancel signal. */
-function realClock(signal) {
-    return {
-        now: Date.now,
-        sleep: (ms) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
-    };
-}
 /** The story of one rollout: check, (upload,) create or follow, and, with `wait`, see it through. */
 async function rollout(inputs, ctx) {
     const { report, watch } = ctx;
@@ -42950,10 +42954,11 @@ async function rollout(inputs, ctx) {
     // So are the waves: a canary outside the target is refused before anything is sent.
     const waves = inputs.waves && (await planRollout(inputs, inputs.waves, scanned));
     const { client, policy } = await connect(inputs, ctx);
+    const step = { ...ctx, inputs, client, policy };
     rollout_announce(inputs, report.target);
     await checkFirmware(client, inputs, policy);
     if (inputs.waves !== undefined && waves !== undefined) {
-        return rolloutInWaves(inputs, inputs.waves, { ...ctx, client, policy, scanned, waves });
+        return rolloutInWaves(inputs.waves, { ...step, scanned, waves });
     }
     const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
     const before = await listTasksBefore(client, base, policy);
@@ -42972,7 +42977,7 @@ async function rollout(inputs, ctx) {
         if (list && report.list)
             report.list.md5 = list.md5;
         const request = rolloutRequest(inputs, list);
-        task = await createTask(client, request, before, policy, ctx, inputs.requestTimeoutMs, report.target);
+        task = await createTask(step, request, before, report.target);
     }
     watch.at({ step: "created", taskId: task.taskId });
     report.task = task;
@@ -42987,7 +42992,7 @@ async function rollout(inputs, ctx) {
     }
     watch.at({ step: "waiting", taskId: task.taskId });
     const gate = { maxFailed: inputs.wait.maxFailed };
-    const result = await follow(client, inputs, inputs.wait, gate, task.taskId, ctx, policy);
+    const result = await follow(step, gate, task.taskId);
     report.follow = result;
     judgeResult(result, task, inputs, report);
 }
@@ -43029,7 +43034,7 @@ function judgeResult(result, task, inputs, report) {
         case "timed-out": {
             const named = pending.length > 0 ? ` Not upgraded: ${nameDevices(pending, counts.pending)}.` : "";
             const state = result.decision.why === "upgrading" ? "was still upgrading" : "had not upgraded";
-            throw new ActionError(`Task ${task.taskId} ${state} ${counts.pending} device(s) when wait-timeout (${clock(inputs.wait.timeoutMs)}) passed (${describeGate(result.counts, result.findings, result.gate)}).${named} ${goesOn}; follow it in the console, or run the job again to follow it again.`);
+            throw new ActionError(`Task ${task.taskId} ${state} ${counts.pending} device(s) when wait-timeout (${formatDuration(inputs.wait.timeoutMs)}) passed (${describeGate(result.counts, result.findings, result.gate)}).${named} ${goesOn}; follow it in the console, or run the job again to follow it again.`);
         }
         case "cancelled":
             throw new ActionError(`The step was cancelled while following task ${task.taskId}. ${goesOn}.`);
@@ -43038,6 +43043,18 @@ function judgeResult(result, task, inputs, report) {
 function describeAllowed(inputs) {
     const threshold = inputs.wait.maxFailed;
     return "count" in threshold ? String(threshold.count) : `${threshold.percent}%`;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/run/context.ts
+
+/** The real clock, its sleeps woken by a cancel signal. */
+function realClock(signal) {
+    return {
+        now: Date.now,
+        sleep: (ms) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/device-tables.ts
@@ -43065,7 +43082,7 @@ function followTables(result, cell) {
         ["awaiting confirmation", counts.awaiting],
     ];
     const lines = [
-        `After ${clock(result.elapsedMs)}: ${describeGate(counts, findings, result.gate)}; ${outcome.pending} pending.`,
+        `After ${formatDuration(result.elapsedMs)}: ${describeGate(counts, findings, result.gate)}; ${outcome.pending} pending.`,
         "",
         "| State | Devices |",
         "|---|---:|",
@@ -43176,7 +43193,7 @@ function wavesTable(waves) {
                 ? ""
                 : `${w.taskId}${w.origin === "earlier run" ? " (earlier run)" : ""}`;
             const n = (value) => (value === undefined ? "" : String(value));
-            return `| ${w.number}${w.canary ? " (canary)" : ""} | ${w.devices} | ${task} | ${n(w.counts?.succeeded)} | ${n(w.counts?.failed)} | ${n(w.counts?.pending)} | ${w.durationMs === undefined ? "" : clock(w.durationMs)} | ${w.verdict} | ${cell(w.gate ?? "")} |`;
+            return `| ${w.number}${w.canary ? " (canary)" : ""} | ${w.devices} | ${task} | ${n(w.counts?.succeeded)} | ${n(w.counts?.failed)} | ${n(w.counts?.pending)} | ${w.durationMs === undefined ? "" : formatDuration(w.durationMs)} | ${w.verdict} | ${cell(w.gate ?? "")} |`;
         }),
     ];
 }
@@ -43620,6 +43637,7 @@ class Dispatchers {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 

@@ -9,7 +9,8 @@ import { CONNECT_TIMEOUT_MS } from "./http/bounds.js";
 import { readInputs } from "./inputs/read-inputs.js";
 import { forLog, redact } from "./report/outside-text.js";
 import type { RunReport } from "./report/run-report.js";
-import { realClock, rollout, type Clock } from "./rollout.js";
+import { rollout } from "./rollout.js";
+import { realClock, type Clock } from "./run/context.js";
 import { RunEnd } from "./report/run-end.js";
 import { Dispatchers } from "./http/dispatchers.js";
 

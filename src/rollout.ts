@@ -1,6 +1,4 @@
 import * as core from "@actions/core";
-import { setTimeout as delay } from "node:timers/promises";
-import type { CancelWatch } from "./run/cancel-watch.js";
 import { checkFirmware } from "./task/check-firmware.js";
 import { listTasksBefore } from "./task/create-once.js";
 import { dryRun } from "./report/dry-run.js";
@@ -10,40 +8,17 @@ import { resultCounts, type FollowResult } from "./follow/follow-task.js";
 import { describeGate } from "./follow/judge.js";
 import type { Inputs } from "./inputs/read-inputs.js";
 import { setOutputs } from "./report/outputs.js";
-import { clock } from "./follow/progress.js";
+import { formatDuration } from "./follow/progress.js";
 import type { RunReport } from "./report/run-report.js";
 import { describeTarget, rolloutRequest } from "./target/request.js";
 import { findRunningTask } from "./task/running-tasks.js";
-import { createTask, follow, nameTask, type Task } from "./task/create-task.js";
+import { createTask, nameTask, type Task } from "./task/create-task.js";
+import { follow } from "./follow/follow.js";
+import type { RunContext, StepContext } from "./run/context.js";
 import { planRollout } from "./waves/plan-rollout.js";
 import { rolloutInWaves } from "./waves/rollout-waves.js";
 import { connect } from "./credentials/iotvideo-client.js";
-import type { Dispatchers } from "./http/dispatchers.js";
 import { scanList, uploadList } from "./target/device-list.js";
-
-/** What a run shares with its steps. */
-export interface RunContext {
-  startedAt: number;
-  dispatchers: Dispatchers;
-  watch: CancelWatch;
-  report: RunReport;
-  /** The clock every wait and deadline uses; a seam for tests (main passes the real one). */
-  clock: Clock;
-}
-
-/** Time as the run sees it. `sleep` resolves early when the step is cancelled. */
-export interface Clock {
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
-}
-
-/** The real clock, its sleeps woken by a cancel signal. */
-export function realClock(signal: AbortSignal): Clock {
-  return {
-    now: Date.now,
-    sleep: (ms) => delay(ms, undefined, { signal }).catch(() => undefined),
-  };
-}
 
 /** The story of one rollout: check, (upload,) create or follow, and, with `wait`, see it through. */
 export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
@@ -60,10 +35,11 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
   // So are the waves: a canary outside the target is refused before anything is sent.
   const waves = inputs.waves && (await planRollout(inputs, inputs.waves, scanned));
   const { client, policy } = await connect(inputs, ctx);
+  const step: StepContext = { ...ctx, inputs, client, policy };
   announce(inputs, report.target);
   await checkFirmware(client, inputs, policy);
   if (inputs.waves !== undefined && waves !== undefined) {
-    return rolloutInWaves(inputs, inputs.waves, { ...ctx, client, policy, scanned, waves });
+    return rolloutInWaves(inputs.waves, { ...step, scanned, waves });
   }
   const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
   const before = await listTasksBefore(client, base, policy);
@@ -79,15 +55,7 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
     const list = scanned && (await uploadList(client, inputs, scanned, policy, ctx.dispatchers));
     if (list && report.list) report.list.md5 = list.md5;
     const request = rolloutRequest(inputs, list);
-    task = await createTask(
-      client,
-      request,
-      before,
-      policy,
-      ctx,
-      inputs.requestTimeoutMs,
-      report.target,
-    );
+    task = await createTask(step, request, before, report.target);
   }
   watch.at({ step: "created", taskId: task.taskId });
   report.task = task;
@@ -104,7 +72,7 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
   }
   watch.at({ step: "waiting", taskId: task.taskId });
   const gate = { maxFailed: inputs.wait.maxFailed };
-  const result = await follow(client, inputs, inputs.wait, gate, task.taskId, ctx, policy);
+  const result = await follow(step, gate, task.taskId);
   report.follow = result;
   judgeResult(result, task, inputs, report);
 }
@@ -161,7 +129,7 @@ function judgeResult(result: FollowResult, task: Task, inputs: Inputs, report: R
       const state =
         result.decision.why === "upgrading" ? "was still upgrading" : "had not upgraded";
       throw new ActionError(
-        `Task ${task.taskId} ${state} ${counts.pending} device(s) when wait-timeout (${clock(inputs.wait!.timeoutMs)}) passed (${describeGate(result.counts, result.findings, result.gate)}).${named} ${goesOn}; follow it in the console, or run the job again to follow it again.`,
+        `Task ${task.taskId} ${state} ${counts.pending} device(s) when wait-timeout (${formatDuration(inputs.wait!.timeoutMs)}) passed (${describeGate(result.counts, result.findings, result.gate)}).${named} ${goesOn}; follow it in the console, or run the job again to follow it again.`,
       );
     }
     case "cancelled":

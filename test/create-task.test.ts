@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { matchesRequest } from "../src/task/lookup.js";
-import type { BatchUpdateFirmwareRequest, TaskDetail } from "../src/tencent/iotvideo.js";
+import type { BatchUpdateFirmwareRequest, TaskDetail } from "../src/tencent/iotvideo/tasks.js";
 
 const BASE = { ProductID: "P", FirmwareVersion: "2.0.0" };
 const BY_VERSION: BatchUpdateFirmwareRequest = { ...BASE, FirmwareOriVersion: "1.0.0" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clock, progressLine, tally } from "../src/follow/progress.js";
+import { formatDuration, progressLine, tally } from "../src/follow/progress.js";
 
 const infos = (byStatus: Record<number, number>, unreadable = 0) => ({
   infos: Object.entries(byStatus).map(([status, total]) => ({ status: Number(status), total })),
@@ -57,7 +57,7 @@ describe("progressLine", () => {
     { ms: 4000, text: "4s" },
     { ms: 75_000, text: "1m15s" },
     { ms: 2 * 3_600_000 + 5 * 60_000, text: "2h05m" },
-  ])("clock($ms) = $text", ({ ms, text }) => {
-    expect(clock(ms)).toBe(text);
+  ])("formatDuration($ms) = $text", ({ ms, text }) => {
+    expect(formatDuration(ms)).toBe(text);
   });
 });

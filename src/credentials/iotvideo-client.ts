@@ -2,7 +2,7 @@ import * as core from "@actions/core";
 import type { CredentialSource, Credentials } from "./keys.js";
 import type { Inputs } from "../inputs/read-inputs.js";
 import { keylessCredentials } from "./keyless/keyless.js";
-import type { RunContext } from "../rollout.js";
+import type { RunContext } from "../run/context.js";
 import { IOTVIDEO_SERVICE, IOTVIDEO_VERSION } from "../tencent/assumptions.js";
 import { TencentClient } from "../tencent/client.js";
 import { DEFAULT_BACKOFF, type RetryPolicy } from "../http/retry.js";

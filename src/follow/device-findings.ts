@@ -2,7 +2,7 @@ import { eachDeviceRow } from "./device-rows.js";
 import { forLog } from "../report/outside-text.js";
 import type { TencentClient } from "../tencent/client.js";
 import type { RetryPolicy } from "../http/retry.js";
-import type { DeviceRow } from "../tencent/task-status.js";
+import type { DeviceRow } from "../tencent/iotvideo/task-devices.js";
 import type { Findings } from "./judge.js";
 
 /** A device of the task named in the log and the summary, with what Tencent said of it. */

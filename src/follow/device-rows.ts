@@ -1,6 +1,6 @@
 import type { TencentClient } from "../tencent/client.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
-import { describeFirmwareTaskDevices, type DeviceRow } from "../tencent/task-status.js";
+import { describeFirmwareTaskDevices, type DeviceRow } from "../tencent/iotvideo/task-devices.js";
 
 const PAGE_SIZE = 100;
 

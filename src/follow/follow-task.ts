@@ -3,7 +3,7 @@ import { active, progressLine, tally, type Counts } from "./progress.js";
 import type { Logger } from "../run/logger.js";
 import type { TencentClient } from "../tencent/client.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
-import { describeFirmwareTaskDistribution } from "../tencent/task-status.js";
+import { describeFirmwareTaskDistribution } from "../tencent/iotvideo/task-devices.js";
 import { ActionError, messageOf, sentence } from "../run/errors.js";
 import {
   findDevices,

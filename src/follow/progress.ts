@@ -1,5 +1,5 @@
 import type { Findings } from "./judge.js";
-import type { Distribution } from "../tencent/task-status.js";
+import type { Distribution } from "../tencent/iotvideo/task-devices.js";
 
 /**
  * A task's devices by state. Per-device status codes (documented for IoT Explorer; IoT Video's
@@ -96,7 +96,7 @@ export function progressLine(
   if (findings.retrying > 0) parts.push(`${findings.retrying} being retried`);
   parts.push(...undocumented(counts));
   const unread = counts.unreadable > 0 ? `; ${counts.unreadable} unreadable entries` : "";
-  return `Task ${taskId} after ${clock(elapsedMs)}: ${parts.join(", ")} (of ${counts.total}${unread}).`;
+  return `Task ${taskId} after ${formatDuration(elapsedMs)}: ${parts.join(", ")} (of ${counts.total}${unread}).`;
 }
 
 /** "2 in status 9 (undocumented)", one per undocumented code seen. */
@@ -105,7 +105,7 @@ export function undocumented(counts: Counts): string[] {
 }
 
 /** 75000 → "1m15s" */
-export function clock(ms: number): string {
+export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);

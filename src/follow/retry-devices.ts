@@ -3,7 +3,7 @@ import type { Logger } from "../run/logger.js";
 import { forLog } from "../report/outside-text.js";
 import type { TencentClient } from "../tencent/client.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
-import { retryDeviceFirmwareTask } from "../tencent/task-status.js";
+import { retryDeviceFirmwareTask } from "../tencent/iotvideo/task-devices.js";
 import type { NamedDevice } from "./device-findings.js";
 
 /**

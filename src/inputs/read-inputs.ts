@@ -5,7 +5,11 @@ import { nearEnvLimit } from "./device-names.js";
 import { InputError } from "../run/errors.js";
 import * as values from "./values.js";
 import type { FailureThreshold } from "./values.js";
-import { KEYLESS_DEFAULTS, parseKeyless, type KeylessSettings } from "../credentials/keyless/keyless.js";
+import {
+  KEYLESS_DEFAULTS,
+  parseKeyless,
+  type KeylessSettings,
+} from "../credentials/keyless/keyless.js";
 import { registerSecret } from "../report/outside-text.js";
 import { parseTarget, type Target } from "./target.js";
 import { parseWaves, WAVE_DEFAULTS, type WaveSettings } from "../waves/settings.js";

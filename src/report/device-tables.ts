@@ -1,7 +1,7 @@
 import { statusName, type NamedDevice } from "../follow/device-findings.js";
 import { resultCounts, type FollowResult } from "../follow/follow-task.js";
 import { describeGate } from "../follow/judge.js";
-import { clock, undocumented } from "../follow/progress.js";
+import { formatDuration, undocumented } from "../follow/progress.js";
 
 /** Devices listed at most in one table: the summary must stay far below GitHub's 1 MiB. */
 export const MAX_DEVICE_ROWS = 50;
@@ -27,7 +27,7 @@ export function followTables(result: FollowResult, cell: Cell): string[] {
     ["awaiting confirmation", counts.awaiting],
   ];
   const lines = [
-    `After ${clock(result.elapsedMs)}: ${describeGate(counts, findings, result.gate)}; ${outcome.pending} pending.`,
+    `After ${formatDuration(result.elapsedMs)}: ${describeGate(counts, findings, result.gate)}; ${outcome.pending} pending.`,
     "",
     "| State | Devices |",
     "|---|---:|",

@@ -7,7 +7,7 @@ import { setOutputs } from "./outputs.js";
 import { forLog } from "./outside-text.js";
 import type { RunReport } from "./run-report.js";
 import { rolloutRequest } from "../target/request.js";
-import type { BatchUpdateFirmwareRequest } from "../tencent/iotvideo.js";
+import type { BatchUpdateFirmwareRequest } from "../tencent/iotvideo/tasks.js";
 
 /** Names shown at most in a dry run's request; the rest are counted. */
 const MAX_SHOWN_NAMES = 20;

@@ -1,5 +1,5 @@
 import { followTables } from "./device-tables.js";
-import { clock } from "../follow/progress.js";
+import { formatDuration } from "../follow/progress.js";
 import type { RunReport, WaveReport } from "./run-report.js";
 import { forSummary } from "./outside-text.js";
 
@@ -88,7 +88,7 @@ function wavesTable(waves: WaveReport[]): string[] {
           ? ""
           : `${w.taskId}${w.origin === "earlier run" ? " (earlier run)" : ""}`;
       const n = (value: number | undefined) => (value === undefined ? "" : String(value));
-      return `| ${w.number}${w.canary ? " (canary)" : ""} | ${w.devices} | ${task} | ${n(w.counts?.succeeded)} | ${n(w.counts?.failed)} | ${n(w.counts?.pending)} | ${w.durationMs === undefined ? "" : clock(w.durationMs)} | ${w.verdict} | ${cell(w.gate ?? "")} |`;
+      return `| ${w.number}${w.canary ? " (canary)" : ""} | ${w.devices} | ${task} | ${n(w.counts?.succeeded)} | ${n(w.counts?.failed)} | ${n(w.counts?.pending)} | ${w.durationMs === undefined ? "" : formatDuration(w.durationMs)} | ${w.verdict} | ${cell(w.gate ?? "")} |`;
     }),
   ];
 }

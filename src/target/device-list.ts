@@ -8,7 +8,7 @@ import type { TencentClient } from "../tencent/client.js";
 import type { Dispatchers } from "../http/dispatchers.js";
 import { TransportError } from "../run/errors.js";
 import { forLog } from "../report/outside-text.js";
-import { createTaskFileUrl } from "../tencent/iotvideo.js";
+import { createTaskFileUrl } from "../tencent/iotvideo/tasks.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
 
 const MAX_FILE_NAME = 200;

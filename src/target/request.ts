@@ -1,6 +1,6 @@
 import type { Inputs } from "../inputs/read-inputs.js";
 import { forLog } from "../report/outside-text.js";
-import type { BatchUpdateFirmwareRequest } from "../tencent/iotvideo.js";
+import type { BatchUpdateFirmwareRequest } from "../tencent/iotvideo/tasks.js";
 
 /** An uploaded device-list file, as BatchUpdateFirmware refers to it. */
 export interface UploadedList {

@@ -5,7 +5,7 @@ import type { Inputs } from "../inputs/read-inputs.js";
 import { notARegularFile, openProblem } from "../target/list-file/read-file.js";
 import { forLog } from "../report/outside-text.js";
 import type { TencentClient } from "../tencent/client.js";
-import { describeFirmware, getAllFirmwareVersion } from "../tencent/firmware.js";
+import { describeFirmware, getAllFirmwareVersion } from "../tencent/iotvideo/firmware.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
 
 const MAX_LISTED_VERSIONS = 20;

@@ -6,7 +6,7 @@ import {
   batchUpdateFirmware,
   type BatchUpdateFirmwareRequest,
   type CreatedTask,
-} from "../tencent/iotvideo.js";
+} from "../tencent/iotvideo/tasks.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
 
 /** The task of this run and how it was obtained. */

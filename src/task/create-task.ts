@@ -2,38 +2,34 @@ import * as core from "@actions/core";
 import { createTaskOnce } from "./create-once.js";
 import { lookupPlan } from "./lookup.js";
 import { requestIdNote } from "../run/errors.js";
-import { followTask, type FollowResult } from "../follow/follow-task.js";
-import type { Gate } from "../follow/judge.js";
-import type { Inputs, WaitSettings } from "../inputs/read-inputs.js";
+import type { Inputs } from "../inputs/read-inputs.js";
 import type { TaskList } from "./list-tasks.js";
 import { setOutputs } from "../report/outputs.js";
-import { clock } from "../follow/progress.js";
-import type { RunContext } from "../rollout.js";
+import type { StepContext } from "../run/context.js";
 import type { RunReport } from "../report/run-report.js";
 import { explainDeviceIsUpdating } from "./running-tasks.js";
-import type { TencentClient } from "../tencent/client.js";
-import type { BatchUpdateFirmwareRequest } from "../tencent/iotvideo.js";
-import type { RetryPolicy } from "../http/retry.js";
+import type { BatchUpdateFirmwareRequest } from "../tencent/iotvideo/tasks.js";
 
 /** A task of this run, and how it was obtained. */
 export type Task = NonNullable<RunReport["task"]>;
 
-/** BatchUpdateFirmware exactly once, the cancel watch told when it is in flight. */
+/**
+ * BatchUpdateFirmware exactly once, the cancel watch told when it is in flight; `target` says
+ * in words what it upgrades, for the cancel line.
+ */
 export async function createTask(
-  client: TencentClient,
+  ctx: StepContext,
   request: BatchUpdateFirmwareRequest,
   before: TaskList,
-  policy: RetryPolicy,
-  ctx: Pick<RunContext, "watch">,
-  requestTimeoutMs: number,
   target: string,
 ): Promise<Task> {
+  const { client, policy } = ctx;
   ctx.watch.at({ step: "preparing" });
   const outcome = await createTaskOnce(
     client,
     request,
     policy,
-    lookupPlan(requestTimeoutMs),
+    lookupPlan(ctx.inputs.requestTimeoutMs),
     before,
     {
       sending: () =>
@@ -54,31 +50,4 @@ export function nameTask(task: Task, inputs: Inputs): void {
     }[task.origin],
   );
   setOutputs({ "task-id": String(taskId), "request-id": requestId }, taskId);
-}
-
-/** Follows a task as the wait settings say, on the run's clock, waking when the step is cancelled. */
-export async function follow(
-  client: TencentClient,
-  inputs: Inputs,
-  settings: WaitSettings,
-  gate: Gate,
-  taskId: number,
-  ctx: RunContext,
-  policy: RetryPolicy,
-): Promise<FollowResult> {
-  core.info(
-    `Following task ${taskId} for up to ${clock(settings.timeoutMs)}, polling every ${clock(settings.pollIntervalMs)}.`,
-  );
-  return followTask(
-    client,
-    { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion, taskId },
-    settings,
-    gate,
-    {
-      ...ctx.clock,
-      cancelled: ctx.watch.cancelled,
-      policy: (deadline: number) => ({ ...policy, deadline }),
-      logger: core,
-    },
-  );
 }

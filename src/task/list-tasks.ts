@@ -1,4 +1,7 @@
-import { describeFirmwareTasks, type BatchUpdateFirmwareRequest } from "../tencent/iotvideo.js";
+import {
+  describeFirmwareTasks,
+  type BatchUpdateFirmwareRequest,
+} from "../tencent/iotvideo/tasks.js";
 import type { TencentClient } from "../tencent/client.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
 

@@ -8,13 +8,8 @@ import {
   describeFirmwareTask,
   type BatchUpdateFirmwareRequest,
   type TaskDetail,
-} from "../tencent/iotvideo.js";
-import {
-  backoffDelay,
-  retryUnlessDefinite,
-  withRetries,
-  type RetryPolicy,
-} from "../http/retry.js";
+} from "../tencent/iotvideo/tasks.js";
+import { backoffDelay, retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
 
 /**
  * How long a create whose outcome is unknown is looked for before it may be sent again: the

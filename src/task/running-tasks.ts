@@ -3,9 +3,12 @@ import { matchesRequest } from "./lookup.js";
 import type { TaskList } from "./list-tasks.js";
 import { active, tally } from "../follow/progress.js";
 import type { TencentClient } from "../tencent/client.js";
-import { describeFirmwareTask, type BatchUpdateFirmwareRequest } from "../tencent/iotvideo.js";
+import {
+  describeFirmwareTask,
+  type BatchUpdateFirmwareRequest,
+} from "../tencent/iotvideo/tasks.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
-import { describeFirmwareTaskDistribution } from "../tencent/task-status.js";
+import { describeFirmwareTaskDistribution } from "../tencent/iotvideo/task-devices.js";
 
 /** How many of the newest tasks are looked at: a re-run follows a recent task, not an old one. */
 export const NEWEST_TASKS = 5;

@@ -1,5 +1,9 @@
 import { request, type Dispatcher } from "undici";
-import { currentCredentials, type CredentialSource, type Credentials } from "../credentials/keys.js";
+import {
+  currentCredentials,
+  type CredentialSource,
+  type Credentials,
+} from "../credentials/keys.js";
 import { ApiError, snippet, TransportError } from "../run/errors.js";
 import { REQUESTS, sizeInWords } from "../http/bounds.js";
 import { forLog } from "../report/outside-text.js";

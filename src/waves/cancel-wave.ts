@@ -2,7 +2,7 @@ import { ApiError } from "../run/errors.js";
 import { forLog } from "../report/outside-text.js";
 import type { TencentClient } from "../tencent/client.js";
 import type { RetryPolicy } from "../http/retry.js";
-import { cancelDeviceFirmwareTask } from "../tencent/task-status.js";
+import { cancelDeviceFirmwareTask } from "../tencent/iotvideo/task-devices.js";
 import { eachDeviceRow } from "../follow/device-rows.js";
 import { paceCalls, type PaceProgress, type PaceResult } from "./pacer.js";
 

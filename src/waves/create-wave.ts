@@ -7,7 +7,7 @@ import { uploadList } from "../target/device-list.js";
 import { ActionError } from "../run/errors.js";
 import type { Inputs } from "../inputs/read-inputs.js";
 import { createTask, type Task } from "../task/create-task.js";
-import type { BatchUpdateFirmwareRequest } from "../tencent/iotvideo.js";
+import type { BatchUpdateFirmwareRequest } from "../tencent/iotvideo/tasks.js";
 import { NameList } from "./name-list.js";
 import type { Wave } from "./plan.js";
 import { untaskedDevices, type VersionRows } from "./resume.js";
@@ -32,13 +32,12 @@ export interface CreatedWave {
  * big. Devices that already have a task of this version are never sent again.
  */
 export async function createWave(
-  inputs: Inputs,
   wave: Wave,
   rows: VersionRows,
   count: (taskId: number) => Promise<number>,
   ctx: WaveContext,
 ): Promise<CreatedWave> {
-  const { client, policy } = ctx;
+  const { client, policy, inputs } = ctx;
   const base = {
     ProductID: inputs.productId,
     FirmwareVersion: inputs.firmwareVersion,
@@ -65,15 +64,7 @@ export async function createWave(
     request = { ...base, FileName: list.fileName, FileMd5: list.md5, FileSize: list.size };
   }
   core.info(`Creating wave ${wave.number}: ${devices} device(s).`);
-  const task = await createTask(
-    client,
-    request,
-    before,
-    policy,
-    ctx,
-    inputs.requestTimeoutMs,
-    `wave ${wave.number} (${devices} devices)`,
-  );
+  const task = await createTask(ctx, request, before, `wave ${wave.number} (${devices} devices)`);
   return { task, devices };
 }
 

@@ -3,7 +3,7 @@ import { eachDeviceRow } from "../follow/device-rows.js";
 import type { TaskList } from "../task/list-tasks.js";
 import type { TencentClient } from "../tencent/client.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
-import { describeFirmwareTaskDistribution } from "../tencent/task-status.js";
+import { describeFirmwareTaskDistribution } from "../tencent/iotvideo/task-devices.js";
 import type { Wave } from "./plan.js";
 
 const PAGE_SIZE = 100;

@@ -3,27 +3,23 @@ import type { ScannedList } from "../target/list-file/scan.js";
 import { ActionError } from "../run/errors.js";
 import { resultCounts, type FollowResult } from "../follow/follow-task.js";
 import { describeGate, type Gate, type Outcome } from "../follow/judge.js";
-import type { Inputs } from "../inputs/read-inputs.js";
 import { setOutputs } from "../report/outputs.js";
 import { forLog } from "../report/outside-text.js";
-import { clock } from "../follow/progress.js";
+import { formatDuration } from "../follow/progress.js";
 import type { WaveReport } from "../report/run-report.js";
-import type { RunContext } from "../rollout.js";
-import { follow, nameTask } from "../task/create-task.js";
-import type { TencentClient } from "../tencent/client.js";
-import type { RetryPolicy } from "../http/retry.js";
+import type { StepContext } from "../run/context.js";
+import { follow } from "../follow/follow.js";
+import { nameTask } from "../task/create-task.js";
 import { createWave } from "./create-wave.js";
 import type { Wave } from "./plan.js";
-import { readVersionRows, taskSize, waveTask, type WaveTask } from "./resume.js";
+import { readVersionRows, taskSize, waveTask, type VersionRows, type WaveTask } from "./resume.js";
 import type { WaveSettings } from "./settings.js";
 import { noteLeftBehind, stopRollout } from "./stop.js";
 
 const SHOWN_NAMES = 3;
 
-/** What a wave run needs besides the run's context. */
-export interface WaveContext extends RunContext {
-  client: TencentClient;
-  policy: RetryPolicy;
+/** What a wave run needs besides the step context. */
+export interface WaveContext extends StepContext {
   scanned: ScannedList | undefined;
   /** The plan, made before the first request (plan-rollout.ts). */
   waves: Wave[];
@@ -35,11 +31,8 @@ export interface WaveContext extends RunContext {
  * gate proves success, the next one only wave-pause after the last passed. A wave that does not
  * pass stops it (and with cancel, its devices that have not started are cancelled).
  */
-export async function rolloutInWaves(
-  inputs: Inputs,
-  settings: WaveSettings,
-  ctx: WaveContext,
-): Promise<void> {
+export async function rolloutInWaves(settings: WaveSettings, ctx: WaveContext): Promise<void> {
+  const { inputs } = ctx;
   const { client, policy, report, waves } = ctx;
   if (ctx.scanned) {
     // Each wave uploads a list of its own; the whole file is never uploaded, so it has no FileMd5.
@@ -74,7 +67,7 @@ export async function rolloutInWaves(
     setOutputs({ status: "dry-run", "waves-total": String(waves.length) });
     return;
   }
-  const run = new WaveRun(inputs, settings, ctx, waves);
+  const run = new WaveRun(settings, ctx);
   try {
     for (const [i, wave] of waves.entries()) {
       const going = await run.wave(i, wave, earlier[i], rows, count);
@@ -106,10 +99,8 @@ class WaveRun {
   };
 
   constructor(
-    private readonly inputs: Inputs,
     private readonly settings: WaveSettings,
     private readonly ctx: WaveContext,
-    private readonly waves: readonly Wave[],
   ) {}
 
   /** Creates (or finds) and follows one wave; false when the run creates no more waves. */
@@ -117,8 +108,8 @@ class WaveRun {
     i: number,
     wave: Wave,
     found: WaveTask | undefined,
-    rows: Parameters<typeof createWave>[2],
-    count: Parameters<typeof createWave>[3],
+    rows: VersionRows,
+    count: (taskId: number) => Promise<number>,
   ): Promise<boolean> {
     const entry = this.ctx.report.waves![i]!;
     let taskId = found?.taskId;
@@ -132,7 +123,7 @@ class WaveRun {
         return false;
       }
       await this.pause(wave);
-      const made = await createWave(this.inputs, wave, rows, count, this.ctx);
+      const made = await createWave(wave, rows, count, this.ctx);
       this.created++;
       ({ taskId } = made.task);
       devices = made.devices;
@@ -140,7 +131,7 @@ class WaveRun {
       rows.set(taskId, { devices: new Set(), lastUpgradeS: 0, wave: wave.number });
       entry.taskId = taskId;
       entry.origin = made.task.origin === "found" ? "found" : "created";
-      nameTask(made.task, this.inputs);
+      nameTask(made.task, this.ctx.inputs);
     } else {
       core.info(`Following wave ${wave.number}'s task ${taskId}, created by an earlier run.`);
     }
@@ -148,18 +139,10 @@ class WaveRun {
     this.ctx.watch.at({ step: "waiting", taskId, wave: wave.number });
     const gate = this.gate(wave, devices);
     const started = this.ctx.clock.now();
-    const result = await follow(
-      this.ctx.client,
-      this.inputs,
-      this.inputs.wait!,
-      gate,
-      taskId,
-      this.ctx,
-      this.ctx.policy,
-    );
+    const result = await follow(this.ctx, gate, taskId);
     this.record(entry, result, started);
     if (entry.verdict !== "passed") {
-      return stopRollout(this.inputs, this.settings, this.waves, i, entry, result, this.ctx);
+      return stopRollout(this.settings, i, entry, result, this.ctx);
     }
     // A wave found passed counts from its last upgrade, so a resumed run does not soak again.
     this.passedAt = Math.min(this.ctx.clock.now(), found?.lastUpgradeMs ?? Infinity);
@@ -172,7 +155,7 @@ class WaveRun {
   private gate(wave: Wave, devices: number): Gate {
     const threshold = wave.canary ? this.settings.canarySuccess : this.settings.success;
     return {
-      maxFailed: this.inputs.wait!.maxFailed,
+      maxFailed: this.ctx.inputs.wait!.maxFailed,
       success: threshold,
       expected: devices,
     };
@@ -197,9 +180,11 @@ class WaveRun {
     if (left <= 0) return;
     this.ctx.watch.at({ step: "pausing", wave: wave.number });
     const since =
-      pauseMs - left > 1000 ? `, wave ${wave.number - 1} passed ${clock(pauseMs - left)} ago` : "";
+      pauseMs - left > 1000
+        ? `, wave ${wave.number - 1} passed ${formatDuration(pauseMs - left)} ago`
+        : "";
     core.info(
-      `Soaking for ${clock(left)} (wave-pause ${clock(pauseMs)}${since}) before wave ${wave.number}.`,
+      `Soaking for ${formatDuration(left)} (wave-pause ${formatDuration(pauseMs)}${since}) before wave ${wave.number}.`,
     );
     await this.ctx.clock.sleep(left);
     if (this.ctx.watch.cancelled()) {

@@ -5,7 +5,7 @@ import { forLog } from "../report/outside-text.js";
 import { resultCounts, type FollowResult } from "../follow/follow-task.js";
 import { describeGate } from "../follow/judge.js";
 import type { Inputs } from "../inputs/read-inputs.js";
-import { clock } from "../follow/progress.js";
+import { formatDuration } from "../follow/progress.js";
 import type { WaveReport } from "../report/run-report.js";
 import { cancelNotStarted, type CancelReport } from "./cancel-wave.js";
 import type { Wave } from "./plan.js";
@@ -18,14 +18,13 @@ import type { WaveSettings } from "./settings.js";
  * of the run. The error names the wave, the condition it broke in numbers, and its devices.
  */
 export async function stopRollout(
-  inputs: Inputs,
   settings: WaveSettings,
-  waves: readonly Wave[],
   index: number,
   entry: WaveReport,
   result: FollowResult,
   ctx: WaveContext,
 ): Promise<never> {
+  const { inputs, waves } = ctx;
   const wave = waves[index]!;
   const taskId = entry.taskId!;
   const later = waves.slice(index + 1).reduce((sum, w) => sum + w.size, 0);
@@ -76,7 +75,7 @@ export function why(inputs: Inputs, result: FollowResult): string {
   const gate = describeGate(result.counts, result.findings, result.gate);
   const counts = resultCounts(result);
   const { failed, pending } = result.devices;
-  const waited = clock(inputs.wait!.timeoutMs);
+  const waited = formatDuration(inputs.wait!.timeoutMs);
   switch (result.decision.kind) {
     case "failed":
       if (result.decision.why === "failures") {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { forLog, forOutput, forSummary, redact, registerSecret } from "../../src/report/outside-text.js";
+import {
+  forLog,
+  forOutput,
+  forSummary,
+  redact,
+  registerSecret,
+} from "../../src/report/outside-text.js";
 import { hostileStrings } from "../support/hostile/hostile-strings.js";
 import { asHtmlText, renderGfm } from "../support/markdown.js";
 

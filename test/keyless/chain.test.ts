@@ -11,7 +11,7 @@ import {
   type KeylessSettings,
 } from "../../src/credentials/keyless/keyless.js";
 import { TencentClient } from "../../src/tencent/client.js";
-import { batchUpdateFirmware } from "../../src/tencent/iotvideo.js";
+import { batchUpdateFirmware } from "../../src/tencent/iotvideo/tasks.js";
 import type { RetryPolicy } from "../../src/http/retry.js";
 import {
   SAMPLE_PRODUCT_ID,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { keylessCredentials } from "../../src/credentials/keyless/keyless.js";
 import { redact, registerSecret } from "../../src/report/outside-text.js";
 import { TencentClient } from "../../src/tencent/client.js";
-import { batchUpdateFirmware } from "../../src/tencent/iotvideo.js";
+import { batchUpdateFirmware } from "../../src/tencent/iotvideo/tasks.js";
 import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator } from "../emulator/index.js";
 import { startTokenEndpoint, type TokenEndpoint } from "../support/token-endpoint.js";
 

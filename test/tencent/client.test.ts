@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "undici";
 import { ApiError, TransportError } from "../../src/run/errors.js";
 import { TencentClient, type ClientOptions } from "../../src/tencent/client.js";
-import { batchUpdateFirmware } from "../../src/tencent/iotvideo.js";
+import { batchUpdateFirmware } from "../../src/tencent/iotvideo/tasks.js";
 import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator } from "../emulator/index.js";
 
 const ROLLOUT = {

@@ -1,5 +1,5 @@
-import { ApiError } from "../run/errors.js";
-import type { TencentClient } from "./client.js";
+import { ApiError } from "../../run/errors.js";
+import type { TencentClient } from "../client.js";
 
 /** What DescribeFirmware says of a registered version. */
 export interface FirmwareInfo {

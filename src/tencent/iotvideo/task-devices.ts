@@ -1,4 +1,5 @@
-import type { TencentClient } from "./client.js";
+import type { TencentClient } from "../client.js";
+import { count, isRecord } from "./fields.js";
 
 /** How many of a task's devices are in one status (DescribeFirmwareTaskDistribution). */
 export interface StatusCount {
@@ -50,15 +51,6 @@ export async function describeFirmwareTaskDistribution(
 }
 
 /**
- * A whole number sent as a number or, as some Tencent services do, as a decimal string
- * ("12"). Anything else (a fraction, a negative, a word) is unreadable.
- */
-export function count(value: unknown): number | undefined {
-  const n = typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : value;
-  return typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
-/**
  * One page of device rows of the product's firmware version, of every task: the API takes no
  * TaskId, and its Filters keys are undocumented, so callers filter rows by TaskId themselves.
  */
@@ -94,10 +86,6 @@ export async function describeFirmwareTaskDevices(
     ];
   });
   return { rows, returned: devices.length, total: count(data["Total"]) ?? 0 };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }
 
 /** Cancels one device's upgrade in a task (it must not have finished). */

@@ -1,6 +1,7 @@
-import { ActionError, requestIdNote, TransportError } from "../run/errors.js";
-import { forLog } from "../report/outside-text.js";
-import type { ApiResult, TencentClient } from "./client.js";
+import { ActionError, requestIdNote, TransportError } from "../../run/errors.js";
+import { forLog } from "../../report/outside-text.js";
+import type { ApiResult, TencentClient } from "../client.js";
+import { isRecord } from "./fields.js";
 
 /** BatchUpdateFirmware's parameters in 2020-12-15; the API takes these eight and no others. */
 export interface BatchUpdateFirmwareRequest {
@@ -148,10 +149,6 @@ function taskIdOf(value: unknown): number | undefined {
 
 function shownValue(value: unknown): string {
   return value === undefined ? "missing" : forLog(JSON.stringify(value), 40);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }
 
 function stringField(result: ApiResult, action: string, field: string): string {
