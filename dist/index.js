@@ -40647,7 +40647,6 @@ async function dryRun(inputs, scanned, report) {
     const shown = forLog(JSON.stringify(report.request), MAX_REQUEST_LINE);
     info(`Dry run: nothing was created. The request a real run would send (BatchUpdateFirmware): ${shown}`);
     setOutputs({
-        status: "dry-run",
         ...(list && {
             "device-count": String(list.deviceCount),
             "device-list-md5": list.md5,
@@ -42779,7 +42778,7 @@ async function rolloutInWaves(settings, ctx) {
     }
     if (inputs.dryRun) {
         report.status = "dry-run";
-        setOutputs({ status: "dry-run", "waves-total": String(waves.length) });
+        setOutputs({ "waves-total": String(waves.length) });
         return;
     }
     const run = new WaveRun(settings, ctx);
@@ -42794,7 +42793,6 @@ async function rolloutInWaves(settings, ctx) {
         run.setOutputs();
     }
     report.status = "succeeded";
-    setOutputs({ status: "succeeded" });
     const done = report.waves.filter((wave) => wave.verdict === "passed").length;
     if (done < waves.length) {
         info(`${done} of ${waves.length} waves done; a later run with the same inputs goes on.`);
@@ -42987,7 +42985,6 @@ async function rollout(inputs, ctx) {
     }
     if (inputs.wait === undefined) {
         report.status = "created";
-        setOutputs({ status: "created" }, task.taskId);
         return;
     }
     watch.at({ step: "waiting", taskId: task.taskId });
@@ -43013,7 +43010,6 @@ function judgeResult(result, task, inputs, report) {
             : "failed";
     report.status = status;
     setOutputs({
-        status,
         "devices-total": String(counts.total),
         "devices-succeeded": String(counts.succeeded),
         "devices-failed": String(counts.failed),
@@ -43247,6 +43243,7 @@ function cell(text) {
 class RunEnd {
     report;
     summaryWritten = false;
+    statusWritten = false;
     constructor(report) {
         this.report = report;
     }
@@ -43254,10 +43251,20 @@ class RunEnd {
     failed(message) {
         const { report } = this;
         report.error = message;
-        if (report.status !== "failed" && report.status !== "timed-out") {
+        if (report.status !== "failed" && report.status !== "timed-out")
             report.status = "failed";
-            setOutputs({ status: "failed" }, report.task?.taskId);
-        }
+        this.writeStatus();
+    }
+    /**
+     * Sets the `status` output from the report, once: the only place it is set, so every way a
+     * run ends (success, failure, a cancel signal) says it the same way.
+     */
+    writeStatus() {
+        const { status, task } = this.report;
+        if (this.statusWritten || status === undefined)
+            return;
+        this.statusWritten = true;
+        setOutputs({ status }, task?.taskId);
     }
     /**
      * A cancel signal ends the process now: unless the run has ended already, its `line` is the
@@ -43681,6 +43688,7 @@ async function run(options = {}) {
             report,
             clock: (options.clock ?? realClock)(watch.signal),
         });
+        end.writeStatus();
     }
     catch (error) {
         end.failed(fail(error));

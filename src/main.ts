@@ -50,6 +50,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       report,
       clock: (options.clock ?? realClock)(watch.signal),
     });
+    end.writeStatus();
   } catch (error) {
     end.failed(fail(error));
   } finally {

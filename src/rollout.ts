@@ -67,7 +67,6 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
   }
   if (inputs.wait === undefined) {
     report.status = "created";
-    setOutputs({ status: "created" }, task.taskId);
     return;
   }
   watch.at({ step: "waiting", taskId: task.taskId });
@@ -101,7 +100,6 @@ function judgeResult(result: FollowResult, task: Task, inputs: Inputs, report: R
   report.status = status;
   setOutputs(
     {
-      status,
       "devices-total": String(counts.total),
       "devices-succeeded": String(counts.succeeded),
       "devices-failed": String(counts.failed),

@@ -63,7 +63,6 @@ export async function dryRun(
     `Dry run: nothing was created. The request a real run would send (BatchUpdateFirmware): ${shown}`,
   );
   setOutputs({
-    status: "dry-run",
     ...(list && {
       "device-count": String(list.deviceCount),
       "device-list-md5": list.md5,

@@ -14,6 +14,7 @@ import { summaryMarkdown } from "./summary.js";
  */
 export class RunEnd {
   private summaryWritten = false;
+  private statusWritten = false;
 
   constructor(private readonly report: RunReport) {}
 
@@ -21,10 +22,19 @@ export class RunEnd {
   failed(message: string): void {
     const { report } = this;
     report.error = message;
-    if (report.status !== "failed" && report.status !== "timed-out") {
-      report.status = "failed";
-      setOutputs({ status: "failed" }, report.task?.taskId);
-    }
+    if (report.status !== "failed" && report.status !== "timed-out") report.status = "failed";
+    this.writeStatus();
+  }
+
+  /**
+   * Sets the `status` output from the report, once: the only place it is set, so every way a
+   * run ends (success, failure, a cancel signal) says it the same way.
+   */
+  writeStatus(): void {
+    const { status, task } = this.report;
+    if (this.statusWritten || status === undefined) return;
+    this.statusWritten = true;
+    setOutputs({ status }, task?.taskId);
   }
 
   /**

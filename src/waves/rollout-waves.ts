@@ -64,7 +64,7 @@ export async function rolloutInWaves(settings: WaveSettings, ctx: WaveContext): 
   }
   if (inputs.dryRun) {
     report.status = "dry-run";
-    setOutputs({ status: "dry-run", "waves-total": String(waves.length) });
+    setOutputs({ "waves-total": String(waves.length) });
     return;
   }
   const run = new WaveRun(settings, ctx);
@@ -77,7 +77,6 @@ export async function rolloutInWaves(settings: WaveSettings, ctx: WaveContext): 
     run.setOutputs();
   }
   report.status = "succeeded";
-  setOutputs({ status: "succeeded" });
   const done = report.waves.filter((wave) => wave.verdict === "passed").length;
   if (done < waves.length) {
     core.info(`${done} of ${waves.length} waves done; a later run with the same inputs goes on.`);
