@@ -37536,6 +37536,11 @@ const DEVICE_NAME_MAX_LENGTH = 48;
  * in the device-names input). Anything else is left for the service to judge.
  */
 const DEVICE_NAME_FORBIDDEN = /[\s,\u0000-\u001f\u007f-\u009f]/u;
+/**
+ * Rows a list call is asked for at once (DescribeFirmwareTasks, DescribeFirmwareTaskDevices).
+ * Neither documents a maximum Limit; sibling list calls say at most 100.
+ */
+const PAGE_SIZE = 100;
 
 ;// CONCATENATED MODULE: ./src/inputs/device-names.ts
 
@@ -38058,231 +38063,6 @@ function describe(error) {
     return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
-;// CONCATENATED MODULE: ./src/tencent/iotvideo/firmware.ts
-
-/** The registered firmware, or undefined when the product has no such version. */
-async function describeFirmware(client, productId, firmwareVersion) {
-    try {
-        const { data } = await client.call("DescribeFirmware", {
-            ProductID: productId,
-            FirmwareVersion: firmwareVersion,
-        });
-        const text = (field) => {
-            const value = data[field];
-            return typeof value === "string" && value !== "" ? value : undefined;
-        };
-        const md5 = text("Md5sum");
-        const name = text("Name");
-        return {
-            version: text("Version") ?? firmwareVersion,
-            ...(md5 === undefined ? {} : { md5 }),
-            ...(name === undefined ? {} : { name }),
-        };
-    }
-    catch (error) {
-        if (error instanceof ApiError && error.code === "ResourceNotFound.FirmwareNotExist") {
-            return undefined;
-        }
-        throw error;
-    }
-}
-/** Every firmware version registered for the product. */
-async function getAllFirmwareVersion(client, productId) {
-    const { data } = await client.call("GetAllFirmwareVersion", { ProductID: productId });
-    const versions = data["Version"];
-    return Array.isArray(versions) ? versions.filter((v) => typeof v === "string") : [];
-}
-
-;// CONCATENATED MODULE: ./src/http/retry.ts
-
-const RETRY_CODES = /^RequestLimitExceeded(\.|$)/;
-const UNKNOWN_OUTCOME_CODES = /^(InternalError|ServiceUnavailable)(\.|$)/;
-/** Sorts a failure into the three classes the README's "Failure handling" section lists. */
-function classify(error) {
-    if (error instanceof ApiError) {
-        if (RETRY_CODES.test(error.code))
-            return "retry";
-        if (UNKNOWN_OUTCOME_CODES.test(error.code))
-            return "reconcile";
-        return "fail";
-    }
-    if (error instanceof TransportError) {
-        if (error.definite)
-            return "fail";
-        const status = error.status ?? 0;
-        // A redirect or a 4xx from the endpoint or a proxy is a refusal, not a lost answer; 429 asks us to wait.
-        if (status >= 300 && status < 500)
-            return status === 429 ? "retry" : "fail";
-        return error.delivery === "no" ? "retry" : "reconcile";
-    }
-    return "fail";
-}
-const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 };
-/**
- * How long after its first attempt one call may still begin another. Each call has its own
- * window: a rollout that pauses or follows waves for hours is never cut by a run-wide clock.
- */
-const CALL_RETRY_WINDOW_MS = 10 * 60_000;
-/** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
-function backoffDelay(attempt, policy) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
-}
-/** For calls that are safe to repeat: definite errors end them, anything else is retried. */
-async function retryUnlessDefinite(error, kind) {
-    if (kind === "fail")
-        throw error;
-    return undefined;
-}
-/**
- * Runs `attempt` until it succeeds or the bounds run out. No attempt starts past the deadline
- * or after a cancellation. After each failure `recover` decides: throw to stop, return
- * `{ value }` to finish with that value, or ask for another attempt. The wait before it is the
- * backoff, or longer when the server asked for more (Retry-After); a wait that would end past
- * the deadline is not begun, and nothing is waited for or announced after the last attempt.
- */
-async function withRetries(what, policy, attempt, recover) {
-    const deadline = Math.min(policy.deadline, policy.now() + CALL_RETRY_WINDOW_MS);
-    for (let n = 1;; n++) {
-        if (policy.cancelled?.())
-            throw new CancelledError(what);
-        if (policy.now() >= deadline)
-            throw new DeadlineError(what);
-        let failedAt;
-        let error;
-        try {
-            return await attempt(n);
-        }
-        catch (caught) {
-            error = caught;
-            failedAt = policy.now();
-        }
-        const kind = classify(error);
-        const last = n >= policy.maxAttempts;
-        const recovered = await recover(error, kind, last);
-        if (recovered !== undefined && recovered !== "now")
-            return recovered.value;
-        if (last)
-            throw new GaveUpError(error, what, n, "max-attempts");
-        const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
-        const minimum = recovered === "now" ? asked : Math.max(backoffDelay(n, policy), asked);
-        const wait = Math.max(0, failedAt + minimum - policy.now());
-        if (policy.now() + wait >= deadline) {
-            const reason = asked > 0 ? `Retry-After asked for ${seconds(asked)} s` : "the backoff";
-            throw new GaveUpError(error, what, n, `the retry deadline (${reason})`);
-        }
-        if (wait > 0) {
-            policy.logger.warning(`${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${seconds(wait)} s${asked > 0 ? " (Retry-After)" : ""}.`);
-            await policy.sleep(wait);
-        }
-    }
-}
-function seconds(ms) {
-    return (ms / 1000).toFixed(1);
-}
-/** A call that kept failing in ways worth retrying until the bounds ran out. */
-class GaveUpError extends ActionError {
-    last;
-    what;
-    name = "GaveUpError";
-    constructor(last, what, attempts, bound) {
-        super(`${messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`);
-        this.last = last;
-        this.what = what;
-    }
-}
-/** An attempt that would have started after its deadline. */
-class DeadlineError extends ActionError {
-    what;
-    name = "DeadlineError";
-    constructor(what) {
-        super(`${what} was not started: its retry deadline has passed.`);
-        this.what = what;
-    }
-}
-/** An attempt that would have started after the step was cancelled. */
-class CancelledError extends ActionError {
-    what;
-    name = "CancelledError";
-    constructor(what) {
-        super(`${what} was not started: the step was cancelled.`);
-        this.what = what;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/task/check-firmware.ts
-
-
-
-
-
-
-
-const MAX_LISTED_VERSIONS = 20;
-/**
- * Before anything is created: the version is registered for the product (else the versions it
- * has are listed), and when firmware-file is given, the registered MD5 is that file's.
- */
-async function checkFirmware(client, inputs, policy) {
-    const { productId, firmwareVersion } = inputs;
-    const firmware = await withRetries("DescribeFirmware", policy, () => describeFirmware(client, productId, firmwareVersion), retryUnlessDefinite).catch(explainDenied("DescribeFirmware"));
-    if (firmware === undefined) {
-        const versions = await withRetries("GetAllFirmwareVersion", policy, () => getAllFirmwareVersion(client, productId), retryUnlessDefinite).catch(() => undefined);
-        throw new FirmwareMissingError(productId, firmwareVersion, versions);
-    }
-    if (inputs.firmwareFile === undefined)
-        return firmware.md5 === undefined ? {} : { md5: firmware.md5 };
-    const built = await md5OfFile(inputs.firmwareFile.absolutePath, inputs.firmwareFile.path);
-    if (firmware.md5 === undefined || firmware.md5.toLowerCase() !== built) {
-        throw new ActionError(`firmware-file ${forLog(inputs.firmwareFile.path, 300)} has MD5 ${built}, but firmware ${firmwareVersion} of product ${productId} is registered with MD5 ${firmware.md5 ?? "(none)"}: the cloud holds a different build under this version. Register the built image under a new version, or roll out the one that matches.`);
-    }
-    return { md5: built };
-}
-/**
- * firmware-file, when given, names a regular file: anything else (a named pipe, /dev/zero, a
- * directory) is refused before anything is sent, as device-list is.
- */
-async function checkFirmwareFile(inputs) {
-    if (inputs.firmwareFile === undefined)
-        return;
-    const { path, absolutePath } = inputs.firmwareFile;
-    const problem = await notARegularFile(absolutePath);
-    if (problem !== undefined) {
-        throw new InputError("firmware-file", path, `${problem}. Expected the built firmware image.`);
-    }
-}
-/** The registered version does not exist; lists what the product has. */
-class FirmwareMissingError extends ActionError {
-    name = "FirmwareMissingError";
-    constructor(productId, version, versions) {
-        const known = versions === undefined
-            ? "its versions could not be listed (GetAllFirmwareVersion)"
-            : versions.length === 0
-                ? "it has no firmware registered"
-                : `it has ${versions.slice(-MAX_LISTED_VERSIONS).join(", ")}${versions.length > MAX_LISTED_VERSIONS ? ` (the last ${MAX_LISTED_VERSIONS} of ${versions.length})` : ""}`;
-        super(`Firmware ${version} is not registered for product ${productId}; ${known}. Upload and register the firmware (console or UploadFirmware) before rolling it out; no task was created.`);
-    }
-}
-function explainDenied(action) {
-    return (error) => {
-        if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
-            throw new ActionError(`${sentence(error.message)} The action checks the firmware before rolling it out; allow iotvideo:${action} in the CAM policy.`);
-        }
-        throw error;
-    };
-}
-async function md5OfFile(absolutePath, shown) {
-    const hash = (0,external_node_crypto_.createHash)("md5");
-    try {
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(absolutePath))
-            hash.update(chunk);
-    }
-    catch (error) {
-        throw new InputError("firmware-file", shown, `${openProblem(error, absolutePath)}. Expected the built firmware image.`);
-    }
-    return hash.digest("hex");
-}
-
 ;// CONCATENATED MODULE: ./src/credentials/keys.ts
 
 
@@ -38401,49 +38181,6 @@ class RenewingCredentials {
 function renewTime(held, now) {
     const life = held.expiresAt - now;
     return held.expiresAt - Math.min(RENEW_BEFORE_MS, life / 3);
-}
-
-;// CONCATENATED MODULE: ./src/credentials/keyless/claims.ts
-
-const MAX_CLAIM = 200;
-/**
- * The sub, aud and iss claims read from a JWT's payload, unverified: they only explain a refusal.
- * A token that does not decode gives no claims, never an error.
- */
-function tokenClaims(token) {
-    const payload = token.split(".")[1];
-    if (payload === undefined)
-        return {};
-    let parsed;
-    try {
-        parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-    }
-    catch {
-        return {};
-    }
-    if (typeof parsed !== "object" || parsed === null)
-        return {};
-    const { sub, aud, iss } = parsed;
-    const text = (value) => typeof value === "string"
-        ? value
-        : Array.isArray(value) && value.every((v) => typeof v === "string")
-            ? value.join(",")
-            : undefined;
-    const claims = {};
-    for (const [name, value] of [
-        ["sub", text(sub)],
-        ["aud", text(aud)],
-        ["iss", text(iss)],
-    ]) {
-        if (value !== undefined)
-            claims[name] = value;
-    }
-    return claims;
-}
-/** `sub "repo:o/r:ref:refs/tags/v1", aud "sts.tencentcloudapi.com"` for a message. */
-function describeClaims(claims) {
-    const shown = (value) => value === undefined ? "(none)" : `"${forLog(value, MAX_CLAIM)}"`;
-    return `sub ${shown(claims.sub)}, aud ${shown(claims.aud)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/http/bounds.ts
@@ -38930,6 +38667,403 @@ function client_text(value) {
 function isObject(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+/**
+ * For a call's `.catch`: a CAM refusal (UnauthorizedOperation) becomes a message saying why the
+ * action makes the call and which permission to add; anything else is thrown as it was.
+ */
+function explainDenied(action, why) {
+    return (error) => {
+        if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
+            throw new ActionError(`${sentence(error.message)} ${why}; allow iotvideo:${action} in the CAM policy.`);
+        }
+        throw error;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tencent/iotvideo/firmware.ts
+
+/** The registered firmware, or undefined when the product has no such version. */
+async function describeFirmware(client, productId, firmwareVersion) {
+    try {
+        const { data } = await client.call("DescribeFirmware", {
+            ProductID: productId,
+            FirmwareVersion: firmwareVersion,
+        });
+        const text = (field) => {
+            const value = data[field];
+            return typeof value === "string" && value !== "" ? value : undefined;
+        };
+        const md5 = text("Md5sum");
+        const name = text("Name");
+        return {
+            version: text("Version") ?? firmwareVersion,
+            ...(md5 === undefined ? {} : { md5 }),
+            ...(name === undefined ? {} : { name }),
+        };
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.code === "ResourceNotFound.FirmwareNotExist") {
+            return undefined;
+        }
+        throw error;
+    }
+}
+/** Every firmware version registered for the product. */
+async function getAllFirmwareVersion(client, productId) {
+    const { data } = await client.call("GetAllFirmwareVersion", { ProductID: productId });
+    const versions = data["Version"];
+    return Array.isArray(versions) ? versions.filter((v) => typeof v === "string") : [];
+}
+
+;// CONCATENATED MODULE: ./src/http/retry.ts
+
+const RETRY_CODES = /^RequestLimitExceeded(\.|$)/;
+const UNKNOWN_OUTCOME_CODES = /^(InternalError|ServiceUnavailable)(\.|$)/;
+/** Sorts a failure into the three classes the README's "Failure handling" section lists. */
+function classify(error) {
+    if (error instanceof ApiError) {
+        if (RETRY_CODES.test(error.code))
+            return "retry";
+        if (UNKNOWN_OUTCOME_CODES.test(error.code))
+            return "reconcile";
+        return "fail";
+    }
+    if (error instanceof TransportError) {
+        if (error.definite)
+            return "fail";
+        const status = error.status ?? 0;
+        // A redirect or a 4xx from the endpoint or a proxy is a refusal, not a lost answer; 429 asks us to wait.
+        if (status >= 300 && status < 500)
+            return status === 429 ? "retry" : "fail";
+        return error.delivery === "no" ? "retry" : "reconcile";
+    }
+    return "fail";
+}
+const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 };
+/**
+ * How long after its first attempt one call may still begin another. Each call has its own
+ * window: a rollout that pauses or follows waves for hours is never cut by a run-wide clock.
+ */
+const CALL_RETRY_WINDOW_MS = 10 * 60_000;
+/** Capped exponential backoff with jitter (half fixed, half random), for the wait after failed attempt `attempt` (1-based). */
+function backoffDelay(attempt, policy) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
+}
+/** For calls that are safe to repeat: definite errors end them, anything else is retried. */
+async function retryUnlessDefinite(error, kind) {
+    if (kind === "fail")
+        throw error;
+    return undefined;
+}
+/**
+ * Runs `attempt` until it succeeds or the bounds run out. No attempt starts past the deadline
+ * or after a cancellation. After each failure `recover` decides: throw to stop, return
+ * `{ value }` to finish with that value, or ask for another attempt. The wait before it is the
+ * backoff, or longer when the server asked for more (Retry-After); a wait that would end past
+ * the deadline is not begun, and nothing is waited for or announced after the last attempt.
+ */
+async function withRetries(what, policy, attempt, recover) {
+    const deadline = Math.min(policy.deadline, policy.now() + CALL_RETRY_WINDOW_MS);
+    for (let n = 1;; n++) {
+        if (policy.cancelled?.())
+            throw new CancelledError(what);
+        if (policy.now() >= deadline)
+            throw new DeadlineError(what);
+        let failedAt;
+        let error;
+        try {
+            return await attempt(n);
+        }
+        catch (caught) {
+            error = caught;
+            failedAt = policy.now();
+        }
+        const kind = classify(error);
+        const last = n >= policy.maxAttempts;
+        const recovered = await recover(error, kind, last);
+        if (recovered !== undefined && recovered !== "now")
+            return recovered.value;
+        if (last)
+            throw new GaveUpError(error, what, n, "max-attempts");
+        const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
+        const minimum = recovered === "now" ? asked : Math.max(backoffDelay(n, policy), asked);
+        const wait = Math.max(0, failedAt + minimum - policy.now());
+        if (policy.now() + wait >= deadline) {
+            const reason = asked > 0 ? `Retry-After asked for ${seconds(asked)} s` : "the backoff";
+            throw new GaveUpError(error, what, n, `the retry deadline (${reason})`);
+        }
+        if (wait > 0) {
+            policy.logger.warning(`${what}: attempt ${n}/${policy.maxAttempts} failed: ${messageOf(error)}; retrying in ${seconds(wait)} s${asked > 0 ? " (Retry-After)" : ""}.`);
+            await policy.sleep(wait);
+        }
+    }
+}
+function seconds(ms) {
+    return (ms / 1000).toFixed(1);
+}
+/** A call that kept failing in ways worth retrying until the bounds ran out. */
+class GaveUpError extends ActionError {
+    last;
+    what;
+    name = "GaveUpError";
+    constructor(last, what, attempts, bound) {
+        super(`${messageOf(last)} (gave up on ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${bound})`);
+        this.last = last;
+        this.what = what;
+    }
+}
+/** An attempt that would have started after its deadline. */
+class DeadlineError extends ActionError {
+    what;
+    name = "DeadlineError";
+    constructor(what) {
+        super(`${what} was not started: its retry deadline has passed.`);
+        this.what = what;
+    }
+}
+/** An attempt that would have started after the step was cancelled. */
+class CancelledError extends ActionError {
+    what;
+    name = "CancelledError";
+    constructor(what) {
+        super(`${what} was not started: the step was cancelled.`);
+        this.what = what;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/task/check-firmware.ts
+
+
+
+
+
+
+
+
+const MAX_LISTED_VERSIONS = 20;
+/**
+ * Before anything is created: the version is registered for the product (else the versions it
+ * has are listed), and when firmware-file is given, the registered MD5 is that file's.
+ */
+async function checkFirmware(client, inputs, policy) {
+    const { productId, firmwareVersion } = inputs;
+    const firmware = await withRetries("DescribeFirmware", policy, () => describeFirmware(client, productId, firmwareVersion), retryUnlessDefinite).catch(explainDenied("DescribeFirmware", "The action checks the firmware before rolling it out"));
+    if (firmware === undefined) {
+        const versions = await withRetries("GetAllFirmwareVersion", policy, () => getAllFirmwareVersion(client, productId), retryUnlessDefinite).catch(() => undefined);
+        throw new FirmwareMissingError(productId, firmwareVersion, versions);
+    }
+    if (inputs.firmwareFile === undefined)
+        return firmware.md5 === undefined ? {} : { md5: firmware.md5 };
+    const built = await md5OfFile(inputs.firmwareFile.absolutePath, inputs.firmwareFile.path);
+    if (firmware.md5 === undefined || firmware.md5.toLowerCase() !== built) {
+        throw new ActionError(`firmware-file ${forLog(inputs.firmwareFile.path, 300)} has MD5 ${built}, but firmware ${firmwareVersion} of product ${productId} is registered with MD5 ${firmware.md5 ?? "(none)"}: the cloud holds a different build under this version. Register the built image under a new version, or roll out the one that matches.`);
+    }
+    return { md5: built };
+}
+/**
+ * firmware-file, when given, names a regular file: anything else (a named pipe, /dev/zero, a
+ * directory) is refused before anything is sent, as device-list is.
+ */
+async function checkFirmwareFile(inputs) {
+    if (inputs.firmwareFile === undefined)
+        return;
+    const { path, absolutePath } = inputs.firmwareFile;
+    const problem = await notARegularFile(absolutePath);
+    if (problem !== undefined) {
+        throw new InputError("firmware-file", path, `${problem}. Expected the built firmware image.`);
+    }
+}
+/** The registered version does not exist; lists what the product has. */
+class FirmwareMissingError extends ActionError {
+    name = "FirmwareMissingError";
+    constructor(productId, version, versions) {
+        const known = versions === undefined
+            ? "its versions could not be listed (GetAllFirmwareVersion)"
+            : versions.length === 0
+                ? "it has no firmware registered"
+                : `it has ${versions.slice(-MAX_LISTED_VERSIONS).join(", ")}${versions.length > MAX_LISTED_VERSIONS ? ` (the last ${MAX_LISTED_VERSIONS} of ${versions.length})` : ""}`;
+        super(`Firmware ${version} is not registered for product ${productId}; ${known}. Upload and register the firmware (console or UploadFirmware) before rolling it out; no task was created.`);
+    }
+}
+async function md5OfFile(absolutePath, shown) {
+    const hash = (0,external_node_crypto_.createHash)("md5");
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(absolutePath))
+            hash.update(chunk);
+    }
+    catch (error) {
+        throw new InputError("firmware-file", shown, `${openProblem(error, absolutePath)}. Expected the built firmware image.`);
+    }
+    return hash.digest("hex");
+}
+
+;// CONCATENATED MODULE: ./src/credentials/keyless/claims.ts
+
+const MAX_CLAIM = 200;
+/**
+ * The sub, aud and iss claims read from a JWT's payload, unverified: they only explain a refusal.
+ * A token that does not decode gives no claims, never an error.
+ */
+function tokenClaims(token) {
+    const payload = token.split(".")[1];
+    if (payload === undefined)
+        return {};
+    let parsed;
+    try {
+        parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    }
+    catch {
+        return {};
+    }
+    if (typeof parsed !== "object" || parsed === null)
+        return {};
+    const { sub, aud, iss } = parsed;
+    const text = (value) => typeof value === "string"
+        ? value
+        : Array.isArray(value) && value.every((v) => typeof v === "string")
+            ? value.join(",")
+            : undefined;
+    const claims = {};
+    for (const [name, value] of [
+        ["sub", text(sub)],
+        ["aud", text(aud)],
+        ["iss", text(iss)],
+    ]) {
+        if (value !== undefined)
+            claims[name] = value;
+    }
+    return claims;
+}
+/** `sub "repo:o/r:ref:refs/tags/v1", aud "sts.tencentcloudapi.com"` for a message. */
+function describeClaims(claims) {
+    const shown = (value) => value === undefined ? "(none)" : `"${forLog(value, MAX_CLAIM)}"`;
+    return `sub ${shown(claims.sub)}, aud ${shown(claims.aud)}`;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/values.ts
+
+/** Pure parsers of single input values; each throws InputError naming the input. */
+const IDENTIFIER = /^[A-Za-z0-9._+-]{1,64}$/;
+const REGION = /^[a-z]+(-[a-z0-9]+)+$/;
+const UPGRADE_METHODS = { silent: 0, "0": 0, confirm: 1, "1": 1 };
+const TRUE_WORDS = new Set(["true", "yes", "on", "1"]);
+const FALSE_WORDS = new Set(["false", "no", "off", "0", ""]);
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A product id or version: 1-64 letters, digits, '.', '_', '+' or '-'. */
+function identifier(name, value, example) {
+    if (value === "")
+        throw new InputError(name, value, `Expected ${example}; this input is required.`);
+    if (!IDENTIFIER.test(value)) {
+        throw new InputError(name, value, `Expected ${example}: 1-64 letters, digits, '.', '_', '+' or '-'.`);
+    }
+    return value;
+}
+/** A region such as ap-guangzhou, or undefined when empty. */
+function values_region(name, value) {
+    if (value === "")
+        return undefined;
+    if (!REGION.test(value))
+        throw new InputError(name, value, "Expected a region such as ap-guangzhou.");
+    return value;
+}
+function upgradeMethod(value) {
+    const method = UPGRADE_METHODS[(value || "silent").toLowerCase()];
+    if (method === undefined) {
+        throw new InputError("upgrade-method", value, "Expected silent or confirm (or 0 or 1).");
+    }
+    return method;
+}
+/** true/false (yes/no, on/off, 1/0 too); empty is false. */
+function flag(name, value) {
+    const word = value.toLowerCase();
+    if (TRUE_WORDS.has(word))
+        return true;
+    if (FALSE_WORDS.has(word))
+        return false;
+    throw new InputError(name, value, "Expected true or false.");
+}
+function numberInRange(name, value, min, max, integer) {
+    const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(parsed >= min && parsed <= max) || (integer && !Number.isInteger(parsed))) {
+        const kind = integer ? "a whole number" : "a number of seconds";
+        throw new InputError(name, value, `Expected ${kind} from ${min} to ${max}.`);
+    }
+    return parsed;
+}
+/**
+ * A duration such as 90s, 30m, 2h (or a bare number of seconds) in whole milliseconds, from
+ * `minMs` to `maxMs`.
+ */
+function duration(name, value, minMs, maxMs) {
+    const match = DURATION.exec(value);
+    const ms = match ? Math.round(Number(match[1]) * UNIT_MS[(match[2] ?? "s").toLowerCase()]) : NaN;
+    if (!(ms >= minMs && ms <= maxMs)) {
+        throw new InputError(name, value, `Expected a duration from ${spoken(minMs)} to ${spoken(maxMs)}, such as 90s, 30m or 2h (a bare number is seconds).`);
+    }
+    return ms;
+}
+function failureThreshold(name, value) {
+    const share = /^(\d+(?:\.\d+)?)\s*%$/.exec(value);
+    if (share !== null) {
+        const percent = Number(share[1]);
+        if (percent <= 100)
+            return { percent };
+    }
+    else if (/^\d+$/.test(value)) {
+        return { count: Number(value) };
+    }
+    throw new InputError(name, value, "Expected a number of devices (0, 3) or a share such as 5%.");
+}
+/**
+ * The firmware version a tag names: the tag with one leading v or V dropped when a digit
+ * follows (v1.4.0 → 1.4.0). Undefined when the ref is not a tag.
+ */
+function versionFromRef(ref) {
+    const tag = /^refs\/tags\/(.+)$/.exec(ref ?? "")?.[1];
+    if (tag === undefined)
+        return undefined;
+    return /^[vV]\d/.test(tag) ? tag.slice(1) : tag;
+}
+/** A host name, host:port, or an http(s) URL with nothing after the host. */
+function values_endpoint(value) {
+    return apiEndpoint("endpoint", value, "Expected a host name such as iotvideo.tencentcloudapi.com or an http(s)://host[:port] URL.");
+}
+/**
+ * An API endpoint input (endpoint, sts-endpoint): a host name, host:port, or an http(s) URL
+ * with nothing after the host; `expected` says what would be right.
+ */
+function apiEndpoint(name, value, expected) {
+    const shown = withoutUserinfo(value);
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
+    let url;
+    try {
+        url = new URL(withScheme);
+    }
+    catch {
+        throw new InputError(name, shown, expected);
+    }
+    if (url.username !== "" || url.password !== "") {
+        throw new InputError(name, shown, "Expected no user name or password in the URL: Tencent Cloud APIs authenticate by signature, with secret-id and secret-key.");
+    }
+    const extra = url.search || url.hash || url.pathname !== "/";
+    if ((url.protocol !== "https:" && url.protocol !== "http:") || extra || url.hostname === "") {
+        throw new InputError(name, shown, expected);
+    }
+    return url;
+}
+/** A URL with anything before an "@" hidden: it may be a password, never to be repeated. */
+function withoutUserinfo(value) {
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, "$1***@");
+}
+function spoken(ms) {
+    if (ms % 3_600_000 === 0)
+        return `${ms / 3_600_000}h`;
+    if (ms % 60_000 === 0)
+        return `${ms / 60_000}m`;
+    return `${ms / 1000}s`;
+}
 
 ;// CONCATENATED MODULE: ./src/credentials/keyless/session-name.ts
 /** STS's rule for RoleSessionName: 2-128 characters of [\w+=,.@-]. */
@@ -38961,6 +39095,7 @@ function defaultRoleSessionName(env) {
 ;// CONCATENATED MODULE: ./src/credentials/keyless/settings.ts
 
 
+
 /** What an empty input means; action.yml should declare the same (role-session-name's depends on the run). */
 const KEYLESS_DEFAULTS = {
     audience: "sts.tencentcloudapi.com",
@@ -38974,7 +39109,6 @@ const MAX_DURATION_SECONDS = 43_200;
 const ROLE_ARN = /^qcs::cam::uin\/(\d{1,20}):(?:roleName\/[\w+=,.@-]{1,128}|role\/\d{1,32})$/;
 const PROVIDER_ID = /^[\w+=,.@-]{1,128}$/;
 const AUDIENCE = /^[\x21-\x7e]{1,256}$/;
-const REGION = /^[a-z]+(-[a-z0-9]+)+$/;
 /**
  * The keyless settings, or undefined when role-arn is empty (keys come from secrets then).
  * `staticInputs` names the key inputs (secret-id, secret-key, session-token) that were given:
@@ -39050,32 +39184,15 @@ function durationSeconds(value) {
 /** A host name or an http(s)://host[:port] URL with nothing after the host. */
 function stsEndpoint(value) {
     const expected = `Expected a host name such as ${new URL(KEYLESS_DEFAULTS["sts-endpoint"]).host} (international site: sts.intl.tencentcloudapi.com) or an http(s)://host[:port] URL.`;
-    const shown = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, "$1***@");
-    let url;
-    try {
-        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`);
-    }
-    catch {
-        url = undefined;
-    }
-    const plain = url !== undefined &&
-        (url.protocol === "https:" || url.protocol === "http:") &&
-        url.hostname !== "" &&
-        url.username === "" &&
-        url.password === "" &&
-        url.pathname === "/" &&
-        url.search === "" &&
-        url.hash === "";
-    if (!plain || url === undefined)
-        throw new InputError("sts-endpoint", shown, expected);
-    return url;
+    return apiEndpoint("sts-endpoint", value, expected);
 }
 /** The region STS requires in X-TC-Region. */
 function stsRegion(value) {
-    if (!REGION.test(value)) {
+    const region = values_region("sts-region", value);
+    if (region === undefined) {
         throw new InputError("sts-region", value, "Expected a region such as ap-guangzhou.");
     }
-    return value;
+    return region;
 }
 
 ;// CONCATENATED MODULE: ./src/credentials/keyless/errors.ts
@@ -39486,124 +39603,6 @@ async function credentials(inputs, ctx, policy) {
 function isLoopback(url) {
     const host = url.hostname;
     return host === "localhost" || host.startsWith("127.") || host === "[::1]";
-}
-
-;// CONCATENATED MODULE: ./src/inputs/values.ts
-
-/** Pure parsers of single input values; each throws InputError naming the input. */
-const IDENTIFIER = /^[A-Za-z0-9._+-]{1,64}$/;
-const values_REGION = /^[a-z]+(-[a-z0-9]+)+$/;
-const UPGRADE_METHODS = { silent: 0, "0": 0, confirm: 1, "1": 1 };
-const TRUE_WORDS = new Set(["true", "yes", "on", "1"]);
-const FALSE_WORDS = new Set(["false", "no", "off", "0", ""]);
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** A product id or version: 1-64 letters, digits, '.', '_', '+' or '-'. */
-function identifier(name, value, example) {
-    if (value === "")
-        throw new InputError(name, value, `Expected ${example}; this input is required.`);
-    if (!IDENTIFIER.test(value)) {
-        throw new InputError(name, value, `Expected ${example}: 1-64 letters, digits, '.', '_', '+' or '-'.`);
-    }
-    return value;
-}
-/** A region such as ap-guangzhou, or undefined when empty. */
-function values_region(name, value) {
-    if (value === "")
-        return undefined;
-    if (!values_REGION.test(value))
-        throw new InputError(name, value, "Expected a region such as ap-guangzhou.");
-    return value;
-}
-function upgradeMethod(value) {
-    const method = UPGRADE_METHODS[(value || "silent").toLowerCase()];
-    if (method === undefined) {
-        throw new InputError("upgrade-method", value, "Expected silent or confirm (or 0 or 1).");
-    }
-    return method;
-}
-/** true/false (yes/no, on/off, 1/0 too); empty is false. */
-function flag(name, value) {
-    const word = value.toLowerCase();
-    if (TRUE_WORDS.has(word))
-        return true;
-    if (FALSE_WORDS.has(word))
-        return false;
-    throw new InputError(name, value, "Expected true or false.");
-}
-function numberInRange(name, value, min, max, integer) {
-    const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-    if (!(parsed >= min && parsed <= max) || (integer && !Number.isInteger(parsed))) {
-        const kind = integer ? "a whole number" : "a number of seconds";
-        throw new InputError(name, value, `Expected ${kind} from ${min} to ${max}.`);
-    }
-    return parsed;
-}
-/**
- * A duration such as 90s, 30m, 2h (or a bare number of seconds) in whole milliseconds, from
- * `minMs` to `maxMs`.
- */
-function duration(name, value, minMs, maxMs) {
-    const match = DURATION.exec(value);
-    const ms = match ? Math.round(Number(match[1]) * UNIT_MS[(match[2] ?? "s").toLowerCase()]) : NaN;
-    if (!(ms >= minMs && ms <= maxMs)) {
-        throw new InputError(name, value, `Expected a duration from ${spoken(minMs)} to ${spoken(maxMs)}, such as 90s, 30m or 2h (a bare number is seconds).`);
-    }
-    return ms;
-}
-function failureThreshold(name, value) {
-    const share = /^(\d+(?:\.\d+)?)\s*%$/.exec(value);
-    if (share !== null) {
-        const percent = Number(share[1]);
-        if (percent <= 100)
-            return { percent };
-    }
-    else if (/^\d+$/.test(value)) {
-        return { count: Number(value) };
-    }
-    throw new InputError(name, value, "Expected a number of devices (0, 3) or a share such as 5%.");
-}
-/**
- * The firmware version a tag names: the tag with one leading v or V dropped when a digit
- * follows (v1.4.0 → 1.4.0). Undefined when the ref is not a tag.
- */
-function versionFromRef(ref) {
-    const tag = /^refs\/tags\/(.+)$/.exec(ref ?? "")?.[1];
-    if (tag === undefined)
-        return undefined;
-    return /^[vV]\d/.test(tag) ? tag.slice(1) : tag;
-}
-/** A host name, host:port, or an http(s) URL with nothing after the host. */
-function values_endpoint(value) {
-    const expected = "Expected a host name such as iotvideo.tencentcloudapi.com or an http(s)://host[:port] URL.";
-    const shown = withoutUserinfo(value);
-    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
-    let url;
-    try {
-        url = new URL(withScheme);
-    }
-    catch {
-        throw new InputError("endpoint", shown, expected);
-    }
-    if (url.username !== "" || url.password !== "") {
-        throw new InputError("endpoint", shown, "Expected no user name or password in the URL: Tencent Cloud APIs authenticate by signature, with secret-id and secret-key.");
-    }
-    const extra = url.search || url.hash || url.pathname !== "/";
-    if ((url.protocol !== "https:" && url.protocol !== "http:") || extra || url.hostname === "") {
-        throw new InputError("endpoint", shown, expected);
-    }
-    return url;
-}
-/** A URL with anything before an "@" hidden: it may be a password, never to be repeated. */
-function withoutUserinfo(value) {
-    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, "$1***@");
-}
-function spoken(ms) {
-    if (ms % 3_600_000 === 0)
-        return `${ms / 3_600_000}h`;
-    if (ms % 60_000 === 0)
-        return `${ms / 60_000}m`;
-    return `${ms / 1000}s`;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/target.ts
@@ -40051,7 +40050,7 @@ function stringField(result, action, field) {
 ;// CONCATENATED MODULE: ./src/task/list-tasks.ts
 
 
-const PAGE_SIZE = 100;
+
 /** 10,000 tasks of one version: far past any real fleet's history, and a bounded number of calls. */
 const MAX_PAGES = 100;
 /**
@@ -40282,14 +40281,8 @@ async function createTaskOnce(client, request, policy, plan, before, events = {}
 }
 /** The version's tasks before anything is created: what a lost answer is later compared with. */
 async function listTasksBefore(client, request, policy) {
-    return listTasks(client, request, policy).catch(create_once_explainDenied);
-}
-/** The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint. */
-function create_once_explainDenied(error) {
-    if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
-        throw new ActionError(`${sentence(error.message)} The action lists the version's tasks before creating one, to never create two; allow iotvideo:DescribeFirmwareTasks in the CAM policy.`);
-    }
-    throw error;
+    // The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint.
+    return listTasks(client, request, policy).catch(explainDenied("DescribeFirmwareTasks", "The action lists the version's tasks before creating one, to never create two"));
 }
 
 ;// CONCATENATED MODULE: ./src/target/list-file/upload-body.ts
@@ -40734,7 +40727,7 @@ async function retryDeviceFirmwareTask(client, productId, firmwareVersion, taskI
 ;// CONCATENATED MODULE: ./src/follow/device-rows.ts
 
 
-const device_rows_PAGE_SIZE = 100;
+
 /**
  * Pages through DescribeFirmwareTaskDevices for a firmware version (every task's devices: the
  * API takes no TaskId, and its Filters keys are undocumented), handing each row to `visit`.
@@ -40745,7 +40738,7 @@ async function eachDeviceRow(client, version, policy, maxPages, visit) {
     let offset = 0;
     let previous = "";
     for (let page = 0; page < maxPages; page++) {
-        const { rows, returned, total } = await withRetries("DescribeFirmwareTaskDevices", policy, () => describeFirmwareTaskDevices(client, version.productId, version.firmwareVersion, offset, device_rows_PAGE_SIZE), retryUnlessDefinite);
+        const { rows, returned, total } = await withRetries("DescribeFirmwareTaskDevices", policy, () => describeFirmwareTaskDevices(client, version.productId, version.firmwareVersion, offset, PAGE_SIZE), retryUnlessDefinite);
         // A server that ignores Offset answers the same page again: the listing can never be whole.
         const ends = rows.length === 0 ? "" : `${key(rows[0])}\n${key(rows[rows.length - 1])}`;
         if (page > 0 && ends !== "" && ends === previous)
@@ -40753,7 +40746,7 @@ async function eachDeviceRow(client, version, policy, maxPages, visit) {
         previous = ends;
         rows.forEach(visit);
         offset += returned;
-        if (returned === 0 || (returned < device_rows_PAGE_SIZE && offset >= total))
+        if (returned === 0 || (returned < PAGE_SIZE && offset >= total))
             return offset >= total;
     }
     return false;
@@ -42098,7 +42091,7 @@ setListOutputs = true) {
 
 
 
-const resume_PAGE_SIZE = 100;
+
 /** 200,000 device rows of one version: far past a fleet's waves, and a bounded number of calls. */
 const MAX_ROW_PAGES = 2000;
 const resume_DONE = 6;
@@ -42122,7 +42115,7 @@ async function readVersionRows(client, version, policy) {
     });
     if (whole)
         return tasks;
-    throw new ActionError(`The device rows of firmware ${version.firmwareVersion} could not all be read (more than ${MAX_ROW_PAGES * resume_PAGE_SIZE}, or fewer than Total says): the action cannot tell which waves already have a task, and creates none rather than risk a second one.`);
+    throw new ActionError(`The device rows of firmware ${version.firmwareVersion} could not all be read (more than ${MAX_ROW_PAGES * PAGE_SIZE}, or fewer than Total says): the action cannot tell which waves already have a task, and creates none rather than risk a second one.`);
 }
 /**
  * The task that is a wave's: all its devices are the wave's, and it holds the wave's devices

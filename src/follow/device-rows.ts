@@ -1,8 +1,7 @@
 import type { TencentClient } from "../tencent/client.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
 import { describeFirmwareTaskDevices, type DeviceRow } from "../tencent/iotvideo/task-devices.js";
-
-const PAGE_SIZE = 100;
+import { PAGE_SIZE } from "../tencent/assumptions.js";
 
 /**
  * Pages through DescribeFirmwareTaskDevices for a firmware version (every task's devices: the

@@ -106,26 +106,36 @@ export function versionFromRef(ref: string | undefined): string | undefined {
 
 /** A host name, host:port, or an http(s) URL with nothing after the host. */
 export function endpoint(value: string): URL {
-  const expected =
-    "Expected a host name such as iotvideo.tencentcloudapi.com or an http(s)://host[:port] URL.";
+  return apiEndpoint(
+    "endpoint",
+    value,
+    "Expected a host name such as iotvideo.tencentcloudapi.com or an http(s)://host[:port] URL.",
+  );
+}
+
+/**
+ * An API endpoint input (endpoint, sts-endpoint): a host name, host:port, or an http(s) URL
+ * with nothing after the host; `expected` says what would be right.
+ */
+export function apiEndpoint(name: string, value: string, expected: string): URL {
   const shown = withoutUserinfo(value);
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new InputError("endpoint", shown, expected);
+    throw new InputError(name, shown, expected);
   }
   if (url.username !== "" || url.password !== "") {
     throw new InputError(
-      "endpoint",
+      name,
       shown,
       "Expected no user name or password in the URL: Tencent Cloud APIs authenticate by signature, with secret-id and secret-key.",
     );
   }
   const extra = url.search || url.hash || url.pathname !== "/";
   if ((url.protocol !== "https:" && url.protocol !== "http:") || extra || url.hostname === "") {
-    throw new InputError("endpoint", shown, expected);
+    throw new InputError(name, shown, expected);
   }
   return url;
 }

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { ActionError, ApiError, InputError, sentence } from "../run/errors.js";
+import { ActionError, InputError } from "../run/errors.js";
 import type { Inputs } from "../inputs/read-inputs.js";
 import { notARegularFile, openProblem } from "../target/list-file/read-file.js";
 import { forLog } from "../report/outside-text.js";
-import type { TencentClient } from "../tencent/client.js";
+import { explainDenied, type TencentClient } from "../tencent/client.js";
 import { describeFirmware, getAllFirmwareVersion } from "../tencent/iotvideo/firmware.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
 
@@ -25,7 +25,9 @@ export async function checkFirmware(
     policy,
     () => describeFirmware(client, productId, firmwareVersion),
     retryUnlessDefinite,
-  ).catch(explainDenied("DescribeFirmware"));
+  ).catch(
+    explainDenied("DescribeFirmware", "The action checks the firmware before rolling it out"),
+  );
   if (firmware === undefined) {
     const versions = await withRetries(
       "GetAllFirmwareVersion",
@@ -73,17 +75,6 @@ export class FirmwareMissingError extends ActionError {
       `Firmware ${version} is not registered for product ${productId}; ${known}. Upload and register the firmware (console or UploadFirmware) before rolling it out; no task was created.`,
     );
   }
-}
-
-function explainDenied(action: string) {
-  return (error: unknown): never => {
-    if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
-      throw new ActionError(
-        `${sentence(error.message)} The action checks the firmware before rolling it out; allow iotvideo:${action} in the CAM policy.`,
-      );
-    }
-    throw error;
-  };
 }
 
 async function md5OfFile(absolutePath: string, shown: string): Promise<string> {

@@ -1,6 +1,5 @@
-import { ActionError, ApiError, sentence } from "../run/errors.js";
 import { listTasks, type TaskList } from "./list-tasks.js";
-import type { TencentClient } from "../tencent/client.js";
+import { explainDenied, type TencentClient } from "../tencent/client.js";
 import { Lookup, type LookupPlan } from "./lookup.js";
 import {
   batchUpdateFirmware,
@@ -73,15 +72,11 @@ export async function listTasksBefore(
   request: BatchUpdateFirmwareRequest,
   policy: RetryPolicy,
 ): Promise<TaskList> {
-  return listTasks(client, request, policy).catch(explainDenied);
-}
-
-/** The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint. */
-function explainDenied(error: unknown): never {
-  if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
-    throw new ActionError(
-      `${sentence(error.message)} The action lists the version's tasks before creating one, to never create two; allow iotvideo:DescribeFirmwareTasks in the CAM policy.`,
-    );
-  }
-  throw error;
+  // The task list is what keeps a rollout exactly-once, so a policy that forbids it is worth a hint.
+  return listTasks(client, request, policy).catch(
+    explainDenied(
+      "DescribeFirmwareTasks",
+      "The action lists the version's tasks before creating one, to never create two",
+    ),
+  );
 }

@@ -4,6 +4,7 @@ import {
 } from "../tencent/iotvideo/tasks.js";
 import type { TencentClient } from "../tencent/client.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
+import { PAGE_SIZE } from "../tencent/assumptions.js";
 
 /** A firmware version's tasks as listed, and whether the listing is known to be whole. */
 export interface TaskList {
@@ -16,7 +17,6 @@ export interface TaskList {
   cut?: string;
 }
 
-export const PAGE_SIZE = 100;
 /** 10,000 tasks of one version: far past any real fleet's history, and a bounded number of calls. */
 export const MAX_PAGES = 100;
 

@@ -20,3 +20,9 @@ export const DEVICE_NAME_MAX_LENGTH = 48;
  * in the device-names input). Anything else is left for the service to judge.
  */
 export const DEVICE_NAME_FORBIDDEN = /[\s,\u0000-\u001f\u007f-\u009f]/u;
+
+/**
+ * Rows a list call is asked for at once (DescribeFirmwareTasks, DescribeFirmwareTaskDevices).
+ * Neither documents a maximum Limit; sibling list calls say at most 100.
+ */
+export const PAGE_SIZE = 100;

@@ -4,7 +4,7 @@ import {
   type CredentialSource,
   type Credentials,
 } from "../credentials/keys.js";
-import { ApiError, snippet, TransportError } from "../run/errors.js";
+import { ActionError, ApiError, sentence, snippet, TransportError } from "../run/errors.js";
 import { REQUESTS, sizeInWords } from "../http/bounds.js";
 import { forLog } from "../report/outside-text.js";
 import { transportError } from "../http/transport-error.js";
@@ -265,4 +265,19 @@ function text(value: unknown): string {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * For a call's `.catch`: a CAM refusal (UnauthorizedOperation) becomes a message saying why the
+ * action makes the call and which permission to add; anything else is thrown as it was.
+ */
+export function explainDenied(action: string, why: string) {
+  return (error: unknown): never => {
+    if (error instanceof ApiError && /UnauthorizedOperation/.test(error.code)) {
+      throw new ActionError(
+        `${sentence(error.message)} ${why}; allow iotvideo:${action} in the CAM policy.`,
+      );
+    }
+    throw error;
+  };
 }

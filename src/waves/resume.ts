@@ -5,8 +5,8 @@ import type { TencentClient } from "../tencent/client.js";
 import { retryUnlessDefinite, withRetries, type RetryPolicy } from "../http/retry.js";
 import { describeFirmwareTaskDistribution } from "../tencent/iotvideo/task-devices.js";
 import type { Wave } from "./plan.js";
+import { PAGE_SIZE } from "../tencent/assumptions.js";
 
-const PAGE_SIZE = 100;
 /** 200,000 device rows of one version: far past a fleet's waves, and a bounded number of calls. */
 export const MAX_ROW_PAGES = 2000;
 const DONE = 6;

@@ -1,4 +1,5 @@
 import { InputError } from "../../run/errors.js";
+import * as values from "../../inputs/values.js";
 import { defaultRoleSessionName, SESSION_NAME_RULE } from "./session-name.js";
 
 /** How to trade the workflow's OIDC token for temporary keys, validated. */
@@ -41,7 +42,6 @@ export const MAX_DURATION_SECONDS = 43_200;
 const ROLE_ARN = /^qcs::cam::uin\/(\d{1,20}):(?:roleName\/[\w+=,.@-]{1,128}|role\/\d{1,32})$/;
 const PROVIDER_ID = /^[\w+=,.@-]{1,128}$/;
 const AUDIENCE = /^[\x21-\x7e]{1,256}$/;
-const REGION = /^[a-z]+(-[a-z0-9]+)+$/;
 
 /**
  * The keyless settings, or undefined when role-arn is empty (keys come from secrets then).
@@ -162,30 +162,14 @@ export function durationSeconds(value: string): number {
 /** A host name or an http(s)://host[:port] URL with nothing after the host. */
 export function stsEndpoint(value: string): URL {
   const expected = `Expected a host name such as ${new URL(KEYLESS_DEFAULTS["sts-endpoint"]).host} (international site: sts.intl.tencentcloudapi.com) or an http(s)://host[:port] URL.`;
-  const shown = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, "$1***@");
-  let url: URL | undefined;
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`);
-  } catch {
-    url = undefined;
-  }
-  const plain =
-    url !== undefined &&
-    (url.protocol === "https:" || url.protocol === "http:") &&
-    url.hostname !== "" &&
-    url.username === "" &&
-    url.password === "" &&
-    url.pathname === "/" &&
-    url.search === "" &&
-    url.hash === "";
-  if (!plain || url === undefined) throw new InputError("sts-endpoint", shown, expected);
-  return url;
+  return values.apiEndpoint("sts-endpoint", value, expected);
 }
 
 /** The region STS requires in X-TC-Region. */
 export function stsRegion(value: string): string {
-  if (!REGION.test(value)) {
+  const region = values.region("sts-region", value);
+  if (region === undefined) {
     throw new InputError("sts-region", value, "Expected a region such as ap-guangzhou.");
   }
-  return value;
+  return region;
 }
