@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { lintSnippet, yamlSnippets } from "../scripts/lint-actions.js";
 
@@ -21,11 +21,21 @@ describe("README snippets", () => {
     expect(await lintSnippet("x", workflow(`      - run: "echo 'Task 1: done'"`))).toEqual([]);
   });
 
-  it("every snippet of the README passes", async () => {
-    const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
-    const snippets = yamlSnippets(readme);
-    expect(snippets.length).toBeGreaterThan(3);
-    for (const { line, content } of snippets)
-      expect(await lintSnippet(`README.md:${line}`, content)).toEqual([]);
+  it("every snippet of the README and docs/ passes", async () => {
+    const names = [
+      "README.md",
+      ...(await readdir(new URL("../docs/", import.meta.url)))
+        .filter((name) => name.endsWith(".md"))
+        .map((name) => `docs/${name}`),
+    ];
+    let count = 0;
+    for (const name of names) {
+      const text = await readFile(new URL(`../${name}`, import.meta.url), "utf8");
+      for (const { line, content } of yamlSnippets(text)) {
+        count++;
+        expect(await lintSnippet(`${name}:${line}`, content)).toEqual([]);
+      }
+    }
+    expect(count).toBeGreaterThan(3);
   });
 });
