@@ -3,8 +3,9 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { checkFault } from "./faults.js";
-import { checkPlan, planOutcomes } from "./plans.js";
-import type { DeviceOutcome, DevicePlan, Fault } from "./types.js";
+import { DEFAULT_PORT, DEFAULT_STEP_MS, FLAGS, STEP_PER_POLL, USAGE } from "./cli-flags.js";
+import { checkPlan } from "./plans.js";
+import type { DevicePlan, Fault } from "./types.js";
 
 /** A mistake in the command line or a file it names; the CLI prints it and exits 2. */
 export class UsageError extends Error {}
@@ -18,12 +19,6 @@ export interface CliConfig {
   faults: Record<string, Fault[]>;
   plans: Record<string, DevicePlan>;
 }
-
-export const USAGE = [
-  "npm run emulator -- [--port N] [--skew SECONDS] [--step-ms MS]",
-  "  [--faults FILE.json] [--fault TARGET=TYPE|TARGET=JSON]...",
-  "  [--devices FILE.json] [--device NAME=OUTCOME|NAME=JSON]...",
-].join("\n");
 
 function integer(value: string | undefined, name: string, fallback: number, min: number) {
   if (value === undefined) return fallback;
@@ -85,17 +80,7 @@ function addFaults(into: Record<string, Fault[]>, target: string, value: unknown
   into[target] = [...(into[target] ?? []), ...faults];
 }
 
-const OPTIONS = {
-  port: { type: "string" },
-  skew: { type: "string" },
-  "step-ms": { type: "string" },
-  faults: { type: "string" },
-  fault: { type: "string", multiple: true },
-  devices: { type: "string" },
-  device: { type: "string", multiple: true },
-} as const;
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+type Values = ReturnType<typeof parseArgs<{ options: typeof FLAGS }>>["values"];
 
 /** The file's faults first, then each --fault, in order. */
 function faultsOf(values: Values): Record<string, Fault[]> {
@@ -129,53 +114,32 @@ function plansOf(values: Values): Record<string, DevicePlan> {
   return plans;
 }
 
-/** Parses the CLI's arguments (and reads the files they name); throws UsageError. */
-export function parseCli(args: string[]): CliConfig {
+function stepMsOf(value: string | undefined): number | undefined {
+  if (value === STEP_PER_POLL) return undefined;
+  if (value === undefined || /^\d+$/.test(value))
+    return integer(value, "step-ms", DEFAULT_STEP_MS, 1);
+  throw new UsageError(`--step-ms must be a positive integer or ${STEP_PER_POLL}, not '${value}'.`);
+}
+
+/**
+ * Parses the CLI's arguments (and reads the files they name); "help" for -h or --help, whatever
+ * else is given. Throws UsageError.
+ */
+export function parseCli(args: string[]): CliConfig | "help" {
   let values: Values;
   try {
-    ({ values } = parseArgs({ args, options: OPTIONS }));
+    ({ values } = parseArgs({ args, options: FLAGS }));
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${USAGE}`);
   }
-  const port = integer(values.port, "port", 0, 0);
+  if (values.help === true) return "help";
+  const port = integer(values.port, "port", DEFAULT_PORT, 0);
   if (port > 65535) throw new UsageError(`--port must be at most 65535, not '${port}'.`);
-  const stepMs = values["step-ms"];
   return {
     port,
     skew: integer(values.skew, "skew", 0, -Infinity),
-    stepMs: stepMs === undefined ? undefined : integer(stepMs, "step-ms", 0, 1),
+    stepMs: stepMsOf(values["step-ms"]),
     faults: faultsOf(values),
     plans: plansOf(values),
   };
-}
-
-function shownFault(fault: Fault): string {
-  const { type, ...fields } = fault;
-  return Object.keys(fields).length === 0 ? type : `${type} ${JSON.stringify(fields)}`;
-}
-
-function shownOutcome(outcome: DeviceOutcome): string {
-  if (typeof outcome === "string") return outcome;
-  const { outcome: name, ...fields } = outcome;
-  return Object.keys(fields).length === 0 ? name : `${name} ${JSON.stringify(fields)}`;
-}
-
-/** Lines for the start banner saying what was scripted; none when nothing was. */
-export function describeScripted(config: CliConfig): string[] {
-  const lines: string[] = [];
-  const faults = Object.entries(config.faults).filter(([, list]) => list.length > 0);
-  if (faults.length > 0) {
-    lines.push("  Faults (one per matching request, in order):");
-    for (const [target, list] of faults)
-      lines.push(`    ${target}: ${list.map(shownFault).join(", then ")}`);
-  }
-  const plans = Object.entries(config.plans);
-  if (plans.length > 0) {
-    lines.push("  Device plans (tasks created from now on; the last outcome repeats):");
-    for (const [name, plan] of plans) {
-      lines.push(`    ${name}: ${planOutcomes(plan).map(shownOutcome).join(", then ")}`);
-    }
-  }
-  if (config.stepMs !== undefined) lines.push(`  Device steps: one every ${config.stepMs} ms`);
-  return lines;
 }

@@ -1,24 +1,22 @@
 // `npm run emulator`: flags and JSON files script faults and device plans; a busy port is one
 // line and exit 1. The spawned CLI is the real one (node --import tsx).
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_PORT, DEFAULT_STEP_MS } from "./cli-flags.js";
 import { parseCli, UsageError } from "./cli-options.js";
 import { SAMPLE_PRODUCT_ID, TEST_CREDENTIALS } from "./index.js";
-import { callApi, errorCode } from "./test-client.js";
-
-const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
+import { banner, spawnCli as run, stopCliProcesses, targetOf } from "./spawn-cli.js";
+import { callApi, errorCode, type CallResult } from "./test-client.js";
 
 const dir = mkdtempSync(join(tmpdir(), "emulator-cli-"));
-const children: ChildProcess[] = [];
 let blocker: Server | undefined;
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGTERM");
+  stopCliProcesses();
   await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
   blocker = undefined;
 });
@@ -31,46 +29,24 @@ function file(name: string, content: unknown): string {
   return path;
 }
 
-interface Started {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(args: string[]): Started {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let out = "";
-  let err = "";
-  child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-  child.stderr?.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-/** Resolves with the banner once the CLI says it listens; rejects if it exits first. */
-async function banner(started: Started): Promise<string> {
-  const ready = new Promise<string>((resolve) => {
-    const check = () => {
-      if (started.stdout().includes("Ctrl-C to stop.")) resolve(started.stdout());
-    };
-    started.child.stdout?.on("data", check);
-    check();
-  });
-  const early = started.exited.then((code) => {
-    throw new Error(`the CLI exited (${code}): ${started.stderr()}`);
-  });
-  return Promise.race([ready, early]);
-}
-
 async function busyPort(): Promise<number> {
   blocker = createServer();
   const server = blocker;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return (server.address() as { port: number }).port;
+}
+
+/**
+ * Creates again until the devices are no longer updating, and returns that answer. Only
+ * BatchUpdateFirmware is called, which never moves a device: with steps per poll this never ends
+ * (and the test times out). It waits for the state, not for a length of time.
+ */
+async function nextRollout(create: () => Promise<CallResult>): Promise<CallResult> {
+  for (;;) {
+    const answer = await create();
+    if (errorCode(answer) !== "FailedOperation.DeviceIsUpdating") return answer;
+    await sleep(20);
+  }
 }
 
 describe("the CLI", () => {
@@ -86,13 +62,16 @@ describe("the CLI", () => {
   it("scripts faults and device plans from JSON files, and says so at start", async () => {
     const faults = file("faults.json", { BatchUpdateFirmware: [{ type: "lost-after-process" }] });
     const devices = file("devices.json", { "dev-002": "fail" });
-    const started = run(["--faults", faults, "--devices", devices, "--device", "dev-003=stall"]);
+    const started = run([
+      ...["--port", "0", "--step-ms", "poll"],
+      ...["--faults", faults, "--devices", devices, "--device", "dev-003=stall"],
+    ]);
     const text = await banner(started);
     expect(text).toContain(`SecretId:  ${TEST_CREDENTIALS.secretId}`);
     expect(text).toContain("BatchUpdateFirmware: lost-after-process");
     expect(text).toMatch(/dev-002: fail\n\s+dev-003: stall/);
-    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1] ?? "";
-    const target = { url, credentials: TEST_CREDENTIALS };
+    expect(text).toContain("Device steps: one per DescribeFirmwareTaskDistribution call");
+    const target = targetOf(text);
     const params = { ProductID: SAMPLE_PRODUCT_ID, FirmwareVersion: "2.0.0" };
     const create = () =>
       callApi(target, "BatchUpdateFirmware", { ...params, DeviceNames: ["dev-002", "dev-003"] });
@@ -109,6 +88,26 @@ describe("the CLI", () => {
     started.child.kill("SIGTERM");
     expect(await started.exited).toBe(0);
   });
+
+  it(
+    "moves devices on its own clock: a rollout nobody follows ends, so the next one starts",
+    { timeout: 60_000 },
+    async () => {
+      const target = targetOf(await banner(run(["--port", "0", "--step-ms", "20"])));
+      const params = { ProductID: SAMPLE_PRODUCT_ID, FirmwareVersion: "2.0.0" };
+      const create = () =>
+        callApi(target, "BatchUpdateFirmware", { ...params, DeviceNames: ["dev-001", "dev-002"] });
+      expect((await create()).response?.["TaskId"]).toBe(1);
+      const next = await nextRollout(create);
+      expect(errorCode(next)).toBeUndefined();
+      expect(next.response?.["TaskId"]).toBe(2);
+      const { response } = await callApi(target, "DescribeFirmwareTaskDistribution", {
+        ...params,
+        TaskId: 1,
+      });
+      expect(response?.["StatusInfos"]).toEqual([{ Status: 6, Total: 2 }]);
+    },
+  );
 
   it("refuses a fault for a target that does not exist, before listening (exit 2)", async () => {
     const started = run(["--faults", file("bad.json", { BatchUpdateFirmwares: "rate-limit" })]);
@@ -134,7 +133,7 @@ describe("parseCli", () => {
       "500",
     ]);
     expect(config).toEqual({
-      port: 0,
+      port: DEFAULT_PORT,
       skew: 0,
       stepMs: 500,
       faults: {
@@ -145,10 +144,30 @@ describe("parseCli", () => {
     });
   });
 
+  it("defaults to a fixed port and devices that move every DEFAULT_STEP_MS", () => {
+    expect(parseCli([])).toEqual({
+      port: 18080,
+      skew: 0,
+      stepMs: DEFAULT_STEP_MS,
+      faults: {},
+      plans: {},
+    });
+    expect(DEFAULT_STEP_MS).toBe(2000);
+    expect(parseCli(["--step-ms", "poll", "--port", "0"])).toMatchObject({
+      port: 0,
+      stepMs: undefined,
+    });
+  });
+
+  it.each([["--help"], ["-h"], ["--port", "0", "-h"]])("%s asks for the help", (...args) => {
+    expect(parseCli(args)).toBe("help");
+  });
+
   it.each([
     { args: ["--port", "http"], says: "--port must be a whole number" },
     { args: ["--port", "70000"], says: "--port must be at most 65535" },
     { args: ["--step-ms", "0"], says: "--step-ms must be a positive integer" },
+    { args: ["--step-ms", "fast"], says: "--step-ms must be a positive integer or poll" },
     { args: ["--fault", "upload"], says: "--fault takes NAME=VALUE" },
     { args: ["--fault", "upload=explode"], says: 'has no known "type"' },
     { args: ["--fault", 'x={"type":"slow"}'], says: 'needs "delayMs"' },

@@ -1,37 +1,16 @@
-// `npm run emulator -- [--port N] [--skew SECONDS] [--step-ms MS] [--faults FILE] [--fault T=F]
-// [--devices FILE] [--device NAME=OUTCOME]`: the emulator in the foreground, for trying the
-// action by hand (see USAGE in cli-options.ts). Logs one line per request; never headers (they
-// carry the Authorization).
-import {
-  SAMPLE_PRODUCT_ID,
-  startEmulator,
-  TEST_CREDENTIALS,
-  type RecordedRequest,
-} from "./index.js";
-import { describeScripted, parseCli, UsageError, type CliConfig } from "./cli-options.js";
-import { defaultProducts } from "./seed.js";
+// `npm run emulator -- [--help] [--port N] [--skew SECONDS] [--step-ms MS|poll] [--faults FILE]
+// [--fault T=F] [--devices FILE] [--device NAME=OUTCOME]`: the emulator in the foreground, for
+// trying the action by hand (flags in cli-flags.ts). Logs one line per request; never headers
+// (they carry the Authorization).
+import { startEmulator, type RecordedRequest } from "./index.js";
+import { banner, helpText } from "./cli-help.js";
+import { parseCli, UsageError, type CliConfig } from "./cli-options.js";
 
 function logLine(r: RecordedRequest): string {
   const what = r.kind === "api" ? (r.action ?? "(no action)") : `${r.method} ${r.path}`;
   const status = r.status === 0 ? "no answer" : String(r.status);
   const extras = [r.errorCode, r.fault && `fault=${r.fault}`].filter(Boolean).join(" ");
   return `${new Date().toISOString()} ${r.kind.padEnd(6)} ${what} ${status} ${extras}`.trimEnd();
-}
-
-function describe(url: string, config: CliConfig): string {
-  const product = defaultProducts()[SAMPLE_PRODUCT_ID];
-  const devices = Object.entries(product?.devices ?? {}).map(([name, d]) => `${name}@${d.version}`);
-  return [
-    `IoT Video emulator (API 2020-12-15) listening on ${url}`,
-    `  SecretId:  ${TEST_CREDENTIALS.secretId}`,
-    `  SecretKey: ${TEST_CREDENTIALS.secretKey}`,
-    `  Product:   ${SAMPLE_PRODUCT_ID}`,
-    `  Firmware:  ${product?.firmwareVersions.join(", ")}`,
-    `  Devices:   ${devices.join(", ")}`,
-    ...(config.skew === 0 ? [] : [`  Clock skew: ${config.skew} s`]),
-    ...describeScripted(config),
-    "Ctrl-C to stop.",
-  ].join("\n");
 }
 
 /** One line for a server that could not listen: no stack trace for an expected failure. */
@@ -50,34 +29,41 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-let config: CliConfig;
-try {
-  config = parseCli(process.argv.slice(2));
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  fail(`emulator: ${error.message}`, 2);
+function parsed(): CliConfig | "help" {
+  try {
+    return parseCli(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    fail(`emulator: ${error.message}`, 2);
+  }
 }
 
-const emulator = await startEmulator({
-  port: config.port,
-  clockSkewSeconds: config.skew,
-  faults: config.faults,
-  devicePlans: config.plans,
-  ...(config.stepMs === undefined ? {} : { deviceStepMs: config.stepMs }),
-  onRequest: (r) => console.log(logLine(r)),
-}).catch((error: unknown) => {
-  const errno = error as NodeJS.ErrnoException;
-  // Listening failed (a system error with a code), or what was scripted cannot apply.
-  if (typeof errno.code === "string") fail(listenFailure(errno, config.port), 1);
-  fail(error instanceof Error ? error.message : String(error), 2);
-});
-console.log(describe(emulator.url, config));
+async function serve(config: CliConfig): Promise<void> {
+  const emulator = await startEmulator({
+    port: config.port,
+    clockSkewSeconds: config.skew,
+    faults: config.faults,
+    devicePlans: config.plans,
+    ...(config.stepMs === undefined ? {} : { deviceStepMs: config.stepMs }),
+    onRequest: (r) => console.log(logLine(r)),
+  }).catch((error: unknown) => {
+    const errno = error as NodeJS.ErrnoException;
+    // Listening failed (a system error with a code), or what was scripted cannot apply.
+    if (typeof errno.code === "string") fail(listenFailure(errno, config.port), 1);
+    fail(error instanceof Error ? error.message : String(error), 2);
+  });
+  console.log(banner(emulator.url, config));
+  const stop = () => {
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
 
-const stop = () => {
-  emulator.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.once("SIGINT", stop);
-process.once("SIGTERM", stop);
+const request = parsed();
+// Help ends the process by running out of work, so a piped stdout is flushed first.
+if (request === "help") console.log(helpText());
+else await serve(request);

@@ -3,24 +3,27 @@ import type { Fault } from "./types.js";
 /** The target name that scripts faults for uploads rather than an API action. */
 export const UPLOAD_TARGET = "upload";
 
-const UPLOAD_ONLY: ReadonlySet<Fault["type"]> = new Set(["expired", "drop"]);
-const API_ONLY: ReadonlySet<Fault["type"]> = new Set(["truncated", "non-json"]);
+/** Fault types that only an upload can have, and those only an API call can. */
+export const UPLOAD_ONLY: ReadonlySet<Fault["type"]> = new Set(["expired", "drop"]);
+export const API_ONLY: ReadonlySet<Fault["type"]> = new Set(["truncated", "non-json"]);
 
-/** Whether the request is carried out before the fault shows (each type has its own default). */
+/** Whether each fault type carries the request out before it shows, unless its `process` says otherwise. */
+export const PROCESSES_BY_DEFAULT: Readonly<Record<Fault["type"], boolean>> = {
+  "rate-limit": false,
+  error: false,
+  "reset-before": false,
+  status: false,
+  truncated: true,
+  "non-json": false,
+  slow: true,
+  "lost-after-process": true,
+  expired: false,
+  drop: false,
+};
+
+/** Whether the request is carried out before the fault shows. */
 export function processes(fault: Fault): boolean {
-  switch (fault.type) {
-    case "truncated":
-    case "slow":
-      return fault.process ?? true;
-    case "error":
-    case "status":
-    case "non-json":
-      return fault.process ?? false;
-    case "lost-after-process":
-      return true;
-    default:
-      return false;
-  }
+  return ("process" in fault ? fault.process : undefined) ?? PROCESSES_BY_DEFAULT[fault.type];
 }
 
 /** Faults scripted per target, handed out one per matching request, in order. */
@@ -48,10 +51,11 @@ export class FaultQueue {
   }
 }
 
-type FieldType = "string" | "integer" | "boolean";
+/** The type of a fault's field, as checkFault checks it. */
+export type FieldType = "string" | "integer" | "boolean";
 
 /** The fields each fault type takes besides `type`; `true` marks a required one. */
-const FAULT_FIELDS: Readonly<Record<Fault["type"], Record<string, [FieldType, boolean]>>> = {
+export const FAULT_FIELDS: Readonly<Record<Fault["type"], Record<string, [FieldType, boolean]>>> = {
   "rate-limit": { code: ["string", false] },
   error: { code: ["string", true], message: ["string", false], process: ["boolean", false] },
   "reset-before": {},

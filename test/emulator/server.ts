@@ -16,7 +16,12 @@ import { StsState } from "./sts-state.js";
 import type { Emulator, EmulatorOptions, RecordedRequest } from "./types.js";
 import { handleUpload } from "./upload-handler.js";
 
-const SCRIPTABLE = new Set([...ACTIONS.keys(), ...STS_ACTIONS, UPLOAD_TARGET]);
+/** What faults can be scripted for: every action the emulator answers, and uploads. */
+export const FAULT_TARGETS: ReadonlySet<string> = new Set([
+  ...ACTIONS.keys(),
+  ...STS_ACTIONS,
+  UPLOAD_TARGET,
+]);
 
 function uploadFileName(pathname: string): string | undefined {
   const match = /^\/upload\/([^/]+)$/.exec(pathname);
@@ -105,7 +110,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   // Mistakes in what was scripted throw here, before anything listens.
   for (const [target, faults] of Object.entries(options.faults ?? {})) {
-    ctx.faults.add(target, faults, SCRIPTABLE);
+    ctx.faults.add(target, faults, FAULT_TARGETS);
   }
   const server = createServer((req, res) => onRequest(req, res, ctx));
   await new Promise<void>((resolve, reject) => {
@@ -123,7 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     uploads: state.uploads,
     products: state.products,
-    script: (target, ...faults) => ctx.faults.add(target, faults, SCRIPTABLE),
+    script: (target, ...faults) => ctx.faults.add(target, faults, FAULT_TARGETS),
     planDevices: (plans) => state.planDevices(plans),
     advance: (taskId, steps = 1) => state.advance(taskId, checkSteps(steps)),
     taskDevices: (taskId) => {
