@@ -76,7 +76,6 @@ describe("the bundled action", () => {
         "max-attempts": "3",
       }),
       env: { HTTP_PROXY: proxy.url },
-      timeoutMs: 20_000,
     });
     // Three attempts of the first call (DescribeFirmwareTasks), with two backoff waits of at
     // most 1 s and 2 s between them; the flood took MAX_CONNECTIONS before the stand-in quit.

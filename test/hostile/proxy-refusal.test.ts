@@ -158,7 +158,6 @@ describe("the bundled action", () => {
         "max-attempts": maxAttempts,
       }),
       env,
-      timeoutMs: 20_000,
     });
   }
 

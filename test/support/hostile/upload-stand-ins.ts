@@ -277,7 +277,6 @@ export function rolloutFleet(
 ): Promise<ActionRun> {
   return runAction({
     cwd,
-    timeoutMs: 30_000,
     inputs: {
       "product-id": "PRODUCT1",
       "firmware-version": "2.0.0",
