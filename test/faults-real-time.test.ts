@@ -41,7 +41,9 @@ describe.concurrent("the bundled action, in real time", () => {
           const reset = ended.find((e) => e.action === "BatchUpdateFirmware")!.at;
           const looks = ended.filter((e) => e.action === "DescribeFirmwareTasks" && e.at > reset);
           expect(looks).toHaveLength(4);
-          expect(looks.at(-1)!.at - reset).toBeGreaterThanOrEqual(20_500);
+          // The last look is 21 s after the reset by the action's clock; a second of it is left
+          // for the emulator noting the reset late, its event loop being busy.
+          expect(looks.at(-1)!.at - reset).toBeGreaterThanOrEqual(20_000);
           expect(run.code).toBe(0);
           expect(emulator.tasks).toHaveLength(1);
           expect(run.outputs["task-id"]).toBe("1");

@@ -186,10 +186,10 @@ describe.concurrent("bounded answers", () => {
     );
     expect(run.code).toBe(1);
     expect(run.errors[0]).toContain("no answer within 2 s (request-timeout)");
-    // Dropped at request-timeout (2 s), not kept open while a byte comes every second.
-    const heldOpen = await standIn.heldOpen("DescribeFirmwareTasks");
-    expect(heldOpen).toBeGreaterThanOrEqual(1_500);
-    expect(heldOpen).toBeLessThan(2_000 + SLACK_MS);
+    // Dropped at request-timeout (2 s), not kept open while a byte comes every second. (That it
+    // is not dropped early is for the in-process tests: a server's view of a call's arrival lags
+    // by however busy its event loop is.)
+    expect(await standIn.heldOpen("DescribeFirmwareTasks")).toBeLessThan(2_000 + SLACK_MS);
   });
 });
 

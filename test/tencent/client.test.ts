@@ -114,15 +114,16 @@ describe("TencentClient against the emulator", () => {
     // too small for a bound ten times request-timeout.
     const silent = await startStandIn({ BatchUpdateFirmware: () => new Promise(() => undefined) });
     try {
+      const started = Date.now();
       const error = (await failure(
         batchUpdateFirmware(client({ endpoint: new URL(silent.url), timeoutMs: 300 }), ROLLOUT),
       )) as TransportError;
+      // Not before request-timeout: a floor, which a busy machine can only make easier to meet.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
       expect(error).toBeInstanceOf(TransportError);
       expect(error.message).toContain("no answer within 0.3 s");
       expect(error.delivery).toBe("unknown");
-      const heldOpen = await silent.heldOpen("BatchUpdateFirmware");
-      expect(heldOpen).toBeGreaterThanOrEqual(250);
-      expect(heldOpen).toBeLessThan(300 + 2_000);
+      expect(await silent.heldOpen("BatchUpdateFirmware")).toBeLessThan(300 + 2_000);
     } finally {
       await silent.close();
     }
