@@ -8,6 +8,7 @@ import { TransportError } from "../../src/errors.js";
 import { scanDeviceList, type ScannedList } from "../../src/device-list/scan.js";
 import { ListChangedError, pieceBytes } from "../../src/device-list/upload-body.js";
 import { uploadDeviceList } from "../../src/device-list/upload.js";
+import { socketPathFor } from "../support/hostile/upload-stand-ins.js";
 import { md5Of, normalizedText, tempDir, writeList } from "./files.js";
 
 /** One PUT as the stand-in object store saw it. */
@@ -86,18 +87,27 @@ let base: string;
 const received: Received[] = [];
 const dispatcher = new Agent({ connectTimeout: 5_000 });
 const options = { dispatcher, timeoutMs: 10_000 };
+// The same store on a Unix socket, whose buffers hold ~200 KB: loopback TCP's are autotuned
+// (receive up to 32 MB here), so how much a stalled store takes in there is the kernel's call.
+const socketPath = socketPathFor("device-list");
+const unixServer = objectStore(received);
+const unixDispatcher = new Agent({ connect: { socketPath } });
 
 beforeAll(async () => {
   dir = await tempDir();
   server = objectStore(received);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => unixServer.listen(socketPath, resolve));
 });
 afterEach(() => void received.splice(0));
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  for (const each of [server, unixServer]) {
+    each.closeAllConnections();
+    await new Promise((resolve) => each.close(resolve));
+  }
   await dispatcher.close();
+  await unixDispatcher.close();
   await dir.remove();
 });
 
@@ -199,10 +209,16 @@ describe("uploadDeviceList", () => {
   });
 
   it("gives up when the store stops reading, after request-timeout without progress", async () => {
-    const error = await uploadError(await list("stall.txt", 1_000_000), "/stall", 300);
-    expect(error.message).toBe(
-      "device-list upload failed: no progress for 0.3 s (request-timeout)",
-    );
+    // 1.3 MB, far more than the Unix socket holds: the sender really stalls.
+    const scanned = await list("stall.txt", 100_000);
+    const error: unknown = await uploadDeviceList(scanned, "http://127.0.0.1/stall", {
+      dispatcher: unixDispatcher,
+      timeoutMs: 300,
+    }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).toMatchObject({
+      message: "device-list upload failed: no progress for 0.3 s (request-timeout)",
+    });
     expect(received[0]?.complete).toBe(false);
   });
 

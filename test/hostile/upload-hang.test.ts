@@ -12,6 +12,7 @@ import {
   type TargetBehaviour,
   type UploadTarget,
   rolloutFleet,
+  socketPathFor,
 } from "../support/hostile/upload-stand-ins.js";
 import { standInSuite } from "../support/hostile/stand-in-suite.js";
 
@@ -34,25 +35,27 @@ async function list(name: string, count: number): Promise<ScannedList> {
 }
 
 /**
- * Uploads `scanned` to a target behaving so; returns the error, how long the call took to fail
- * (`ms`) and when (`failedAt`), and the target.
+ * Uploads `scanned` to a target behaving so, over loopback TCP or the Unix socket `socketPath`;
+ * returns the error, how long the call took to fail (`ms`) and when (`failedAt`), and the target.
  */
 async function failedUpload(
   scanned: ScannedList,
   behaviour: TargetBehaviour,
-  timeoutMs = TIMEOUT_MS,
+  { timeoutMs = TIMEOUT_MS, socketPath }: { timeoutMs?: number; socketPath?: string } = {},
 ) {
-  const store = await startUploadTarget(behaviour);
+  const store = await startUploadTarget(behaviour, socketPath);
   standIns.push(store);
+  const through = socketPath === undefined ? dispatcher : new Agent({ connect: { socketPath } });
   const started = Date.now();
   const error: unknown = await uploadDeviceList(scanned, `${store.url}/obj`, {
-    dispatcher,
+    dispatcher: through,
     timeoutMs,
   }).then(
     () => new Error("expected the upload to fail"),
     (thrown: unknown) => thrown,
   );
   const failedAt = Date.now();
+  if (through !== dispatcher) await through.close();
   expect(error).toBeInstanceOf(TransportError);
   return { error: error as TransportError, ms: failedAt - started, failedAt, store };
 }
@@ -108,7 +111,7 @@ describe("an answer that does not end", () => {
     const { error, store } = await failedUpload(
       await list("a.txt", 10),
       { kind: "answer", body: "x".repeat(5 * 1024 * 1024) },
-      60_000,
+      { timeoutMs: 60_000 },
     );
     expect(store.received[0]?.complete).toBe(true);
     expect(error.message).toBe("device-list upload failed: the answer was longer than 4 MiB");
@@ -117,12 +120,14 @@ describe("an answer that does not end", () => {
 
 describe("a store that stops reading", () => {
   it("fails the upload about request-timeout after it stopped taking bytes", async () => {
-    // Far more than loopback's socket buffers hold on both sides (autotuned, a few MB each), so
-    // the sender really stalls.
-    const { error, ms, failedAt, store } = await failedUpload(await list("big.txt", 2_000_000), {
-      kind: "stall",
-      afterBytes: 256 * 1024,
-    });
+    // Over a Unix socket, which holds ~200 KB: loopback TCP's buffers are autotuned (receive up
+    // to 32 MB here), so how much a stalled store takes in there is the kernel's call. 1.3 MB is
+    // far more, and the sender really stalls.
+    const { error, ms, failedAt, store } = await failedUpload(
+      await list("big.txt", 100_000),
+      { kind: "stall", afterBytes: 64 * 1024 },
+      { socketPath: socketPathFor("stall") },
+    );
     expect(error.message).toBe("device-list upload failed: no progress for 1 s (request-timeout)");
     expect(store.received[0]?.complete).toBe(false);
     expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 10);
