@@ -4,6 +4,7 @@ import { callApi } from "./emulator/test-client.js";
 import { fakeClock, runInProcess } from "./support/in-process.js";
 import { sampleInputs } from "./support/sample-inputs.js";
 import type { ActionRun } from "./support/run-action.js";
+import { until } from "./support/until.js";
 
 // Exactly-once under faults: whatever goes wrong, the emulator ends with one task (or none, for
 // a definite error) and task-id names it. The tables run the step in-process on a fake clock
@@ -232,7 +233,8 @@ describe("a task another rollout created meanwhile", () => {
         { "firmware-original-version": "", "device-names": "dev-001" },
         clock,
       );
-      await until(() => emulator.requests.some((r) => r.action === "BatchUpdateFirmware"));
+      const created = () => emulator.requests.some((r) => r.action === "BatchUpdateFirmware");
+      expect(await until(created, run)).toBe(true);
       const other = await callApi(emulator, "BatchUpdateFirmware", {
         ProductID: SAMPLE_PRODUCT_ID,
         FirmwareVersion: "2.0.0",
@@ -248,8 +250,3 @@ describe("a task another rollout created meanwhile", () => {
       expect(finished.stdout).toContain("No task of this run appeared");
     }));
 });
-
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(done()).toBe(true);
-}

@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SAMPLE_PRODUCT_ID, startEmulator, type Emulator } from "./index.js";
 import { callApi, errorCode, put } from "./test-client.js";
+import { until } from "../support/until.js";
 
 const BASE = { ProductID: SAMPLE_PRODUCT_ID, FirmwareVersion: "2.0.0" };
 const md5 = (data: string | Buffer) => createHash("md5").update(data).digest("hex");
@@ -128,15 +129,13 @@ describe("uploads", () => {
     });
   });
 
-  it("stores nothing when the client breaks off mid-body", async () => {
+  it("stores nothing when the client breaks off mid-body", async ({ signal }) => {
     const { Url, FileName } = await fileUrl();
     const req = request(Url, { method: "PUT", headers: { "Content-Length": "2000000" } });
     req.on("error", () => undefined);
     req.write(Buffer.alloc(1_000_000, 0x61), () => req.destroy());
     // The emulator records the upload once the exchange is over: wait for that, then look.
-    for (let i = 0; i < 100 && emu.requests.at(-1)?.kind !== "upload"; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await until(() => emu.requests.at(-1)?.kind === "upload", signal);
     expect(emu.uploads.has(FileName)).toBe(false);
     expect(emu.requests.at(-1)).toMatchObject({ kind: "upload", status: 0 });
   });

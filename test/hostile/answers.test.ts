@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runInProcess } from "../support/in-process.js";
 import { runAction, type ActionRun } from "../support/run-action.js";
 import { answer, startStandIn, type StandIn } from "../support/hostile/api-stand-in.js";
 
@@ -17,6 +18,11 @@ const INPUTS = {
   "max-attempts": "2",
 };
 const EMPTY = () => ({ TaskInfos: [], Total: 0 });
+// A bound on what the action did is timed at the stand-in, from a call's arrival to the client
+// closing its connection: a busy runner's slow process start is no part of it. The slack is for
+// a late timer on a loaded machine; what it guards against (undici's 300 s body timeout) is far
+// beyond it.
+const SLACK_MS = 5_000;
 
 async function rollout(
   handlers: Parameters<typeof startStandIn>[0],
@@ -147,6 +153,7 @@ describe.concurrent("bounded answers", () => {
     });
     expect(run.code).toBe(1);
     expect(run.errors[0]).toContain("the answer is larger than 4 MiB");
+    // Read whole, all 600 MB would have gone out: the client stopped taking them early on.
     expect(sent).toBeLessThan(2 * 64 * 1024 * 1024);
   });
 
@@ -181,6 +188,10 @@ describe.concurrent("bounded answers", () => {
     // The process is not timed: the message is the bound's own, and there was one attempt.
     expect(run.errors[0]).toContain("no answer within 2 s (request-timeout)");
     expect(standIn.count("DescribeFirmwareTasks")).toBe(1);
+    // Dropped at request-timeout (2 s), not kept open while a byte comes every second. (That it
+    // is not dropped early is for the in-process tests: a server's view of a call's arrival lags
+    // by however busy its event loop is.)
+    expect(await standIn.heldOpen("DescribeFirmwareTasks")).toBeLessThan(2_000 + SLACK_MS);
   });
 });
 
@@ -204,7 +215,7 @@ describe.concurrent("retry the way the server asks", () => {
     expect(run.stdout).toMatch(/retrying in 3\.\d s \(Retry-After\)/);
   });
 
-  it("a Retry-After beyond the run's deadline ends the step at once", async () => {
+  it("a Retry-After beyond the call's retry window ends the step at once", async () => {
     const { run, standIn } = await rollout({
       DescribeFirmwareTasks: (_call, res) => {
         res.writeHead(429, { "retry-after": "3600" });
@@ -234,5 +245,29 @@ describe.concurrent("retry the way the server asks", () => {
         "HTTP 307 redirect to https://elsewhere.example.com/: :error: :x; redirects are not followed",
       ),
     ]);
+  });
+});
+
+describe("a Retry-After past the deadline", () => {
+  // In-process on a fake clock, where sleeping only moves the clock: the hour is not waited for,
+  // so the run would not hang even with the bug; the clock shows whether anything was slept.
+  // Alone in its block: runInProcess swaps process.env and stdout while it runs.
+  it("ends the step at once, sleeping not a moment", async () => {
+    const standIn = await startStandIn({
+      DescribeFirmwareTasks: (_call, res) => {
+        res.writeHead(429, { "retry-after": "3600" });
+        res.end("slow down");
+        return undefined;
+      },
+    });
+    try {
+      const run = await runInProcess({ ...INPUTS, endpoint: standIn.url });
+      expect(run.code).toBe(1);
+      expect(standIn.count("DescribeFirmwareTasks")).toBe(1);
+      expect(run.errors[0]).toContain("Retry-After asked for 3600.0 s");
+      expect(run.elapsedMs).toBe(0);
+    } finally {
+      await standIn.close();
+    }
   });
 });

@@ -36,7 +36,6 @@ describe("in process", () => {
       closers.push(() => dispatchers.close());
       const url = `${scheme}://127.0.0.1:${server.port}/`;
       for (let attempt = 1; attempt <= 3; attempt++) {
-        const started = Date.now();
         const error = await request(url, {
           method: "POST",
           body: "{}",
@@ -46,7 +45,8 @@ describe("in process", () => {
           () => new Error("answered"),
           (thrown: unknown) => transportError("DescribeFirmwareTasks", thrown, 5_000),
         );
-        expect(Date.now() - started).toBeLessThan(2_000);
+        // Failing fast is counted, not timed: a client that connected again until the 5 s signal
+        // ended it would have sent thousands of CONNECTs, and failed with a timeout's message.
         expect(proxy.heads).toHaveLength(attempt);
         expect(error).toBeInstanceOf(TransportError);
         expect(error).toMatchObject({ delivery: "no", status: undefined });
@@ -70,22 +70,21 @@ describe("the bundled action", () => {
     emulator = await startEmulator();
     closers.push(() => emulator.close());
     proxy = await startBadProxy({ kind: "close" });
-    const started = Date.now();
     const run = await runAction({
       inputs: sampleInputs(emulator, {
         "firmware-original-version": "1.0.0",
         "max-attempts": "3",
       }),
       env: { HTTP_PROXY: proxy.url },
-      timeoutMs: 20_000,
     });
-    const seconds = (Date.now() - started) / 1000;
     // Three attempts of the first call (DescribeFirmwareTasks), with two backoff waits of at
     // most 1 s and 2 s between them; the flood took MAX_CONNECTIONS before the stand-in quit.
+    // "In seconds" is timed at the proxy, from the first CONNECT to the last: the backoffs and a
+    // busy machine's slack, where attempts that each waited out request-timeout take 30 s.
     expect(proxy.heads.length).toBeGreaterThanOrEqual(1);
     expect(proxy.heads.length).toBeLessThanOrEqual(3);
     expect(proxy.heads.length).toBeLessThan(MAX_CONNECTIONS);
-    expect(seconds).toBeLessThan(10);
+    expect(proxy.headsAt.at(-1)! - proxy.headsAt[0]!).toBeLessThan(3_000 + 5_000);
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toContain(`the proxy at ${proxy.url} closed the tunnel`);

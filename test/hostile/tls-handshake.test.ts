@@ -125,7 +125,6 @@ describe("the bundled action", () => {
         "firmware-original-version": "1.0.0",
         "max-attempts": "2",
       }),
-      timeoutMs: 20_000,
     });
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);

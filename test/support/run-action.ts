@@ -23,6 +23,11 @@ export interface RunOptions {
   cwd?: string;
   /** Node binary to start; defaults to the one running this process. */
   node?: string;
+  /**
+   * SIGKILL after this long (default 60 s): a backstop that only keeps a hung process from
+   * outliving its test, past vitest's own timeout. Set lower, it would bound the process by wall
+   * time, and a busy runner would decide the test.
+   */
   timeoutMs?: number;
   /** Called with the started process and a view of its stdout so far (to send it signals). */
   onSpawn?: (child: ChildProcess, stdout: () => string) => void;

@@ -9,8 +9,14 @@ export interface StandInCall {
   action: string;
   params: Record<string, unknown>;
   headers: IncomingMessage["headers"];
-  /** Milliseconds since the stand-in started. */
+  /** Milliseconds since the stand-in started, when the request had arrived whole. */
   at: number;
+  /**
+   * When the connection the call came on closed (the client gave up, or exited), on the same
+   * clock; unset while it is open. Timed here, so a test can bound what the client did without
+   * counting how long a busy machine took to start it.
+   */
+  closedAt?: number;
 }
 
 /** Answers one call: return a value to send it as the Response, or answer `res` yourself. */
@@ -23,6 +29,11 @@ export interface StandIn {
   url: string;
   calls: StandInCall[];
   count(action: string): number;
+  /**
+   * Milliseconds from the first call of `action` arriving to the client closing its connection,
+   * once it has (a process's exit may be seen here a moment after the test saw it end).
+   */
+  heldOpen(action: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -37,6 +48,8 @@ export async function startStandIn(given: Record<string, StandInHandler>): Promi
   const handlers: Record<string, StandInHandler> = { DescribeFirmware: REGISTERED, ...given };
   const calls: StandInCall[] = [];
   const sockets = new Set<Socket>();
+  const callsOn = new WeakMap<Socket, StandInCall[]>();
+  const onClose = new Set<() => void>();
   const started = Date.now();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -49,8 +62,9 @@ export async function startStandIn(given: Record<string, StandInHandler>): Promi
       } catch {
         // Left empty: the handler sees what little there is.
       }
-      const call = { action, params, headers: req.headers, at: Date.now() - started };
+      const call: StandInCall = { action, params, headers: req.headers, at: Date.now() - started };
       calls.push(call);
+      callsOn.get(req.socket)?.push(call);
       const handler = handlers[action];
       if (handler === undefined) {
         answer(res, { Error: { Code: "InvalidAction", Message: `no ${action} here` } });
@@ -66,7 +80,12 @@ export async function startStandIn(given: Record<string, StandInHandler>): Promi
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    callsOn.set(socket, []);
+    socket.on("close", () => {
+      sockets.delete(socket);
+      for (const call of callsOn.get(socket) ?? []) call.closedAt = Date.now() - started;
+      for (const check of onClose) check();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -74,6 +93,18 @@ export async function startStandIn(given: Record<string, StandInHandler>): Promi
     url: `http://127.0.0.1:${port}`,
     calls,
     count: (action) => calls.filter((call) => call.action === action).length,
+    heldOpen: (action) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const call = calls.find((c) => c.action === action);
+          if (call === undefined) return reject(new Error(`no ${action} call came`));
+          if (call.closedAt === undefined) return;
+          onClose.delete(check);
+          resolve(call.closedAt - call.at);
+        };
+        onClose.add(check);
+        check();
+      }),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -75,19 +75,23 @@ export type ProxyBehaviour =
 export interface BadProxy extends StandIn {
   /** The request head of every CONNECT (or other request) received, in order. */
   heads: string[];
+  /** When each of `heads` came (Date.now()): a test times the client here, not around it. */
+  headsAt: number[];
 }
 
 /** A proxy that never opens a tunnel. */
 export async function startBadProxy(behaviour: ProxyBehaviour): Promise<BadProxy> {
   const heads: string[] = [];
+  const headsAt: number[] = [];
   const server = createServer((socket) =>
     readHead(socket, (head) => {
       heads.push(head);
+      headsAt.push(Date.now());
       if (behaviour.kind === "close") socket.destroy();
       else if (behaviour.kind === "answer") socket.end(behaviour.answer);
     }),
   );
-  return { ...(await serve(server, "http")), heads };
+  return { ...(await serve(server, "http")), heads, headsAt };
 }
 
 /** What a server does with a request. */

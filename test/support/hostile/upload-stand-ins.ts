@@ -53,8 +53,27 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
+/**
+ * When things happened to one PUT, in Date.now() milliseconds, as the target saw them: a test
+ * bounds what the client did by these, not by a stopwatch around it that a busy machine's
+ * scheduling would stretch.
+ */
+export interface Timing {
+  arrived: number;
+  /** The target stopped reading (a "stall"). */
+  stalled?: number;
+  /** The last byte of the body came. */
+  ended?: number;
+  /** The client closed the connection. */
+  closed?: number;
+}
+
 export interface UploadTarget extends StandIn {
   received: Received[];
+  /** One per PUT, as `received`. */
+  timings: Timing[];
+  /** The timing of PUT `index` once its connection has closed. */
+  closed(index: number): Promise<Timing & { closed: number }>;
 }
 
 /** An upload target on 127.0.0.1, or on the Unix socket `socketPath` (see test/hostile/upload-slow-link.test.ts). */
@@ -63,6 +82,8 @@ export async function startUploadTarget(
   socketPath?: string,
 ): Promise<UploadTarget> {
   const received: Received[] = [];
+  const timings: Timing[] = [];
+  const onClose = new Set<() => void>();
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, run: () => void) => {
     const timer = setTimeout(() => {
@@ -74,11 +95,18 @@ export async function startUploadTarget(
   const server = createServer((req, res) => {
     const record: Received = { bytes: 0, md5: "", complete: false };
     received.push(record);
+    const timing: Timing = { arrived: Date.now() };
+    timings.push(timing);
+    req.socket.once("close", () => {
+      timing.closed = Date.now();
+      for (const check of onClose) check();
+    });
     const hash = createHash("md5");
     const stall = behaviour.kind === "stall" ? behaviour.afterBytes : Infinity;
     req.on("data", (chunk: Buffer) => {
       hash.update(chunk);
       record.bytes += chunk.length;
+      if (record.bytes >= stall && timing.stalled === undefined) timing.stalled = Date.now();
       if (record.bytes >= stall) req.pause();
       if (behaviour.kind === "rate") {
         req.pause();
@@ -86,6 +114,7 @@ export async function startUploadTarget(
       }
     });
     req.on("end", () => {
+      timing.ended = Date.now();
       record.complete = true;
       record.md5 = hash.digest("hex");
       if (behaviour.kind !== "early") answer(behaviour, record, req, res, later, timers);
@@ -101,7 +130,18 @@ export async function startUploadTarget(
   const standIn = await listen(server, socketPath, () => {
     for (const timer of timers) clearTimeout(timer);
   });
-  return { ...standIn, received };
+  const closed = (index: number) =>
+    new Promise<Timing & { closed: number }>((resolve) => {
+      const check = () => {
+        const timing = timings[index];
+        if (timing?.closed === undefined) return;
+        onClose.delete(check);
+        resolve({ ...timing, closed: timing.closed });
+      };
+      onClose.add(check);
+      check();
+    });
+  return { ...standIn, received, timings, closed };
 }
 
 function answer(
@@ -237,7 +277,6 @@ export function rolloutFleet(
 ): Promise<ActionRun> {
   return runAction({
     cwd,
-    timeoutMs: 30_000,
     inputs: {
       "product-id": "PRODUCT1",
       "firmware-version": "2.0.0",
