@@ -25,6 +25,8 @@ export interface RunReport {
   error?: string;
   /** Link to the workflow run. */
   runUrl?: string;
+  /** The GitHub Deployment that records the rollout, when github-token allows one. */
+  deployment?: DeploymentReport;
   /** A progressive rollout's waves, in order. */
   waves?: WaveReport[];
 }
@@ -47,4 +49,12 @@ export interface WaveReport {
   follow?: FollowResult;
   /** With on-failure: cancel, what cancelling its not-started devices did. */
   cancel?: { cancelled: number; skipped: number; failed: number; notTried: number };
+}
+
+/** The rollout's GitHub Deployment as the summary links it. */
+export interface DeploymentReport {
+  id: number;
+  environment: string;
+  /** The environment's deployment history on GitHub. */
+  url: string;
 }
