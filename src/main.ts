@@ -1,6 +1,5 @@
 import * as core from "@actions/core";
 
-import * as github from "@actions/github";
 import { CancelWatch } from "./run/cancel-watch.js";
 import { checkFirmwareFile } from "./task/check-firmware.js";
 import { isLoopback } from "./credentials/iotvideo-client.js";
@@ -13,6 +12,8 @@ import { rollout } from "./rollout.js";
 import { realClock, type Clock } from "./run/context.js";
 import { RunEnd } from "./report/run-end.js";
 import { Dispatchers } from "./http/dispatchers.js";
+import { DeploymentRecord } from "./deployment/record.js";
+import { endDeployment } from "./deployment/end.js";
 
 /** Seams for running the step in-process in tests. */
 export interface RunOptions {
@@ -36,24 +37,23 @@ export async function run(options: RunOptions = {}): Promise<void> {
       process.exit(code);
     },
   }).install();
+  const clock = (options.clock ?? realClock)(watch.signal);
+  let deployment: DeploymentRecord | undefined;
   try {
     const url = runUrl();
     if (url !== undefined) report.runUrl = url;
     const inputs = readInputs();
+    deployment = new DeploymentRecord(inputs.deployment, clock, report);
     // A path input is checked before the first request, as device-list is by rollout's scan.
     await checkFirmwareFile(inputs);
     warnAboutPlainHttp(inputs.endpoint);
-    await rollout(inputs, {
-      startedAt,
-      dispatchers,
-      watch,
-      report,
-      clock: (options.clock ?? realClock)(watch.signal),
-    });
+    await rollout(inputs, { startedAt, dispatchers, watch, report, clock, deployment });
     end.writeStatus();
   } catch (error) {
     end.failed(fail(error));
   } finally {
+    // The outcome on GitHub too, before the summary that links it; bounded, never throws.
+    if (deployment !== undefined) await endDeployment(deployment, report);
     end.writeSummary();
     // The watch stays until the very end: a signal while connections close still exits with 1.
     await dispatchers.close().finally(() => watch.dispose());
@@ -74,12 +74,15 @@ function fail(error: unknown): string {
   return message;
 }
 
-/** The workflow run's page, from the runner's context, when there is one. */
+/**
+ * The workflow run's page, from the runner's variables, when there is one. (Read directly:
+ * `@actions/github`'s context would load Octokit into every run, token or not.)
+ */
 function runUrl(): string | undefined {
-  const { serverUrl, runId } = github.context;
-  const { GITHUB_REPOSITORY: repository } = process.env;
+  const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
+  const serverUrl = process.env["GITHUB_SERVER_URL"] || "https://github.com";
   if (!repository || !runId) return undefined;
-  return `${serverUrl}/${repository}/actions/runs/${runId}`;
+  return `${serverUrl.replace(/\/+$/, "")}/${repository}/actions/runs/${runId}`;
 }
 
 function warnAboutPlainHttp(endpoint: URL): void {

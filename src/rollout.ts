@@ -19,6 +19,7 @@ import { planRollout } from "./waves/plan-rollout.js";
 import { rolloutInWaves } from "./waves/rollout-waves.js";
 import { connect } from "./credentials/iotvideo-client.js";
 import { scanList, uploadList } from "./target/device-list.js";
+import { taskLine } from "./deployment/ledger.js";
 
 /** The story of one rollout: check, (upload,) create or follow, and, with `wait`, see it through. */
 export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
@@ -60,6 +61,8 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
   watch.at({ step: "created", taskId: task.taskId });
   report.task = task;
   nameTask(task, inputs);
+  const how = task.origin === "followed" ? "already running, followed" : "created";
+  await ctx.deployment.progress(taskLine(task.taskId, `${how}: ${report.target}`));
   if (watch.cancelled()) {
     throw new ActionError(
       `The step was cancelled after upgrade task ${task.taskId} was created; the task goes on.`,

@@ -3,7 +3,7 @@ import { NoOperationTraceWriter } from "@actions/workflow-parser";
 import { convertActionTemplate, parseAction } from "@actions/workflow-parser/actions/index";
 import { describe, expect, it } from "vitest";
 import { lintFile } from "../scripts/lint-actions.js";
-import { INPUT_DEFAULTS, INPUT_NAMES } from "../src/inputs/read-inputs.js";
+import { INPUT_DEFAULTS, INPUT_NAMES, RUNNER_DEFAULTS } from "../src/inputs/read-inputs.js";
 import { OUTPUT_NAMES } from "../src/report/outputs.js";
 
 // action.yml is what the runner reads: an input on one side only is silently ignored, so the
@@ -27,7 +27,7 @@ describe("action.yml and the code", () => {
         .filter((input) => input.default !== undefined)
         .map((input) => [input.id, input.default?.toString()]),
     );
-    expect(declared).toEqual(INPUT_DEFAULTS);
+    expect(declared).toEqual({ ...INPUT_DEFAULTS, ...RUNNER_DEFAULTS });
   });
 
   it("declare the same outputs", async () => {

@@ -13,6 +13,7 @@ import {
 import { registerSecret } from "../report/outside-text.js";
 import { parseTarget, type Target } from "./target.js";
 import { parseWaves, WAVE_DEFAULTS, type WaveSettings } from "../waves/settings.js";
+import { parseDeployment, type DeploymentSettings } from "../deployment/settings.js";
 
 /** Every input of action.yml, by its workflow name. */
 export const INPUT_NAMES = [
@@ -50,6 +51,8 @@ export const INPUT_NAMES = [
   "waves-per-run",
   "wave-success",
   "canary-success",
+  "github-token",
+  "environment",
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -92,6 +95,8 @@ export interface Inputs {
   /** Set for a progressive rollout. */
   waves?: WaveSettings;
   dryRun: boolean;
+  /** Set when the rollout is recorded as a GitHub Deployment (a github-token, on a runner). */
+  deployment?: DeploymentSettings;
 }
 
 export const DEFAULT_ENDPOINT = "https://iotvideo.tencentcloudapi.com";
@@ -111,6 +116,10 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   ...KEYLESS_DEFAULTS,
   ...WAVE_DEFAULTS,
 };
+/** Defaults action.yml gives as expressions the runner evaluates; empty in the code. */
+export const RUNNER_DEFAULTS: Partial<Record<InputName, string>> = {
+  "github-token": "${{ github.token }}",
+};
 const WAIT_TIMEOUT_MAX_MS = 6 * 3_600_000;
 const POLL_INTERVAL_MIN_MS = 5000;
 /** Retries per failed device: a device that fails five times has a problem a sixth will not fix. */
@@ -119,7 +128,11 @@ const MAX_DEVICE_RETRIES = 5;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const LINE_BREAK = /[\t\r\n]/;
 const LIST_INPUTS: ReadonlySet<InputName> = new Set(["device-names"]);
-const SECRET_INPUTS: ReadonlySet<InputName> = new Set(["secret-key", "session-token"]);
+const SECRET_INPUTS: ReadonlySet<InputName> = new Set([
+  "secret-key",
+  "session-token",
+  "github-token",
+]);
 
 /**
  * Reads every input once through @actions/core and validates it. Secrets are masked before
@@ -158,12 +171,19 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     );
   }
   const firmwareFile = value("firmware-file");
+  const productId = values.identifier(
+    "product-id",
+    value("product-id"),
+    "a product ID such as ABCDE12345",
+  );
+  const deployment = parseDeployment(
+    raw["github-token"].trim(),
+    value("environment"),
+    productId,
+    env,
+  );
   return {
-    productId: values.identifier(
-      "product-id",
-      value("product-id"),
-      "a product ID such as ABCDE12345",
-    ),
+    productId,
     ...version,
     upgradeMethod: values.upgradeMethod(value("upgrade-method")),
     target,
@@ -180,6 +200,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     maxAttempts: values.numberInRange("max-attempts", value("max-attempts"), 1, 10, true),
     ...waitAndWaves(value, raw, target),
     dryRun: values.flag("dry-run", value("dry-run")),
+    ...(deployment === undefined ? {} : { deployment }),
   };
 }
 

@@ -5,6 +5,7 @@ import type { RetryPolicy } from "../http/retry.js";
 import type { RunReport } from "../report/run-report.js";
 import type { TencentClient } from "../tencent/client.js";
 import type { CancelWatch } from "./cancel-watch.js";
+import type { DeploymentRecord } from "../deployment/record.js";
 
 /** What a run shares with its steps. */
 export interface RunContext {
@@ -14,19 +15,27 @@ export interface RunContext {
   report: RunReport;
   /** The clock every wait and deadline uses; a seam for tests (main passes the real one). */
   clock: Clock;
+  /** The rollout's GitHub Deployment (a record that does nothing when deployments are off). */
+  deployment: DeploymentRecord;
 }
 
-/** Time as the run sees it. `sleep` resolves early when the step is cancelled. */
+/**
+ * Time as the run sees it. `sleep` resolves early when the step is cancelled, or when `stop`
+ * aborts (a bound that is no longer needed, so it holds nothing open).
+ */
 export interface Clock {
   now: () => number;
-  sleep: (ms: number) => Promise<void>;
+  sleep: (ms: number, stop?: AbortSignal) => Promise<void>;
 }
 
 /** The real clock, its sleeps woken by a cancel signal. */
 export function realClock(signal: AbortSignal): Clock {
   return {
     now: Date.now,
-    sleep: (ms) => delay(ms, undefined, { signal }).catch(() => undefined),
+    sleep: (ms, stop) =>
+      delay(ms, undefined, { signal: stop ? AbortSignal.any([signal, stop]) : signal }).catch(
+        () => undefined,
+      ),
   };
 }
 

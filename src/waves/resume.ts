@@ -67,6 +67,8 @@ export interface WaveTask {
   devices: number;
   /** When the wave's last device finished upgrading (ms), when Tencent says. */
   lastUpgradeMs?: number;
+  /** The rollout's deployment already records that this wave passed. */
+  passRecorded?: true;
 }
 
 /**

@@ -12,7 +12,10 @@ import { follow } from "../follow/follow.js";
 import { nameTask } from "../task/create-task.js";
 import { createWave } from "./create-wave.js";
 import type { Wave } from "./plan.js";
-import { readVersionRows, taskSize, waveTask, type VersionRows, type WaveTask } from "./resume.js";
+import type { VersionRows, WaveTask } from "./resume.js";
+import { earlierWaves } from "./earlier-waves.js";
+import { planDigest } from "./plan-digest.js";
+import { upgradedOf, waveLine } from "../deployment/ledger.js";
 import type { WaveSettings } from "./settings.js";
 import { noteLeftBehind, stopRollout } from "./stop.js";
 
@@ -33,7 +36,7 @@ export interface WaveContext extends StepContext {
  */
 export async function rolloutInWaves(settings: WaveSettings, ctx: WaveContext): Promise<void> {
   const { inputs } = ctx;
-  const { client, policy, report, waves } = ctx;
+  const { report, waves } = ctx;
   if (ctx.scanned) {
     // Each wave uploads a list of its own; the whole file is never uploaded, so it has no FileMd5.
     setOutputs({
@@ -42,11 +45,8 @@ export async function rolloutInWaves(settings: WaveSettings, ctx: WaveContext): 
       "device-list-size": String(ctx.scanned.size),
     });
   }
-  const version = { productId: inputs.productId, firmwareVersion: inputs.firmwareVersion };
-  const rows = await readVersionRows(client, version, policy);
-  const count = taskSize(client, version, policy);
-  const earlier: Array<WaveTask | undefined> = [];
-  for (const wave of waves) earlier.push(await waveTask(wave, rows, count));
+  ctx.deployment.plan = planDigest(waves);
+  const { tasks: earlier, rows, count } = await earlierWaves(waves, ctx);
   report.waves = waves.map((wave, i) => ({
     number: wave.number,
     devices: wave.size,
@@ -131,6 +131,7 @@ class WaveRun {
       entry.taskId = taskId;
       entry.origin = made.task.origin === "found" ? "found" : "created";
       nameTask(made.task, this.ctx.inputs);
+      await this.note(wave, taskId, `created: ${devices.toLocaleString("en")} devices`);
     } else {
       core.info(`Following wave ${wave.number}'s task ${taskId}, created by an earlier run.`);
     }
@@ -146,8 +147,18 @@ class WaveRun {
     // A wave found passed counts from its last upgrade, so a resumed run does not soak again.
     this.passedAt = Math.min(this.ctx.clock.now(), found?.lastUpgradeMs ?? Infinity);
     core.info(`Wave ${wave.number} passed: ${entry.gate}.`);
+    if (found?.passRecorded !== true) {
+      const counts = entry.counts!;
+      await this.note(wave, taskId, `passed: ${upgradedOf(counts.succeeded, counts.total)}`);
+    }
     noteLeftBehind(wave, result);
     return true;
+  }
+
+  /** A status on the rollout's deployment: the record a later run reads the waves' tasks from. */
+  private async note(wave: Wave, taskId: number, what: string): Promise<void> {
+    const waves = this.ctx.waves.length;
+    await this.ctx.deployment.progress(waveLine(wave.number, waves, taskId, what));
   }
 
   /** The gate of a wave of `devices` devices: every canary by default, wave-success for the rest. */
