@@ -8,7 +8,7 @@ import type { FoundStatus } from "./github.js";
 
 /** GitHub refuses a status description longer than this. */
 export const MAX_DESCRIPTION = 140;
-const WAVE_LINE = /^wave (\d{1,4})\/(\d{1,4}) · task (\d{1,15}) · (.*)$/s;
+const WAVE_LINE = /^wave (\d{1,4})\/(\d{1,4}) · task (\d+) · (.*)$/s;
 
 /** What the ledger knows of one wave. */
 export interface LedgerWave {
