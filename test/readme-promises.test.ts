@@ -2,12 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-// The README's promises name the tests that hold them: each file named must exist, and each
+// The promises (docs/promises.md) name the tests that hold them: each file named must exist, and each
 // test or group named after a file must be in that file, so a renamed test cannot leave a
 // promise without its proof.
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const readme = readFileSync(`${ROOT}README.md`, "utf8");
-const section = /^## Promises\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? "";
+const section = readFileSync(`${ROOT}docs/promises.md`, "utf8");
 const rows = section.split("\n").filter((line) => line.startsWith("| **"));
 const named = rows.flatMap((row) =>
   [...row.split("|")[2]!.matchAll(/`([\w/-]+\.test\.ts)`(?: \("([^"]+)"[^)]*\))?/g)].map(
@@ -15,7 +14,7 @@ const named = rows.flatMap((row) =>
   ),
 );
 
-describe("the README's promises", () => {
+describe("the promises", () => {
   it("are there, each with a test", () => {
     expect(rows.length).toBeGreaterThanOrEqual(10);
     for (const row of rows) expect(row.split("|")[2], row).toMatch(/\.test\.ts/);
