@@ -51,15 +51,16 @@ export class GitHubError extends Error {
 
 /**
  * Octokit, loaded only now (a run without a token never pays for it), with each call bounded
- * by GITHUB_CALL_MS on the run's clock. Octokit follows GITHUB_API_URL, so GitHub Enterprise
- * Server works as github.com does.
+ * by GITHUB_CALL_MS on the run's clock. It calls GITHUB_API_URL, so GitHub Enterprise Server
+ * works as github.com does.
  */
 export async function openDeploymentsApi(
   settings: DeploymentSettings,
   clock: Clock,
 ): Promise<DeploymentsApi> {
   const { getOctokit } = await import("@actions/github");
-  const octokit = getOctokit(settings.token);
+  // The base is given, not left to the package: it reads GITHUB_API_URL once, when first imported.
+  const octokit = getOctokit(settings.token, { baseUrl: settings.apiUrl });
   const repo = { owner: settings.owner, repo: settings.repo };
   const bounded = <T>(call: (signal: AbortSignal) => Promise<T>) => withBound(clock, call);
   return {

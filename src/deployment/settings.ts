@@ -11,6 +11,8 @@ export interface DeploymentSettings {
   ref: string;
   /** GitHub's web address (GITHUB_SERVER_URL), for links. */
   serverUrl: string;
+  /** GitHub's REST API (GITHUB_API_URL; GitHub Enterprise Server has its own). */
+  apiUrl: string;
   /** The run (and attempt) that posts the statuses. */
   logUrl?: string;
 }
@@ -40,6 +42,7 @@ export function parseDeployment(
   const ref = env["GITHUB_REF_TYPE"] === "tag" ? env["GITHUB_REF_NAME"] : env["GITHUB_SHA"];
   if (token === "" || !owner || !repo || rest.length > 0 || !ref) return undefined;
   const serverUrl = (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "");
+  const apiUrl = (env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
   const runId = env["GITHUB_RUN_ID"];
   const attempt = env["GITHUB_RUN_ATTEMPT"];
   const run = runId ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` : undefined;
@@ -50,6 +53,7 @@ export function parseDeployment(
     repo,
     ref,
     serverUrl,
+    apiUrl,
     ...(run === undefined ? {} : { logUrl: attempt ? `${run}/attempts/${attempt}` : run }),
   };
 }

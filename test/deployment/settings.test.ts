@@ -8,6 +8,7 @@ const runner = {
   GITHUB_REF_NAME: "v2.0.0",
   GITHUB_SHA: "a".repeat(40),
   GITHUB_SERVER_URL: "https://github.example.com/",
+  GITHUB_API_URL: "https://github.example.com/api/v3",
   GITHUB_RUN_ID: "42",
   GITHUB_RUN_ATTEMPT: "2",
 };
@@ -22,6 +23,7 @@ describe("parseDeployment", () => {
       repo: "cams",
       ref: "v2.0.0",
       serverUrl: "https://github.example.com",
+      apiUrl: "https://github.example.com/api/v3",
       logUrl: "https://github.example.com/acme/cams/actions/runs/42/attempts/2",
     });
     expect(environmentUrl(settings!)).toBe(
