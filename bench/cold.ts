@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import { startEmulator, type Emulator } from "../test/emulator/index.js";
 import { sampleInputs } from "../test/support/sample-inputs.js";
 import type { LoadBundle } from "./evaluation.js";
+import { startGitHubStandIn } from "../test/support/github/standin.js";
+import { githubEnv } from "./waves.js";
 
 const SDK_SCRIPT = fileURLToPath(new URL("./sdk-rollout.js", import.meta.url));
 
@@ -68,6 +70,8 @@ export interface Contender {
   flags?: string[];
   /** The script and its arguments (the SDK script also gets the emulator's port). */
   args: string[];
+  /** With a github-token: Octokit loaded, the rollout recorded to a GitHub stand-in. */
+  github?: boolean;
 }
 
 /** Another build of the action, or the action under other Node options, run in the same rounds. */
@@ -76,6 +80,8 @@ export interface Variant {
   flags: string[];
   /** A bundle to run instead of the action's. */
   entry?: string;
+  /** Run with a github-token against a GitHub stand-in. */
+  github?: boolean;
 }
 
 /** Every run of every contender, each list in the order run. */
@@ -110,7 +116,12 @@ export async function coldRollouts(
     [{ kind: "sdk", args: [SDK_SCRIPT] }, results.sdk],
     [{ kind: "start", args: ["-e", "0"] }, results.bare],
     ...results.variants.map((one): [Contender, ColdRun[]] => [
-      { kind: "action", flags: one.variant.flags, args: [one.variant.entry ?? entry] },
+      {
+        kind: "action",
+        flags: one.variant.flags,
+        args: [one.variant.entry ?? entry],
+        ...(one.variant.github ? { github: true } : {}),
+      },
       one.runs,
     ]),
     ...results.loads.map((load): [Contender, ColdRun[]] => [
@@ -128,6 +139,7 @@ export async function coldRollouts(
 /** Runs one contender once (a rollout against a fresh emulator) and checks that it did its job. */
 export async function coldRun(node: string, who: Contender): Promise<ColdRun> {
   const emulator = who.kind === "start" ? undefined : await startEmulator();
+  const github = who.github ? await startGitHubStandIn() : undefined;
   const dir = await mkdtemp(join(tmpdir(), "rollout-cold-"));
   try {
     const probeFile = join(dir, "probe.json");
@@ -136,6 +148,7 @@ export async function coldRun(node: string, who: Contender): Promise<ColdRun> {
       HOME: process.env["HOME"] ?? dir,
       BENCH_PROBE_FILE: probeFile,
       ...(emulator === undefined ? {} : contenderEnv(who.kind, emulator, dir)),
+      ...(github === undefined ? {} : { ...githubEnv(github), "INPUT_GITHUB-TOKEN": github.token }),
     };
     if (who.kind === "action") await writeFile(join(dir, "output"), "");
     const port = who.kind === "sdk" ? [new URL(emulator!.url).port] : [];
@@ -146,9 +159,13 @@ export async function coldRun(node: string, who: Contender): Promise<ColdRun> {
     if (emulator !== undefined && emulator.tasks.length !== 1) {
       throw new Error(`${name} created ${emulator.tasks.length} tasks; expected 1`);
     }
+    if (github !== undefined && github.deployments.length !== 1) {
+      throw new Error(`${name} recorded ${github.deployments.length} deployments; expected 1`);
+    }
     const marks = JSON.parse(await readFile(probeFile, "utf8")) as ProbeMarks;
     return phases(marks, spawnedAt, closedAt);
   } finally {
+    await github?.close();
     await emulator?.close();
     await rm(dir, { recursive: true, force: true });
   }

@@ -93,6 +93,7 @@ export async function runActionMeasured(
   entry: string,
   inputs: Record<string, string>,
   workspace: string,
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), "rollout-bench-"));
   const outputFile = join(dir, "output");
@@ -105,6 +106,7 @@ export async function runActionMeasured(
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: dir,
     BENCH_PEAK_RSS_FILE: rssFile,
+    ...extraEnv,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   try {

@@ -151,6 +151,15 @@ export function wavesSection(nodes: NodeResults[]): string {
     ...(one.resumed
       ? [row(nodeName(one.version), one.resumed, resumedLabel(one.resumed.rows))]
       : []),
+    ...(one.resumedLedger
+      ? [
+          row(
+            nodeName(one.version),
+            one.resumedLedger,
+            `resumed from the deployment's record (${one.resumedLedger.githubCalls} GitHub calls)`,
+          ),
+        ]
+      : []),
   ]);
   if (rows.length === 0) return "";
   return [
@@ -160,7 +169,9 @@ export function wavesSection(nodes: NodeResults[]): string {
       "against the emulator; every wave has more than 500 names, so each is uploaded as a list of",
       "its own and followed. Then the same rollout resumed: a first run makes four waves",
       "(`waves-per-run: 4`), and the measured run reads their tasks back from the version's device",
-      "rows (one set of names per earlier task), follows them and makes the fifth. One run each;",
+      "rows (one set of names per earlier task), follows them and makes the fifth; and again with",
+      "a GitHub stand-in, where the measured run reads the tasks from the deployment's statuses and",
+      "only confirms them with Tencent's task list. One run each;",
       "tasks counts every task the emulator holds after the measured run. API calls before the",
       "next create: the resumed run's IoT Video calls before its first CreateTaskFileUrl or",
       "BatchUpdateFirmware (each is a round trip to a far, rate-limited API).",

@@ -27,6 +27,8 @@ export interface NodeResults {
   waves?: WavesRun;
   /** The same rollout resumed after four waves: the device rows read back. */
   resumed?: ResumedRun;
+  /** The same, with the waves' tasks read from the deployment's record (a GitHub stand-in). */
+  resumedLedger?: ResumedRun;
   /** How many inline names a process takes, and where the action warns. */
   inline?: InlineRun;
   /** 100,000 not-started devices cancelled against a 20/s limit, on a simulated clock. */

@@ -44,6 +44,7 @@ export function checks(results: NodeResults): Check[] {
     ...(results.plan ? [planCheck(results.plan)] : []),
     ...(results.waves ? [wavesCheck(results.waves)] : []),
     ...(results.resumed ? [resumedCheck(results.resumed)] : []),
+    ...(results.resumedLedger ? [ledgerCheck(results.resumedLedger, results.resumed)] : []),
     ...(results.inline ? [inlineCheck(results.inline)] : []),
     ...(results.cancel ? [cancelCheck(results.cancel)] : []),
   ];
@@ -140,12 +141,25 @@ function inlineCheck(run: InlineRun): Check {
   };
 }
 
+const MAX_RESUME_CALLS = 30;
+
 /** The same memory target, for the run that reads the earlier waves' device rows back. */
 function resumedCheck(run: ResumedRun): Check {
   return {
     target: `the same, resumed after four waves, peak RSS ≤ ${MAX_RSS_MIB} MiB`,
     figure: `${run.peakRssMiB.toFixed(0)} MiB (exit ${run.code}, ${run.rows.toLocaleString("en")} rows read back)`,
     met: run.code === 0 && run.tasks === WAVE_TASKS && run.peakRssMiB <= MAX_RSS_MIB,
+  };
+}
+
+/** Issue 19's target: a resume from the deployment's record costs at most 30 calls. */
+function ledgerCheck(run: ResumedRun, rows: ResumedRun | undefined): Check {
+  const calls = run.callsBeforeCreate + run.githubCalls;
+  const against = rows ? `; ${rows.callsBeforeCreate} IoT Video calls from the device rows` : "";
+  return {
+    target: `resumed from the deployment's record: ≤ ${MAX_RESUME_CALLS} API calls before the next create`,
+    figure: `${run.callsBeforeCreate} IoT Video + ${run.githubCalls} GitHub calls (exit ${run.code})${against}`,
+    met: run.code === 0 && run.tasks === WAVE_TASKS && calls <= MAX_RESUME_CALLS,
   };
 }
 
