@@ -127,7 +127,9 @@ describe("dist/index.js against the emulator", () => {
     });
     expect(run.code).toBe(0);
     const text = await readFile(summary, "utf8");
-    expect(text).toContain("### Firmware rollout: task created");
+    expect(text).toMatch(
+      new RegExp(`^### ⏳ Firmware 2\\.0\\.0: task ${run.outputs["task-id"]} created for `),
+    );
     expect(text).toContain(`| Task | ${run.outputs["task-id"]} |`);
   });
 });

@@ -3,11 +3,12 @@ import type { FollowResult } from "../src/follow/follow-task.js";
 import { parseInputs, INPUT_NAMES, type RawInputs } from "../src/inputs/read-inputs.js";
 import { tally } from "../src/follow/progress.js";
 import type { RunReport } from "../src/report/run-report.js";
-import { summaryMarkdown } from "../src/report/summary.js";
-import { MAX_DEVICE_ROWS as MAX_FAILED_ROWS } from "../src/report/device-tables.js";
+import { summaryMarkdown } from "../src/report/summary/markdown.js";
+import { MAX_DEVICE_ROWS } from "../src/report/summary/device-tables.js";
 import { NO_FINDINGS } from "../src/follow/judge.js";
+import { renderGfm } from "./support/markdown.js";
 
-function inputs(extra: Partial<RawInputs> = {}) {
+function inputs(extra: Partial<RawInputs> = {}, env: Record<string, string> = {}) {
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, ""])) as RawInputs;
   return parseInputs(
     {
@@ -19,7 +20,7 @@ function inputs(extra: Partial<RawInputs> = {}) {
       "secret-key": "key-x",
       ...extra,
     },
-    {},
+    env,
   );
 }
 
@@ -58,8 +59,25 @@ const BASE: RunReport = {
   runUrl: "https://github.com/acme/fw/actions/runs/42",
 };
 
+/** The rendered tables, each as its header cells and its rows' cells. */
+function tables(md: string): Array<{ head: string[]; rows: string[][] }> {
+  const cells = (html: string, tag: string) =>
+    [...html.matchAll(new RegExp(`<${tag}[^>]*>(.*?)</${tag}>`, "g"))].map((m) => m[1]!);
+  return [...renderGfm(md).matchAll(/<table>([\s\S]*?)<\/table>/g)].map(([, table]) => ({
+    head: cells(table!, "th"),
+    rows: [...table!.matchAll(/<tr>([\s\S]*?)<\/tr>/g)]
+      .map(([, row]) => cells(row!, "td"))
+      .filter((row) => row.length > 0),
+  }));
+}
+
+/** Every link as GFM renders it: [href, text]. */
+function links(md: string): Array<[string, string]> {
+  return [...renderGfm(md).matchAll(/<a href="([^"]*)">(.*?)<\/a>/g)].map((m) => [m[1]!, m[2]!]);
+}
+
 describe("summaryMarkdown", () => {
-  it("a followed rollout: the facts, the counts by state, the failed devices", () => {
+  it("a followed rollout that failed: verdict, reason, what failed, devices, details", () => {
     const md = summaryMarkdown({
       ...BASE,
       task: { taskId: 17, requestId: "req-1", origin: "created" },
@@ -67,28 +85,39 @@ describe("summaryMarkdown", () => {
       status: "failed",
       error: "2 device(s) of task 17 failed to upgrade",
     });
-    expect(md).toContain("### Firmware rollout: failed");
-    for (const row of [
-      "| Product | ABCDE12345 |",
-      "| Firmware | 2.0.0 |",
-      "| From version | 1.0.0 |",
-      "| Upgrade | silent |",
-      "| Devices | every device now on 1.0.0 |",
-      "| Task | 17 |",
-      "| RequestId | req-1 |",
-      "| Endpoint | https&#58;//iotvideo.tencentcloudapi.com |",
-      "| Workflow run | https&#58;//github.com/acme/fw/actions/runs/42 |",
-      "| done | 8 |",
-      "| failed | 2 |",
-    ])
-      expect(md).toContain(row);
-    expect(md).toContain("After 1m35s: 8 of 10 upgraded; 2 failed, 0 allowed; 0 pending.");
-    // Outside text cannot break the table or inject HTML.
-    expect(md).toContain(
-      "| cam-0 | failed | -3 | download failed &#124; &#60;b&#62;checksum&#60;/b&#62; |",
-    );
+    expect(md.split("\n").slice(0, 2)).toEqual([
+      "### ❌ Firmware 2.0.0 rollout failed",
+      "Task 17 had more failed devices than allowed: 8 of 10 upgraded; 2 failed, 0 allowed.",
+    ]);
     expect(md).toContain("**What failed:** 2 device(s) of task 17 failed to upgrade");
-    expect(md).toContain("The task goes on upgrading devices on Tencent's side.");
+    expect(md).toContain("**Next:** The task goes on upgrading devices on Tencent's side.");
+    expect(md).toContain(
+      "▓▓▓▓▓▓▓▓░░ 80% of 10 devices upgraded after 1m35s: 8 upgraded, 2 failed, 0 pending.",
+    );
+    const [states, failed, details] = tables(md);
+    expect(states?.rows).toEqual([
+      ["done", "8"],
+      ["failed", "2"],
+    ]);
+    expect(failed?.head).toEqual(["Failed device", "Status", "Return code", "Tencent's message"]);
+    // Outside text cannot break the table or inject HTML.
+    expect(failed?.rows[0]).toEqual([
+      "cam-0",
+      "failed",
+      "-3",
+      "download failed | &lt;b&gt;checksum&lt;/b&gt;",
+    ]);
+    expect(details?.head).toEqual(["Detail", "Value"]);
+    expect(details?.rows).toEqual([
+      ["Product", "ABCDE12345"],
+      ["Firmware", "2.0.0"],
+      ["From version", "1.0.0"],
+      ["Upgrade", "silent"],
+      ["Devices", "every device now on 1.0.0"],
+      ["Task", "17"],
+      ["RequestId", "req-1"],
+      ["Endpoint", "https://iotvideo.tencentcloudapi.com"],
+    ]);
   });
 
   it("caps the failed devices, counting the rest, and stays small for a huge fleet", () => {
@@ -97,21 +126,25 @@ describe("summaryMarkdown", () => {
       task: { taskId: 1, requestId: "", origin: "created" },
       follow: follow(10_000, 90_000),
     });
-    expect(md.match(/^\| cam-/gm)).toHaveLength(MAX_FAILED_ROWS);
-    expect(md).toContain(`…and ${10_000 - MAX_FAILED_ROWS} more.`);
+    expect(md.match(/^\| cam-/gm)).toHaveLength(MAX_DEVICE_ROWS);
+    expect(md).toContain(`…and ${10_000 - MAX_DEVICE_ROWS} more.`);
     expect(Buffer.byteLength(md)).toBeLessThan(32 * 1024);
     expect(md).not.toContain("| RequestId |");
   });
 
-  it("a failure before any task says that none was created", () => {
+  it("a failure before any task: the error is the reason, and no task was created", () => {
     const md = summaryMarkdown({
       ...BASE,
       status: "failed",
       error: "Firmware 2.0.0 is not registered",
     });
-    expect(md).toContain("### Firmware rollout: failed");
+    expect(md.split("\n").slice(0, 2)).toEqual([
+      "### ❌ Firmware 2.0.0 rollout failed",
+      "Firmware 2.0.0 is not registered",
+    ]);
+    expect(md).not.toContain("**What failed:**");
     expect(md).not.toContain("| Task |");
-    expect(md).toContain("No task was created by this step");
+    expect(md).toContain("**Next:** No task was created by this step");
   });
 
   it("a dry run shows the request it would have sent", () => {
@@ -121,66 +154,16 @@ describe("summaryMarkdown", () => {
       status: "dry-run",
       request: { ProductID: "ABCDE12345", FirmwareVersion: "2.0.0", FirmwareOriVersion: "1.0.0" },
     });
-    expect(md).toContain("### Firmware rollout: dry run, nothing changed");
+    expect(md).toMatch(
+      /^### 📝 Dry run of firmware 2\.0\.0 to every device now on 1\.0\.0: nothing changed\n/,
+    );
     expect(md).toContain('```json\n{\n  "ProductID": "ABCDE12345"');
-  });
-
-  it("a failed wave: its gate in numbers, its failed and pending devices, the cancels", () => {
-    const result: FollowResult = {
-      ...follow(2, 8),
-      counts: tally({
-        infos: [
-          { status: 6, total: 8 },
-          { status: 5, total: 2 },
-          { status: 0, total: 1 },
-        ],
-        unreadable: 0,
-      }),
-      gate: { maxFailed: { count: 1 }, success: { percent: 95 }, expected: 11 },
-    };
-    result.devices = {
-      ...result.devices,
-      pending: [{ name: "cam-off", status: 0, message: "" }],
-    };
-    const md = summaryMarkdown({
-      ...BASE,
-      status: "failed",
-      waves: [
-        { number: 1, devices: 2, canary: true, firstNames: [], taskId: 10, verdict: "passed" },
-        {
-          number: 2,
-          devices: 11,
-          canary: false,
-          firstNames: [],
-          taskId: 11,
-          verdict: "failed",
-          gate: "8 of 11 upgraded, 11 needed; 2 failed, 1 allowed",
-          follow: result,
-          cancel: { cancelled: 3, skipped: 1, failed: 0, notTried: 0 },
-        },
-      ],
-      error: "Wave 2 (task 11) stopped the rollout",
-    });
-    expect(md).toContain(
-      "| 2 | 11 | 11 |  |  |  |  | failed | 8 of 11 upgraded, 11 needed; 2 failed, 1 allowed |",
-    );
-    expect(md).toContain("#### Wave 2: failed");
-    expect(md).toContain(
-      "After 1m35s: 8 of 11 upgraded, 11 needed; 2 failed, 1 allowed; 1 pending.",
-    );
-    expect(md).toContain("| Failed device | Status | Return code | Tencent's message |");
-    expect(md).toContain("| Not upgraded | Status | Return code | Tencent's message |");
-    expect(md).toContain("| cam-off | offline |  |  |");
-    expect(md).toContain(
-      "Cancelled 3 not-started device(s); 1 had moved on; 0 could not be cancelled; 0 not tried.",
-    );
-    expect(md).not.toContain("#### Wave 1");
   });
 
   it("says where a tag-derived version came from, and a followed re-run", () => {
     const md = summaryMarkdown({
       ...BASE,
-      inputs: parseInputsFromTag(),
+      inputs: inputs({ "firmware-version": "" }, { GITHUB_REF: "refs/tags/v1.4.0" }),
       task: { taskId: 5, requestId: "", origin: "followed" },
       status: "created",
     });
@@ -189,16 +172,48 @@ describe("summaryMarkdown", () => {
   });
 });
 
-function parseInputsFromTag() {
-  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, ""])) as RawInputs;
-  return parseInputs(
+describe("the summary's links", () => {
+  const deployment = {
+    id: 9,
+    environment: "production",
+    url: "https://github.com/acme/fw/deployments/production",
+  };
+
+  it.each<{ name: string; report: RunReport; expected: Array<[string, string]> }>([
     {
-      ...raw,
-      "product-id": "P1",
-      "firmware-original-version": "1.0.0",
-      "secret-id": "AKIDx",
-      "secret-key": "k-x",
+      name: "the workflow run only, without a deployment",
+      report: { ...BASE, status: "created", task: { taskId: 3, requestId: "", origin: "created" } },
+      expected: [["https://github.com/acme/fw/actions/runs/42", "Workflow run"]],
     },
-    { GITHUB_REF: "refs/tags/v1.4.0" },
-  );
-}
+    {
+      name: "the deployment first when the run has one",
+      report: { ...BASE, status: "succeeded", follow: follow(0, 4), deployment },
+      expected: [
+        [deployment.url, "Deployment in production"],
+        ["https://github.com/acme/fw/actions/runs/42", "Workflow run"],
+      ],
+    },
+    {
+      name: "none that is not http(s), nor an environment's name as a link",
+      report: {
+        ...BASE,
+        runUrl: "javascript:alert(1)",
+        deployment: { ...deployment, environment: "prod](javascript:alert(1))" },
+      },
+      expected: [[deployment.url, "Deployment in prod](javascript:alert(1))"]],
+    },
+  ])("$name", ({ report, expected }) => {
+    expect(links(summaryMarkdown(report))).toEqual(expected);
+  });
+
+  it("names the task as text: Tencent has no console address for it", () => {
+    const md = summaryMarkdown({
+      ...BASE,
+      status: "created",
+      task: { taskId: 1003, requestId: "", origin: "created" },
+    });
+    expect(md).toContain(
+      "[Workflow run](https://github.com/acme/fw/actions/runs/42) · Task 1003\n",
+    );
+  });
+});

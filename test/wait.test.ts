@@ -70,7 +70,7 @@ describe.concurrent("wait: the step's result follows the devices", () => {
       });
       expect(run.stdout).toMatch(/Task 1 after \d+s: 0 pending, 0 downloading, 0 flashing, 5 done/);
       const text = await summary(dir);
-      expect(text).toContain("### Firmware rollout: succeeded");
+      expect(text).toMatch(/^### ✅ Firmware 2\.0\.0 rolled out to 5 devices\n/);
       expect(text).toContain("| done | 5 |");
     }));
 
@@ -89,7 +89,7 @@ describe.concurrent("wait: the step's result follows the devices", () => {
         ),
       ]);
       const text = await summary(dir);
-      expect(text).toContain("### Firmware rollout: failed");
+      expect(text).toMatch(/^### ❌ Firmware 2\.0\.0 rollout failed\n/);
       expect(text).toContain("| dev-002 | failed | -1 | download failed |");
       expect(text).toContain("**What failed:**");
     }));
@@ -148,7 +148,7 @@ describe.concurrent("wait: the step's result follows the devices", () => {
       expect(run.errors[0]).toContain(
         "Task 1 was still upgrading 1 device(s) when wait-timeout (2s) passed",
       );
-      expect(await summary(dir)).toContain("### Firmware rollout: timed out");
+      expect(await summary(dir)).toMatch(/^### ❌ Firmware 2\.0\.0 rollout timed out\n/);
     });
   });
 
@@ -203,7 +203,9 @@ describe.concurrent("before anything is created", () => {
       const md5 = createHash("md5").update("dev-001\ndev-002\n").digest("hex");
       expect(run.stdout).toContain(`"FileMd5":"${md5}","FileSize":16`);
       expect(run.stdout).not.toMatch(/Authorization|TC3-HMAC/);
-      expect(await summary(dir)).toContain("### Firmware rollout: dry run, nothing changed");
+      expect(await summary(dir)).toMatch(
+        /^### 📝 Dry run of firmware 2\.0\.0 to .*: nothing changed\n/,
+      );
     }));
 
   it("the version comes from the release tag", () =>

@@ -5,7 +5,7 @@ import { messageOf } from "../run/errors.js";
 import { setOutputs } from "./outputs.js";
 import { forLog } from "./outside-text.js";
 import type { RunReport } from "./run-report.js";
-import { summaryMarkdown } from "./summary.js";
+import { summaryMarkdown } from "./summary/markdown.js";
 
 /**
  * What a run leaves behind however it ends, by its last line, a failure or a cancel signal that

@@ -74,9 +74,11 @@ function expectSummaryAndStatus({ run, summary }: Cancelled, line: string): void
   expect(run.code).not.toBe(0);
   expect(run.errors[0]).toContain(line);
   expect(run.outputs["status"]).toBe("failed");
-  expect(summary.match(/^### Firmware rollout: /gm)).toEqual(["### Firmware rollout: "]);
-  expect(summary).toContain("### Firmware rollout: failed");
-  expect(summary).toMatch(/\*\*What failed:\*\* .*cancelled/);
+  expect(summary.match(/^### /gm)).toEqual(["### "]);
+  expect(summary).toMatch(/^### ❌ Firmware 2\.0\.0 rollout (failed|stopped)/);
+  // The reason under the heading is the error, or the wait's numbers and then the error.
+  const [, reason] = summary.split("\n");
+  expect(summary.match(/^\*\*What failed:\*\* .*$/m)?.[0] ?? reason).toContain("cancelled");
 }
 
 describe.concurrent(

@@ -84,11 +84,9 @@ describe.concurrent("progressive rollouts", () => {
         "devices-succeeded": "20",
       });
       const summary = await readFile(join(dir, "summary.md"), "utf8");
-      expect(summary).toContain(
-        "| Wave | Devices | Task | Done | Failed | Pending | Duration | Verdict | Gate |",
-      );
+      expect(summary).toContain("| Wave | Devices | Task | Progress | Verdict | Gate |");
       expect(summary).toMatch(
-        /\| 4 \| 10 \| 4 \| 10 \| 0 \| 0 \| \d+s \| passed \| 10 of 10 upgraded, 10 needed; 0 failed, 0 allowed \|/,
+        /\| 4 \| 10 \| 4 \| ▓{10} 100%: 10 upgraded, 0 failed, 0 pending \| ✅ passed after \d+s \| 10 of 10 upgraded, 10 needed; 0 failed, 0 allowed \|/,
       );
     }));
 
@@ -111,7 +109,9 @@ describe.concurrent("progressive rollouts", () => {
         "waves-completed": "1",
       });
       const summary = await readFile(join(dir, "summary.md"), "utf8");
-      expect(summary).toMatch(/\| 2 \| 3 \| 2 \| \d+ \| 1 \| \d+ \| \d+s \| failed \|/);
+      expect(summary).toMatch(
+        /\| 2 \| 3 \| 2 \| [▓░]{10} \d+%: \d+ upgraded, 1 failed, \d+ pending \| ❌ failed after \d+s \|/,
+      );
       expect(summary).toContain("no further wave was created");
     }));
 

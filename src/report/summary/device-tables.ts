@@ -1,16 +1,33 @@
-import { statusName, type NamedDevice } from "../follow/device-findings.js";
-import { resultCounts, type FollowResult } from "../follow/follow-task.js";
-import { describeGate } from "../follow/judge.js";
-import { formatDuration, undocumented } from "../follow/progress.js";
+import { statusName, type NamedDevice } from "../../follow/device-findings.js";
+import { resultCounts, type FollowResult } from "../../follow/follow-task.js";
+import { undocumented } from "../../follow/progress.js";
+import { cell } from "./cell.js";
 
-/** Devices listed at most in one table: the summary must stay far below GitHub's 1 MiB. */
+/** Devices listed at most in one table. */
 export const MAX_DEVICE_ROWS = 50;
+/**
+ * Device rows listed at most in the whole summary, over every table of every wave. A row is at
+ * most ~1.7 KB (a 64-character name and a 200-character message, each character escaped to 6
+ * bytes), so they stay near 340 KB, far below GitHub's 1 MiB for a step summary.
+ */
+export const MAX_SUMMARY_DEVICE_ROWS = 200;
+/** Undocumented status codes listed at most in a state table; Tencent could send any number. */
+export const MAX_CODE_ROWS = 10;
+/** Tencent's device names are far shorter; a longer one from a server is cut. */
+const MAX_NAME = 64;
 
-/** Outside text made safe for one table cell. */
-type Cell = (text: string) => string;
+/** How many device rows the summary may still list: its tables take from it in turn. */
+export interface RowBudget {
+  left: number;
+}
 
-/** Pure: how a wait ended, as Markdown: the gate, the states, the devices that did not upgrade. */
-export function followTables(result: FollowResult, cell: Cell): string[] {
+/** A fresh budget for one summary. */
+export function rowBudget(): RowBudget {
+  return { left: MAX_SUMMARY_DEVICE_ROWS };
+}
+
+/** Pure: a task's devices by state, and what retry-failed-devices did. */
+export function stateTable(result: FollowResult): string[] {
   const { counts, findings } = result;
   const outcome = resultCounts(result);
   const rows: Array<[string, number]> = [
@@ -26,13 +43,14 @@ export function followTables(result: FollowResult, cell: Cell): string[] {
     ["offline", counts.offline],
     ["awaiting confirmation", counts.awaiting],
   ];
+  const codes = undocumented(counts);
+  const moreCodes = codes.length - MAX_CODE_ROWS;
   const lines = [
-    `After ${formatDuration(result.elapsedMs)}: ${describeGate(counts, findings, result.gate)}; ${outcome.pending} pending.`,
-    "",
     "| State | Devices |",
     "|---|---:|",
     ...rows.filter(([, n]) => n > 0).map(([state, n]) => `| ${state} | ${n} |`),
-    ...undocumented(counts).map((text) => `| ${cell(text)} | |`),
+    ...codes.slice(0, MAX_CODE_ROWS).map((text) => `| ${cell(text)} | |`),
+    ...(moreCodes > 0 ? [`| ${moreCodes} more undocumented status codes | |`] : []),
   ];
   if (result.retries.devices > 0) {
     lines.push(
@@ -40,30 +58,53 @@ export function followTables(result: FollowResult, cell: Cell): string[] {
       `retry-failed-devices: ${result.retries.devices} device(s) retried, ${result.retries.calls} RetryDeviceFirmwareTask call(s).`,
     );
   }
-  const { failed, pending, cancelled } = result.devices;
-  lines.push(...deviceTable("Failed device", failed, outcome.failed, cell));
-  lines.push(...deviceTable("Not upgraded", pending, outcome.pending, cell));
-  lines.push(...deviceTable("Cancelled device", cancelled, outcome.cancelled, cell));
   return lines;
 }
 
-/** Pure: one table of named devices with Tencent's status, return code and message. */
+/** The tables of a task's failed, not upgraded and cancelled devices, within the budget. */
+export function deviceTables(result: FollowResult, budget: RowBudget): string[] {
+  const outcome = resultCounts(result);
+  const { failed, pending, cancelled } = result.devices;
+  return [
+    ...deviceTable(["Failed device", "failed device(s)"], failed, outcome.failed, budget),
+    ...deviceTable(["Not upgraded", "device(s) not upgraded"], pending, outcome.pending, budget),
+    ...deviceTable(
+      ["Cancelled device", "cancelled device(s)"],
+      cancelled,
+      outcome.cancelled,
+      budget,
+    ),
+  ];
+}
+
+/**
+ * One table of named devices with Tencent's status, return code and message: at most
+ * MAX_DEVICE_ROWS, and no more than the budget has left; the rest are counted.
+ */
 export function deviceTable(
-  title: string,
+  [title, noun]: [string, string],
   devices: readonly NamedDevice[],
   total: number,
-  cell: Cell,
+  budget: RowBudget,
 ): string[] {
   if (devices.length === 0) return [];
-  const shown = devices.slice(0, MAX_DEVICE_ROWS);
-  const more = Math.max(total, devices.length) - shown.length;
+  const shown = devices.slice(0, Math.min(MAX_DEVICE_ROWS, budget.left));
+  budget.left -= shown.length;
+  const all = Math.max(total, devices.length);
+  if (shown.length === 0) {
+    return [
+      "",
+      `${all} ${noun}, not listed: the summary lists ${MAX_SUMMARY_DEVICE_ROWS} at most.`,
+    ];
+  }
+  const more = all - shown.length;
   return [
     "",
     `| ${title} | Status | Return code | Tencent's message |`,
     "|---|---:|---:|---|",
     ...shown.map(
       (d) =>
-        `| ${cell(d.name)} | ${statusName(d.status)} | ${d.retcode ?? ""} | ${cell(d.message)} |`,
+        `| ${cell(d.name, MAX_NAME)} | ${statusName(d.status)} | ${d.retcode ?? ""} | ${cell(d.message)} |`,
     ),
     ...(more > 0 ? ["", `…and ${more} more.`] : []),
   ];
