@@ -25,7 +25,12 @@ export default async function setup(): Promise<void> {
   const out = await mkdtemp(join(ROOT, "dist", ".build-"));
   try {
     await promisify(execFile)("npm", ["run", "-s", "bundle", "--", "--out", out], { cwd: ROOT });
-    for (const name of await readdir(out)) await rename(join(out, name), join(ROOT, "dist", name));
+    const built = await readdir(out);
+    for (const name of built) await rename(join(out, name), join(ROOT, "dist", name));
+    // A chunk an older build split off (Octokit's, under another number) is not left behind.
+    for (const name of await readdir(join(ROOT, "dist"))) {
+      if (name.endsWith(".js") && !built.includes(name)) await rm(join(ROOT, "dist", name));
+    }
   } finally {
     await rm(out, { recursive: true, force: true });
   }
