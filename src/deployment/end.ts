@@ -8,6 +8,7 @@ import type { DeploymentRecord } from "./record.js";
 export async function endDeployment(record: DeploymentRecord, report: RunReport): Promise<void> {
   const last = lastStatus(report);
   if (last !== undefined) await record.end(last.state, last.description);
+  record.warnIfIncomplete();
 }
 
 /**

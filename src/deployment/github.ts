@@ -38,12 +38,16 @@ export interface DeploymentsApi {
   post: (id: number, state: DeploymentState, description: string) => Promise<void>;
 }
 
-/** A call GitHub refused or did not answer; `status` is GitHub's HTTP status when it answered. */
+/**
+ * A call GitHub refused or did not answer: `status` is GitHub's HTTP status when it answered,
+ * `late` says the call was cut at GITHUB_CALL_MS.
+ */
 export class GitHubError extends Error {
   override name = "GitHubError";
   constructor(
     message: string,
     readonly status: number | undefined,
+    readonly late = false,
   ) {
     super(message);
   }
@@ -132,7 +136,7 @@ async function withBound<T>(clock: Clock, call: (signal: AbortSignal) => Promise
   try {
     return await call(abort.signal);
   } catch (error) {
-    if (late) throw new GitHubError(`no answer within ${GITHUB_CALL_MS / 1000} s`, undefined);
+    if (late) throw new GitHubError(`no answer within ${GITHUB_CALL_MS / 1000} s`, undefined, true);
     const status = (error as { status?: unknown }).status;
     throw new GitHubError(messageOf(error), typeof status === "number" ? status : undefined);
   } finally {

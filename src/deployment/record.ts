@@ -3,8 +3,8 @@ import { forLog, redact } from "../report/outside-text.js";
 import type { RunReport } from "../report/run-report.js";
 import type { Clock } from "../run/context.js";
 import { messageOf } from "../run/errors.js";
+import { classify, warning } from "./failures.js";
 import {
-  GitHubError,
   openDeploymentsApi,
   type DeploymentsApi,
   type DeploymentState,
@@ -19,8 +19,10 @@ const LIST_PAGES = 3;
 /** A deployment's statuses read back for the ledger (GitHub keeps at most 1,000 of them). */
 const STATUS_PAGES = 10;
 const PAGE = 100;
-/** Failed calls in a row that turn the record off for the rest of the run. */
+/** Failed attempts in a row that turn the record off for the rest of the run. */
 const MAX_FAILURES = 2;
+/** The pause before trying a call GitHub did not answer once more. */
+const RETRY_MS = 1000;
 
 /**
  * The rollout recorded as a GitHub Deployment: one per rollout of a version to an environment,
@@ -35,7 +37,10 @@ export class DeploymentRecord {
   private id: number | undefined;
   private looked = false;
   private statuses: FoundStatus[] | undefined;
+  private found: RolloutPayload | undefined;
   private posted = false;
+  /** A call GitHub did not answer, and what it would have recorded, while the record stayed on. */
+  private lost: string | undefined;
   /** The plan's digest, set by a wave rollout before the deployment is created. */
   plan: string | undefined;
 
@@ -54,8 +59,8 @@ export class DeploymentRecord {
    */
   async ledger(waves: number): Promise<Map<number, LedgerWave> | undefined> {
     const found = await this.find();
-    if (found === undefined || this.statuses === undefined) return undefined;
-    if (found.plan === undefined || found.plan !== this.plan) {
+    if (found?.plan === undefined || this.statuses === undefined) return undefined;
+    if (found.plan !== this.plan) {
       core.info(
         "The deployment's waves were planned from other devices or sizes: its record is not used.",
       );
@@ -74,8 +79,20 @@ export class DeploymentRecord {
     if (this.posted) await this.post(state, description);
   }
 
+  /**
+   * Once the run is over: a warning when GitHub missed a call that the record could not make up
+   * for (when GitHub refused, or failed twice, the warning was given then).
+   */
+  warnIfIncomplete(): void {
+    if (this.lost === undefined || this.off) return;
+    core.warning(
+      `GitHub did not answer when the action tried to ${this.lost}: this run is not fully recorded on the deployment. The rollout went on; Tencent's outcome above stands.`,
+    );
+  }
+
   private async post(state: DeploymentState, description: string): Promise<void> {
     await this.find();
+    if (!this.looked) return;
     if (this.id === undefined) await this.create();
     const id = this.id;
     if (id === undefined) return;
@@ -84,10 +101,13 @@ export class DeploymentRecord {
     this.posted = true;
   }
 
-  /** This rollout's deployment, newest first among the environment's, looked for once. */
+  /**
+   * This rollout's deployment, newest first among the environment's, looked for until a lookup
+   * completes. Until then `looked` stays false and nothing is created: a list GitHub did not
+   * answer must not lead to a second deployment of the same rollout.
+   */
   private async find(): Promise<RolloutPayload | undefined> {
-    if (this.looked) return this.id === undefined ? undefined : this.found;
-    this.looked = true;
+    if (this.looked) return this.found;
     const want = this.payload();
     if (want === undefined) return undefined;
     for (let page = 1; page <= LIST_PAGES; page++) {
@@ -97,18 +117,18 @@ export class DeploymentRecord {
       if (list === undefined) return undefined;
       const match = list.find((d) => sameRollout(d.payload, want));
       if (match !== undefined) {
+        this.looked = true;
         this.id = match.id;
         this.found = payloadOf(match.payload);
         this.linked();
         this.statuses = await this.readStatuses(match.id);
         return this.found;
       }
-      if (list.length < PAGE) return undefined;
+      if (list.length < PAGE) break;
     }
+    this.looked = true;
     return undefined;
   }
-
-  private found: RolloutPayload | undefined;
 
   private async readStatuses(id: number): Promise<FoundStatus[] | undefined> {
     const all: FoundStatus[] = [];
@@ -166,51 +186,39 @@ export class DeploymentRecord {
     };
   }
 
-  /** One GitHub call, or undefined when the record is off or the call failed. */
+  /**
+   * One GitHub call, or undefined when the record is off or the call failed. A call that GitHub
+   * did not answer is tried once more after a second (not one cut at its bound); MAX_FAILURES
+   * failed attempts in a row, or any refusal, turn the record off with one warning.
+   */
   private async call<T>(
     what: string,
     body: (api: DeploymentsApi) => Promise<T>,
   ): Promise<T | undefined> {
-    if (this.off || this.settings === undefined) return undefined;
-    try {
-      this.api ??= await openDeploymentsApi(this.settings, this.clock);
-      const result = await body(this.api);
-      this.failures = 0;
-      return result;
-    } catch (error) {
-      this.failed(what, error);
-      return undefined;
+    for (let attempt = 1; !this.off && this.settings !== undefined; attempt++) {
+      try {
+        this.api ??= await openDeploymentsApi(this.settings, this.clock);
+        const result = await body(this.api);
+        this.failures = 0;
+        return result;
+      } catch (error) {
+        const failure = classify(error);
+        const again = failure.kind === "unavailable" && !failure.late && attempt === 1;
+        if (failure.kind === "unavailable" && ++this.failures < MAX_FAILURES) {
+          core.info(
+            `GitHub did not answer when the action tried to ${what} (${forLog(redact(messageOf(error)), 200)}).`,
+          );
+          if (again) {
+            await this.clock.sleep(RETRY_MS);
+            continue;
+          }
+          this.lost = `${what} (${forLog(redact(messageOf(error)), 200)})`;
+          return undefined;
+        }
+        this.off = true;
+        core.warning(warning(failure, what, error, this.failures));
+      }
     }
-  }
-
-  private failed(what: string, error: unknown): void {
-    const status = error instanceof GitHubError ? error.status : undefined;
-    const detail = forLog(redact(messageOf(error)), 200);
-    const goesOn = "The rollout goes on without a deployment record.";
-    const turnOff = "or set github-token to an empty string to turn deployments off";
-    if (status === 403 || status === 401 || status === 404) {
-      this.off = true;
-      const fix =
-        status === 401
-          ? `github-token was not accepted: give a valid token (the default is the job's github.token), ${turnOff}.`
-          : `Give the job the permission \`deployments: write\` (permissions: deployments: write), ${turnOff}.`;
-      core.warning(
-        `GitHub answered ${status} when the action tried to ${what} (${detail}). ${fix} ${goesOn}`,
-      );
-      return;
-    }
-    if (status !== undefined && status >= 400 && status < 500) {
-      this.off = true;
-      core.warning(`GitHub refused to ${what}: ${status} ${detail}. ${goesOn}`);
-      return;
-    }
-    if (++this.failures >= MAX_FAILURES) {
-      this.off = true;
-      core.warning(
-        `GitHub did not answer ${MAX_FAILURES} times in a row (last: ${what}: ${detail}): the deployment record is off for the rest of this run. ${goesOn}`,
-      );
-    } else {
-      core.info(`GitHub did not answer when the action tried to ${what} (${detail}).`);
-    }
+    return undefined;
   }
 }

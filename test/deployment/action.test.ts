@@ -8,13 +8,15 @@ import { startGitHubStandIn, type GitHubStandIn } from "../support/github/standi
 import { runAction, type ActionRun } from "../support/run-action.js";
 import { sampleInputs } from "../support/sample-inputs.js";
 import { until } from "../support/until.js";
+import { callApi } from "../emulator/test-client.js";
 
 // The rollout recorded as a GitHub Deployment, with the bundled action as a process against the
 // IoT Video emulator and a GitHub stand-in that checks every request against GitHub's published
-// OpenAPI description. 20 devices that upgrade at once; three waves.
+// OpenAPI description. 20 devices that upgrade at once, in three waves, and one outside them.
 const DEVICES = Array.from({ length: 20 }, (_, i) => `dev-${String(i + 1).padStart(3, "0")}`);
 const WAVES = "2, 50%, 100%";
 const ENVIRONMENT = `firmware-${SAMPLE_PRODUCT_ID}`;
+const PER_RUN = { waves: WAVES, "waves-per-run": "1" };
 
 interface World {
   emulator: Emulator;
@@ -26,6 +28,7 @@ interface World {
     options?: {
       runId?: number;
       branch?: boolean;
+      debug?: boolean;
       onSpawn?: (c: ChildProcess, out: () => string) => void;
     },
   ) => Promise<ActionRun>;
@@ -33,7 +36,7 @@ interface World {
 
 async function withWorld<T>(body: (world: World) => Promise<T>): Promise<T> {
   const emulator = await startEmulator({
-    products: { [SAMPLE_PRODUCT_ID]: productSeed({ deviceCount: 20 }) },
+    products: { [SAMPLE_PRODUCT_ID]: productSeed({ deviceCount: 21 }) },
     deviceStepMs: 1,
   });
   const github = await startGitHubStandIn();
@@ -58,6 +61,7 @@ async function withWorld<T>(body: (world: World) => Promise<T>): Promise<T> {
         ...(options.branch
           ? { GITHUB_REF_TYPE: "branch", GITHUB_REF_NAME: "main" }
           : { GITHUB_REF_TYPE: "tag", GITHUB_REF_NAME: "v2.0.0" }),
+        ...(options.debug ? { RUNNER_DEBUG: "1" } : {}),
       },
       ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
     });
@@ -203,5 +207,89 @@ describe.concurrent("the rollout as a GitHub Deployment", () => {
       expect(resumed.stdout).toContain(`Following wave 2's task ${emulator.tasks[1]!.taskId}`);
       expect(github.problems).toEqual([]);
       expect(github.deployments).toHaveLength(1);
+    }));
+
+  it("a wave that fails: the deployment says failure with the gate in numbers", () =>
+    withWorld(async ({ emulator, github, run }) => {
+      emulator.planDevices(Object.fromEntries(DEVICES.map((name) => [name, "fail"])));
+      const done = await run({ waves: WAVES });
+      expect(done.code).toBe(1);
+      expect(github.problems).toEqual([]);
+      const last = github.deployments[0]!.statuses.at(-1)!;
+      expect(last.state).toBe("failure");
+      expect(last.description).toMatch(/^wave 1\/3 · task \d+ · failed: 0 of 2 upgraded/);
+    }));
+
+  it("rate limit spent: one warning that says so (not the permission), the rollout goes on", () =>
+    withWorld(async ({ emulator, github, run }) => {
+      github.setMode("rate-limited");
+      const done = await run({ wait: "true" });
+      expect(done.code).toBe(0);
+      expect(emulator.tasks).toHaveLength(1);
+      expect(warnings(done)).toEqual([
+        expect.stringContaining("rate limit for github-token is spent"),
+      ]);
+      expect(warnings(done)[0]).not.toContain("deployments: write");
+    }));
+
+  it("one 502 from GitHub: tried again, nothing lost, no warning", () =>
+    withWorld(async ({ github, run }) => {
+      github.failNext(1, 502);
+      const done = await run({ wait: "true" });
+      expect(done.code).toBe(0);
+      expect(warnings(done)).toEqual([]);
+      expect(github.deployments).toHaveLength(1);
+      expect(github.deployments[0]!.statuses.map((s) => s.state)).toEqual([
+        "in_progress",
+        "success",
+      ]);
+    }));
+
+  it("a lookup GitHub did not answer never leads to a second deployment", () =>
+    withWorld(async ({ emulator, github, run }) => {
+      expect((await run(PER_RUN, { runId: 301 })).code).toBe(0);
+      github.failNext(2, 503);
+      const second = await run(PER_RUN, { runId: 302, branch: true });
+      expect(second.code).toBe(0);
+      expect(emulator.tasks).toHaveLength(2);
+      expect(github.deployments).toHaveLength(1);
+      expect(warnings(second)).toEqual([expect.stringContaining("did not answer 2 times")]);
+    }));
+
+  it("a console task of the version between runs: the record is not trusted, the rows decide", () =>
+    withWorld(async ({ emulator, github, run }) => {
+      expect((await run(PER_RUN, { runId: 401 })).code).toBe(0);
+      const wave2 = emulator.tasks.length;
+      // Someone upgrades a device outside the rollout, in the console.
+      const outside = await callApi(emulator, "BatchUpdateFirmware", {
+        ProductID: SAMPLE_PRODUCT_ID,
+        FirmwareVersion: "2.0.0",
+        UpgradeMethod: 0,
+        DeviceNames: ["dev-021"],
+      });
+      expect(outside.response?.Error).toBeUndefined();
+      const from = emulator.requests.length;
+      const next = await run(PER_RUN, { runId: 402 });
+      expect(next.code).toBe(0);
+      expect(next.stdout).toContain("is not in it");
+      expect(rowsRead(emulator, from)).toBeGreaterThan(0);
+      // One new wave, not the console task taken for one.
+      expect(emulator.tasks).toHaveLength(wave2 + 2);
+      expect(github.deployments[0]!.statuses.map((s) => s.description)).not.toContainEqual(
+        expect.stringContaining(`task ${emulator.tasks[wave2]!.taskId} `),
+      );
+    }));
+
+  it("never prints github-token, not even with debug logging", () =>
+    withWorld(async ({ github, run }) => {
+      github.setMode("forbidden");
+      const done = await run({ wait: "true" }, { debug: true });
+      expect(done.code).toBe(0);
+      expect(done.stdout).toContain("::debug::");
+      // The runner consumes ::add-mask:: and masks the value from then on.
+      const printed = (done.stdout + done.stderr)
+        .split("\n")
+        .filter((line) => !line.startsWith("::add-mask::"));
+      expect(printed.join("\n")).not.toContain(github.token);
     }));
 });

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { loadOpenApi, validateRequest, validateResponse, type Operation } from "./openapi.js";
 
 /** How the stand-in answers: like GitHub, refusing, down, or never. */
-export type StandInMode = "ok" | "forbidden" | "down" | "hang";
+export type StandInMode = "ok" | "forbidden" | "rate-limited" | "down" | "hang";
 
 export interface StandInOptions {
   /** The token it accepts (default "ghs_standin"). */
@@ -140,6 +140,7 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     if (mode === "down") return failure(503);
     if (!authorized(req.headers.authorization, token)) return error(401, "Bad credentials", DOCS);
     if (mode === "forbidden") return failure(403);
+    if (mode === "rate-limited") return rateLimited();
     return answer(state, seen, checked);
   };
   const server = createServer((req, res) => {
@@ -488,6 +489,23 @@ function failure(status: number): Answer {
     return error(403, "Resource not accessible by integration", docs);
   }
   return error(status, STATUS_CODES[status] ?? "Error", DOCS);
+}
+
+/** GitHub's primary rate limit spent: a 403 like the permission's, told apart by its words and headers. */
+function rateLimited(): Answer {
+  const reset = String(Math.floor(Date.now() / 1000) + 3600);
+  return {
+    ...error(
+      403,
+      "API rate limit exceeded for installation ID 1234.",
+      "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+    ),
+    headers: {
+      "x-ratelimit-limit": "1000",
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-reset": reset,
+    },
+  };
 }
 
 /** Answers, and checks a JSON answer against the operation's documented response. */
