@@ -117,6 +117,11 @@ const CASES = [
   },
   { name: "control character in region", inputs: { region: "ap-\u0001gz" }, input: "region" },
   {
+    name: "an environment name GitHub refuses",
+    inputs: { environment: "e".repeat(256), "github-token": "ghs_x" },
+    input: "environment",
+  },
+  {
     name: "control character in endpoint",
     inputs: { endpoint: "iotvideo\u0007.tencentcloudapi.com" },
     input: "endpoint",
