@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6087);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3441);
 /* harmony import */ var _run_v8_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3885);
 
 
@@ -28390,7 +28390,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6087:
+/***/ 3441:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34733,6 +34733,7 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     "task-ids",
     "waves-completed",
     "waves-total",
+    "deployment-id",
 ]));
 /**
  * Sets step outputs, each value by the outputs' rule (forOutput: one line, nothing a shell acts
@@ -35334,6 +35335,7 @@ async function followTask(client, task, settings, gate, ctx) {
             decision = judge(counts, findings, gate, elapsedMs, settings.timeoutMs);
         }
         ctx.logger.info(progressLine(task.taskId, elapsedMs, counts, findings));
+        await ctx.onPoll?.(outcome(counts, findings));
         if (decision.kind !== "continue") {
             // Name the devices that did not get there, so someone can chase them.
             if (!read && outcome(counts, findings).pending > 0) {
@@ -35457,8 +35459,11 @@ function nameTask(task, inputs) {
 
 
 
-/** Follows a task as the wait settings say, on the run's clock, waking when the step is cancelled. */
-async function follow(ctx, gate, taskId) {
+/**
+ * Follows a task as the wait settings say, on the run's clock, waking when the step is cancelled.
+ * `describe` words a poll for the deployment's progress status (posted now and then).
+ */
+async function follow(ctx, gate, taskId, describe) {
     const { client, inputs, policy } = ctx;
     const settings = inputs.wait;
     info(`Following task ${taskId} for up to ${formatDuration(settings.timeoutMs)}, polling every ${formatDuration(settings.pollIntervalMs)}.`);
@@ -35467,6 +35472,11 @@ async function follow(ctx, gate, taskId) {
         cancelled: ctx.watch.cancelled,
         policy: (deadline) => ({ ...policy, deadline }),
         logger: core_namespaceObject,
+        // A task with nothing pending is about to end, and its end is posted anyway.
+        onPoll: async (seen) => {
+            if (seen.pending > 0)
+                await ctx.deployment.now(describe(seen));
+        },
     });
 }
 
@@ -37130,7 +37140,8 @@ class WaveRun {
         this.ctx.watch.at({ step: "waiting", taskId, wave: wave.number });
         const gate = this.gate(wave, devices);
         const started = this.ctx.clock.now();
-        const result = await follow(this.ctx, gate, taskId);
+        const waves = this.ctx.waves.length;
+        const result = await follow(this.ctx, gate, taskId, (seen) => waveLine(wave.number, waves, taskId, upgradedOf(seen.succeeded, seen.total)));
         this.record(entry, result, started);
         if (entry.verdict !== "passed") {
             return stopRollout(this.settings, i, entry, result, this.ctx);
@@ -37351,7 +37362,7 @@ async function rollout(inputs, ctx) {
     }
     watch.at({ step: "waiting", taskId: task.taskId });
     const gate = { maxFailed: inputs.wait.maxFailed };
-    const result = await follow(step, gate, task.taskId);
+    const result = await follow(step, gate, task.taskId, (seen) => taskLine(task.taskId, upgradedOf(seen.succeeded, seen.total)));
     report.follow = result;
     judgeResult(result, task, inputs, report);
 }
@@ -38448,13 +38459,18 @@ class Dispatchers {
 
 /** A GitHub call gets this long to answer; an outage costs the rollout at most a few of these. */
 const GITHUB_CALL_MS = 10_000;
-/** A call GitHub refused or did not answer; `status` is GitHub's HTTP status when it answered. */
+/**
+ * A call GitHub refused or did not answer: `status` is GitHub's HTTP status when it answered,
+ * `late` says the call was cut at GITHUB_CALL_MS.
+ */
 class GitHubError extends Error {
     status;
+    late;
     name = "GitHubError";
-    constructor(message, status) {
+    constructor(message, status, late = false) {
         super(message);
         this.status = status;
+        this.late = late;
     }
 }
 /**
@@ -38535,12 +38551,49 @@ async function withBound(clock, call) {
     }
     catch (error) {
         if (late)
-            throw new GitHubError(`no answer within ${GITHUB_CALL_MS / 1000} s`, undefined);
+            throw new GitHubError(`no answer within ${GITHUB_CALL_MS / 1000} s`, undefined, true);
         const status = error.status;
         throw new GitHubError(messageOf(error), typeof status === "number" ? status : undefined);
     }
     finally {
         done.abort();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deployment/failures.ts
+
+
+
+/** Pure: the kind of a failed call. */
+function failures_classify(error) {
+    const status = error instanceof GitHubError ? error.status : undefined;
+    if (status === 429 || (status === 403 && /rate limit/i.test(messageOf(error)))) {
+        return { kind: "rate-limited" };
+    }
+    if (status === 401 || status === 403 || status === 404)
+        return { kind: "refused", status };
+    if (status !== undefined && status >= 400 && status < 500)
+        return { kind: "rejected", status };
+    return { kind: "unavailable", late: error instanceof GitHubError && error.late };
+}
+const GOES_ON = "The rollout goes on without a deployment record.";
+const TURN_OFF = "or set github-token to an empty string to turn deployments off";
+/** The one warning of a failure that turns the record off; `what` is the call ("create a deployment"). */
+function failures_warning(failure, what, error, attempts) {
+    const detail = forLog(redact(messageOf(error)), 200);
+    switch (failure.kind) {
+        case "refused": {
+            const fix = failure.status === 401
+                ? `github-token was not accepted: give a valid token (the default is the job's github.token), ${TURN_OFF}.`
+                : `Give the job the permission \`deployments: write\` (permissions: deployments: write), ${TURN_OFF}.`;
+            return `GitHub answered ${failure.status} when the action tried to ${what} (${detail}). ${fix} ${GOES_ON}`;
+        }
+        case "rate-limited":
+            return `GitHub's rate limit for github-token is spent (${detail}): the deployment record is off for the rest of this run. ${GOES_ON}`;
+        case "rejected":
+            return `GitHub refused to ${what}: ${failure.status} ${detail}. ${GOES_ON}`;
+        case "unavailable":
+            return `GitHub did not answer ${attempts} times in a row (last: ${what}: ${detail}): the deployment record is off for the rest of this run. ${GOES_ON}`;
     }
 }
 
@@ -38590,13 +38643,19 @@ function sameRollout(payload, want) {
 
 
 
+
+
 /** The environment's newest deployments looked through for this rollout's (100 a page). */
 const LIST_PAGES = 3;
 /** A deployment's statuses read back for the ledger (GitHub keeps at most 1,000 of them). */
 const STATUS_PAGES = 10;
 const PAGE = 100;
-/** Failed calls in a row that turn the record off for the rest of the run. */
+/** Failed attempts in a row that turn the record off for the rest of the run. */
 const MAX_FAILURES = 2;
+/** Progress while following is posted at most this often (6 an hour, far below the token's limit). */
+const PROGRESS_MS = 600_000;
+/** The pause before trying a call GitHub did not answer once more. */
+const RETRY_MS = 1000;
 /**
  * The rollout recorded as a GitHub Deployment: one per rollout of a version to an environment,
  * found again by later runs, with a status per step. Never throws and never holds the rollout
@@ -38613,7 +38672,12 @@ class DeploymentRecord {
     id;
     looked = false;
     statuses;
+    found;
     posted = false;
+    /** When this run last posted a status (run's clock, ms). */
+    postedAt;
+    /** A call GitHub did not answer, and what it would have recorded, while the record stayed on. */
+    lost;
     /** The plan's digest, set by a wave rollout before the deployment is created. */
     plan;
     constructor(settings, clock, report) {
@@ -38629,9 +38693,9 @@ class DeploymentRecord {
      */
     async ledger(waves) {
         const found = await this.find();
-        if (found === undefined || this.statuses === undefined)
+        if (found?.plan === undefined || this.statuses === undefined)
             return undefined;
-        if (found.plan === undefined || found.plan !== this.plan) {
+        if (found.plan !== this.plan) {
             info("The deployment's waves were planned from other devices or sizes: its record is not used.");
             return undefined;
         }
@@ -38641,13 +38705,34 @@ class DeploymentRecord {
     async progress(description) {
         await this.post("in_progress", description);
     }
+    /**
+     * Progress while a task is followed: an `in_progress` status when PROGRESS_MS have passed
+     * since this run's last one, so a wait of hours shows on GitHub without a status per poll.
+     */
+    async now(description) {
+        const last = this.postedAt;
+        if (last !== undefined && this.clock.now() - last < PROGRESS_MS)
+            return;
+        await this.progress(description);
+    }
     /** The rollout's last status for this run; only when this run recorded something before. */
     async end(state, description) {
         if (this.posted)
             await this.post(state, description);
     }
+    /**
+     * Once the run is over: a warning when GitHub missed a call that the record could not make up
+     * for (when GitHub refused, or failed twice, the warning was given then).
+     */
+    warnIfIncomplete() {
+        if (this.lost === undefined || this.off)
+            return;
+        warning(`GitHub did not answer when the action tried to ${this.lost}: this run is not fully recorded on the deployment. The rollout went on; Tencent's outcome above stands.`);
+    }
     async post(state, description) {
         await this.find();
+        if (!this.looked)
+            return;
         if (this.id === undefined)
             await this.create();
         const id = this.id;
@@ -38656,12 +38741,16 @@ class DeploymentRecord {
         const line = fit(forLog(redact(description), 200));
         await this.call("post a deployment status", (api) => api.post(id, state, line));
         this.posted = true;
+        this.postedAt = this.clock.now();
     }
-    /** This rollout's deployment, newest first among the environment's, looked for once. */
+    /**
+     * This rollout's deployment, newest first among the environment's, looked for until a lookup
+     * completes. Until then `looked` stays false and nothing is created: a list GitHub did not
+     * answer must not lead to a second deployment of the same rollout.
+     */
     async find() {
         if (this.looked)
-            return this.id === undefined ? undefined : this.found;
-        this.looked = true;
+            return this.found;
         const want = this.payload();
         if (want === undefined)
             return undefined;
@@ -38671,6 +38760,7 @@ class DeploymentRecord {
                 return undefined;
             const match = list.find((d) => sameRollout(d.payload, want));
             if (match !== undefined) {
+                this.looked = true;
                 this.id = match.id;
                 this.found = payloadOf(match.payload);
                 this.linked();
@@ -38678,11 +38768,11 @@ class DeploymentRecord {
                 return this.found;
             }
             if (list.length < PAGE)
-                return undefined;
+                break;
         }
+        this.looked = true;
         return undefined;
     }
-    found;
     async readStatuses(id) {
         const all = [];
         for (let page = 1; page <= STATUS_PAGES; page++) {
@@ -38730,52 +38820,43 @@ class DeploymentRecord {
     }
     linked() {
         const settings = this.settings;
+        setOutputs({ "deployment-id": String(this.id) });
         this.report.deployment = {
             id: this.id,
             environment: settings.environment,
             url: environmentUrl(settings),
         };
     }
-    /** One GitHub call, or undefined when the record is off or the call failed. */
+    /**
+     * One GitHub call, or undefined when the record is off or the call failed. A call that GitHub
+     * did not answer is tried once more after a second (not one cut at its bound); MAX_FAILURES
+     * failed attempts in a row, or any refusal, turn the record off with one warning.
+     */
     async call(what, body) {
-        if (this.off || this.settings === undefined)
-            return undefined;
-        try {
-            this.api ??= await openDeploymentsApi(this.settings, this.clock);
-            const result = await body(this.api);
-            this.failures = 0;
-            return result;
+        for (let attempt = 1; !this.off && this.settings !== undefined; attempt++) {
+            try {
+                this.api ??= await openDeploymentsApi(this.settings, this.clock);
+                const result = await body(this.api);
+                this.failures = 0;
+                return result;
+            }
+            catch (error) {
+                const failure = failures_classify(error);
+                const again = failure.kind === "unavailable" && !failure.late && attempt === 1;
+                if (failure.kind === "unavailable" && ++this.failures < MAX_FAILURES) {
+                    info(`GitHub did not answer when the action tried to ${what} (${forLog(redact(messageOf(error)), 200)}).`);
+                    if (again) {
+                        await this.clock.sleep(RETRY_MS);
+                        continue;
+                    }
+                    this.lost = `${what} (${forLog(redact(messageOf(error)), 200)})`;
+                    return undefined;
+                }
+                this.off = true;
+                warning(failures_warning(failure, what, error, this.failures));
+            }
         }
-        catch (error) {
-            this.failed(what, error);
-            return undefined;
-        }
-    }
-    failed(what, error) {
-        const status = error instanceof GitHubError ? error.status : undefined;
-        const detail = forLog(redact(messageOf(error)), 200);
-        const goesOn = "The rollout goes on without a deployment record.";
-        const turnOff = "or set github-token to an empty string to turn deployments off";
-        if (status === 403 || status === 401 || status === 404) {
-            this.off = true;
-            const fix = status === 401
-                ? `github-token was not accepted: give a valid token (the default is the job's github.token), ${turnOff}.`
-                : `Give the job the permission \`deployments: write\` (permissions: deployments: write), ${turnOff}.`;
-            warning(`GitHub answered ${status} when the action tried to ${what} (${detail}). ${fix} ${goesOn}`);
-            return;
-        }
-        if (status !== undefined && status >= 400 && status < 500) {
-            this.off = true;
-            warning(`GitHub refused to ${what}: ${status} ${detail}. ${goesOn}`);
-            return;
-        }
-        if (++this.failures >= MAX_FAILURES) {
-            this.off = true;
-            warning(`GitHub did not answer ${MAX_FAILURES} times in a row (last: ${what}: ${detail}): the deployment record is off for the rest of this run. ${goesOn}`);
-        }
-        else {
-            info(`GitHub did not answer when the action tried to ${what} (${detail}).`);
-        }
+        return undefined;
     }
 }
 
@@ -38787,6 +38868,7 @@ async function endDeployment(record, report) {
     const last = lastStatus(report);
     if (last !== undefined)
         await record.end(last.state, last.description);
+    record.warnIfIncomplete();
 }
 /**
  * Pure: the deployment's state and description as the run ended. A rollout that goes on (a

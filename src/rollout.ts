@@ -19,7 +19,7 @@ import { planRollout } from "./waves/plan-rollout.js";
 import { rolloutInWaves } from "./waves/rollout-waves.js";
 import { connect } from "./credentials/iotvideo-client.js";
 import { scanList, uploadList } from "./target/device-list.js";
-import { taskLine } from "./deployment/ledger.js";
+import { taskLine, upgradedOf } from "./deployment/ledger.js";
 
 /** The story of one rollout: check, (upload,) create or follow, and, with `wait`, see it through. */
 export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
@@ -74,7 +74,9 @@ export async function rollout(inputs: Inputs, ctx: RunContext): Promise<void> {
   }
   watch.at({ step: "waiting", taskId: task.taskId });
   const gate = { maxFailed: inputs.wait.maxFailed };
-  const result = await follow(step, gate, task.taskId);
+  const result = await follow(step, gate, task.taskId, (seen) =>
+    taskLine(task.taskId, upgradedOf(seen.succeeded, seen.total)),
+  );
   report.follow = result;
   judgeResult(result, task, inputs, report);
 }

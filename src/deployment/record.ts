@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { forLog, redact } from "../report/outside-text.js";
+import { setOutputs } from "../report/outputs.js";
 import type { RunReport } from "../report/run-report.js";
 import type { Clock } from "../run/context.js";
 import { messageOf } from "../run/errors.js";
@@ -21,6 +22,8 @@ const STATUS_PAGES = 10;
 const PAGE = 100;
 /** Failed attempts in a row that turn the record off for the rest of the run. */
 const MAX_FAILURES = 2;
+/** Progress while following is posted at most this often (6 an hour, far below the token's limit). */
+const PROGRESS_MS = 600_000;
 /** The pause before trying a call GitHub did not answer once more. */
 const RETRY_MS = 1000;
 
@@ -39,6 +42,8 @@ export class DeploymentRecord {
   private statuses: FoundStatus[] | undefined;
   private found: RolloutPayload | undefined;
   private posted = false;
+  /** When this run last posted a status (run's clock, ms). */
+  private postedAt: number | undefined;
   /** A call GitHub did not answer, and what it would have recorded, while the record stayed on. */
   private lost: string | undefined;
   /** The plan's digest, set by a wave rollout before the deployment is created. */
@@ -74,6 +79,16 @@ export class DeploymentRecord {
     await this.post("in_progress", description);
   }
 
+  /**
+   * Progress while a task is followed: an `in_progress` status when PROGRESS_MS have passed
+   * since this run's last one, so a wait of hours shows on GitHub without a status per poll.
+   */
+  async now(description: string): Promise<void> {
+    const last = this.postedAt;
+    if (last !== undefined && this.clock.now() - last < PROGRESS_MS) return;
+    await this.progress(description);
+  }
+
   /** The rollout's last status for this run; only when this run recorded something before. */
   async end(state: DeploymentState, description: string): Promise<void> {
     if (this.posted) await this.post(state, description);
@@ -99,6 +114,7 @@ export class DeploymentRecord {
     const line = fit(forLog(redact(description), 200));
     await this.call("post a deployment status", (api) => api.post(id, state, line));
     this.posted = true;
+    this.postedAt = this.clock.now();
   }
 
   /**
@@ -179,6 +195,7 @@ export class DeploymentRecord {
 
   private linked(): void {
     const settings = this.settings!;
+    setOutputs({ "deployment-id": String(this.id) });
     this.report.deployment = {
       id: this.id!,
       environment: settings.environment,

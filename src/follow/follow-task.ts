@@ -42,6 +42,8 @@ export interface FollowContext {
   cancelled: () => boolean;
   policy: (deadline: number) => RetryPolicy;
   logger: Logger;
+  /** Told what each poll saw (for the deployment's progress); never fails the wait. */
+  onPoll?: (seen: Outcome) => Promise<void>;
 }
 
 const POLL_GRACE_MS = 30_000;
@@ -84,6 +86,7 @@ export async function followTask(
       decision = judge(counts, findings, gate, elapsedMs, settings.timeoutMs);
     }
     ctx.logger.info(progressLine(task.taskId, elapsedMs, counts, findings));
+    await ctx.onPoll?.(outcome(counts, findings));
     if (decision.kind !== "continue") {
       // Name the devices that did not get there, so someone can chase them.
       if (!read && outcome(counts, findings).pending > 0) {

@@ -17,6 +17,7 @@ export const OUTPUT_NAMES = [
   "task-ids",
   "waves-completed",
   "waves-total",
+  "deployment-id",
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];

@@ -71,7 +71,10 @@ export class WaveRun {
     this.ctx.watch.at({ step: "waiting", taskId, wave: wave.number });
     const gate = this.gate(wave, devices);
     const started = this.ctx.clock.now();
-    const result = await follow(this.ctx, gate, taskId);
+    const waves = this.ctx.waves.length;
+    const result = await follow(this.ctx, gate, taskId, (seen) =>
+      waveLine(wave.number, waves, taskId, upgradedOf(seen.succeeded, seen.total)),
+    );
     this.record(entry, result, started);
     if (entry.verdict !== "passed") {
       return stopRollout(this.settings, i, entry, result, this.ctx);
