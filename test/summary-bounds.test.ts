@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { NamedDevice } from "../src/follow/device-findings.js";
 import type { FollowResult } from "../src/follow/follow-task.js";
-import { parseInputs, INPUT_NAMES, type RawInputs } from "../src/inputs/read-inputs.js";
+import type { RawInputs } from "../src/inputs/read-inputs.js";
+import { parsedInputs } from "./support/parsed-inputs.js";
 import { tally } from "../src/follow/progress.js";
 import { NO_FINDINGS, outcome } from "../src/follow/judge.js";
 import type { RunReport, WaveReport } from "../src/report/run-report.js";
@@ -16,19 +17,7 @@ import { renderGfm } from "./support/markdown.js";
 const MiB = 1024 * 1024;
 
 function inputs(extra: Partial<RawInputs> = {}) {
-  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, ""])) as RawInputs;
-  return parseInputs(
-    {
-      ...raw,
-      "product-id": "ABCDE12345",
-      "firmware-version": "2.0.0",
-      "device-names": "a,b",
-      "secret-id": "AKIDx",
-      "secret-key": "key-x",
-      ...extra,
-    },
-    {},
-  );
+  return parsedInputs({ "device-names": "a,b", ...extra });
 }
 
 /** `n` devices whose name and message are `text` (numbered), as the rows would name them. */

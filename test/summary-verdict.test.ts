@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FollowResult } from "../src/follow/follow-task.js";
-import { parseInputs, INPUT_NAMES, type RawInputs } from "../src/inputs/read-inputs.js";
+import type { RawInputs } from "../src/inputs/read-inputs.js";
+import { parsedInputs } from "./support/parsed-inputs.js";
 import { tally } from "../src/follow/progress.js";
 import { describeGate, NO_FINDINGS, outcome } from "../src/follow/judge.js";
 import type { RunReport, WaveReport } from "../src/report/run-report.js";
@@ -9,18 +10,7 @@ import { summaryMarkdown } from "../src/report/summary/markdown.js";
 // The summary's first two lines answer "did it work?": a mark and a heading, then one sentence.
 
 function inputs(extra: Partial<RawInputs> = {}) {
-  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, ""])) as RawInputs;
-  return parseInputs(
-    {
-      ...raw,
-      "product-id": "ABCDE12345",
-      "firmware-version": "2.0.0",
-      "secret-id": "AKIDx",
-      "secret-key": "key-x",
-      ...extra,
-    },
-    {},
-  );
+  return parsedInputs(extra);
 }
 
 const SINGLE = inputs({ "firmware-original-version": "1.0.0", wait: "true" });

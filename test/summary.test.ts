@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FollowResult } from "../src/follow/follow-task.js";
-import { parseInputs, INPUT_NAMES, type RawInputs } from "../src/inputs/read-inputs.js";
+import type { RawInputs } from "../src/inputs/read-inputs.js";
+import { parsedInputs } from "./support/parsed-inputs.js";
 import { tally } from "../src/follow/progress.js";
 import type { RunReport } from "../src/report/run-report.js";
 import { summaryMarkdown } from "../src/report/summary/markdown.js";
@@ -9,19 +10,7 @@ import { NO_FINDINGS } from "../src/follow/judge.js";
 import { renderGfm } from "./support/markdown.js";
 
 function inputs(extra: Partial<RawInputs> = {}, env: Record<string, string> = {}) {
-  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, ""])) as RawInputs;
-  return parseInputs(
-    {
-      ...raw,
-      "product-id": "ABCDE12345",
-      "firmware-version": "2.0.0",
-      "firmware-original-version": "1.0.0",
-      "secret-id": "AKIDx",
-      "secret-key": "key-x",
-      ...extra,
-    },
-    env,
-  );
+  return parsedInputs({ "firmware-original-version": "1.0.0", ...extra }, env);
 }
 
 function follow(failed: number, done: number): FollowResult {
