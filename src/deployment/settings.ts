@@ -40,7 +40,10 @@ export function parseDeployment(
   }
   const [owner, repo, ...rest] = (env["GITHUB_REPOSITORY"] ?? "").split("/");
   const ref = env["GITHUB_REF_TYPE"] === "tag" ? env["GITHUB_REF_NAME"] : env["GITHUB_SHA"];
-  if (token === "" || !owner || !repo || rest.length > 0 || !ref) return undefined;
+  // An expression no runner evaluated (`${{ github.token }}` from action.yml, as local tools
+  // hand it over) is no token.
+  const unevaluated = token.startsWith("${{");
+  if (token === "" || unevaluated || !owner || !repo || rest.length > 0 || !ref) return undefined;
   const serverUrl = (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "");
   const apiUrl = (env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
   const runId = env["GITHUB_RUN_ID"];

@@ -43,6 +43,11 @@ describe("parseDeployment", () => {
   it.each([
     { name: "an empty token", token: "", env: runner },
     {
+      name: "action.yml's default, unevaluated (local tools)",
+      token: "${{ github.token }}",
+      env: runner,
+    },
+    {
       name: "no repository (not on a runner)",
       token: "tok",
       env: { ...runner, GITHUB_REPOSITORY: "" },
