@@ -29,7 +29,7 @@ import { checks, TARGET_NAMES } from "./targets.js";
 import { followedRollout, printWait } from "./wait.js";
 import { fiveWaves, printResumed, printWaves, resumedWaves } from "./waves.js";
 
-const GITHUB_LABEL = "the action with github-token (Octokit loaded, deployment recorded)";
+const GITHUB_LABEL = "a github-token (Octokit loaded, the rollout recorded as a deployment)";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");

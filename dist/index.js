@@ -38650,7 +38650,7 @@ function sameRollout(payload, want) {
 
 /** The environment's newest deployments looked through for this rollout's (100 a page). */
 const LIST_PAGES = 3;
-/** A deployment's statuses read back for the ledger (GitHub keeps at most 1,000 of them). */
+/** A deployment's statuses read back for the ledger: the newest 1,000 (GitHub documents no cap). */
 const STATUS_PAGES = 10;
 const PAGE = 100;
 /** Failed attempts in a row that turn the record off for the rest of the run. */
