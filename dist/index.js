@@ -38663,7 +38663,7 @@ const RETRY_MS = 1000;
  * The rollout recorded as a GitHub Deployment: one per rollout of a version to an environment,
  * found again by later runs, with a status per step. Never throws and never holds the rollout
  * for long: a call GitHub refuses turns the record off with one warning, and an outage costs at
- * most MAX_FAILURES calls of GITHUB_CALL_MS each. Tencent stays the truth; this is the record.
+ * most MAX_FAILURES attempts of GITHUB_CALL_MS each. Tencent stays the truth; this is the record.
  */
 class DeploymentRecord {
     settings;
