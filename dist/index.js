@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6534);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1533);
 /* harmony import */ var _run_v8_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5539);
 
 
@@ -28390,7 +28390,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6534:
+/***/ 1533:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33902,7 +33902,24 @@ function perRun(value) {
     return numberInRange("waves-per-run", value, 1, 1000, true);
 }
 
+;// CONCATENATED MODULE: ./src/run/run-url.ts
+/** GitHub's web address from the runner's variables (GITHUB_SERVER_URL), without a trailing slash. */
+function serverUrl(env = process.env) {
+    return (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "");
+}
+/**
+ * The workflow run's page, when the runner says which (read from its variables directly:
+ * `@actions/github`'s context would load Octokit into every run, token or not).
+ */
+function runUrl(env = process.env) {
+    const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+    if (!repository || !runId)
+        return undefined;
+    return `${serverUrl(env)}/${repository}/actions/runs/${runId}`;
+}
+
 ;// CONCATENATED MODULE: ./src/deployment/settings.ts
+
 
 /** GitHub's limit on an environment's name. */
 const MAX_ENVIRONMENT = 255;
@@ -33922,18 +33939,17 @@ function parseDeployment(token, environment, productId, env) {
     const unevaluated = token.startsWith("${{");
     if (token === "" || unevaluated || !owner || !repo || rest.length > 0 || !ref)
         return undefined;
-    const serverUrl = (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "");
+    const server = serverUrl(env);
     const apiUrl = (env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
-    const runId = env["GITHUB_RUN_ID"];
     const attempt = env["GITHUB_RUN_ATTEMPT"];
-    const run = runId ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` : undefined;
+    const run = runUrl(env);
     return {
         token,
         environment: name,
         owner,
         repo,
         ref,
-        serverUrl,
+        serverUrl: server,
         apiUrl,
         ...(run === undefined ? {} : { logUrl: attempt ? `${run}/attempts/${attempt}` : run }),
     };
@@ -35478,7 +35494,7 @@ async function follow(ctx, gate, taskId, describe) {
         // A task with nothing pending is about to end, and its end is posted anyway.
         onPoll: async (seen) => {
             if (seen.pending > 0)
-                await ctx.deployment.now(describe(seen));
+                await ctx.deployment.pollProgress(describe(seen));
         },
     });
 }
@@ -38579,11 +38595,15 @@ function failures_classify(error) {
         return { kind: "rejected", status };
     return { kind: "unavailable", late: error instanceof GitHubError && error.late };
 }
+/** A failed call's message as the log may show it: one line, our secrets redacted. */
+function detailOf(error) {
+    return forLog(redact(messageOf(error)), 200);
+}
 const GOES_ON = "The rollout goes on without a deployment record.";
 const TURN_OFF = "or set github-token to an empty string to turn deployments off";
 /** The one warning of a failure that turns the record off; `what` is the call ("create a deployment"). */
 function failures_warning(failure, what, error, attempts) {
-    const detail = forLog(redact(messageOf(error)), 200);
+    const detail = detailOf(error);
     switch (failure.kind) {
         case "refused": {
             const fix = failure.status === 401
@@ -38647,7 +38667,6 @@ function sameRollout(payload, want) {
 
 
 
-
 /** The environment's newest deployments looked through for this rollout's (100 a page). */
 const LIST_PAGES = 3;
 /** A deployment's statuses read back for the ledger: the newest 1,000 (GitHub documents no cap). */
@@ -38676,8 +38695,7 @@ class DeploymentRecord {
     looked = false;
     statuses;
     found;
-    posted = false;
-    /** When this run last posted a status (run's clock, ms). */
+    /** When this run last posted a status (run's clock, ms); undefined before its first. */
     postedAt;
     /** A call GitHub did not answer, and what it would have recorded, while the record stayed on. */
     lost;
@@ -38712,7 +38730,7 @@ class DeploymentRecord {
      * Progress while a task is followed: an `in_progress` status when PROGRESS_MS have passed
      * since this run's last one, so a wait of hours shows on GitHub without a status per poll.
      */
-    async now(description) {
+    async pollProgress(description) {
         const last = this.postedAt;
         if (last !== undefined && this.clock.now() - last < PROGRESS_MS)
             return;
@@ -38720,7 +38738,7 @@ class DeploymentRecord {
     }
     /** The rollout's last status for this run; only when this run recorded something before. */
     async end(state, description) {
-        if (this.posted)
+        if (this.postedAt !== undefined)
             await this.post(state, description);
     }
     /**
@@ -38743,7 +38761,6 @@ class DeploymentRecord {
             return;
         const line = fit(forLog(redact(description), 200));
         await this.call("post a deployment status", (api) => api.post(id, state, line));
-        this.posted = true;
         this.postedAt = this.clock.now();
     }
     /**
@@ -38847,12 +38864,12 @@ class DeploymentRecord {
                 const failure = failures_classify(error);
                 const again = failure.kind === "unavailable" && !failure.late && attempt === 1;
                 if (failure.kind === "unavailable" && ++this.failures < MAX_FAILURES) {
-                    info(`GitHub did not answer when the action tried to ${what} (${forLog(redact(messageOf(error)), 200)}).`);
+                    info(`GitHub did not answer when the action tried to ${what} (${detailOf(error)}).`);
                     if (again) {
                         await this.clock.sleep(RETRY_MS);
                         continue;
                     }
-                    this.lost = `${what} (${forLog(redact(messageOf(error)), 200)})`;
+                    this.lost = `${what} (${detailOf(error)})`;
                     return undefined;
                 }
                 this.off = true;
@@ -38941,6 +38958,7 @@ function waveStatus(waves, failed, error) {
 
 
 
+
 /**
  * One run: the rollout, then the `status` output and the job summary whatever happened, a cancel
  * signal that ends the process included. The only place that fails the step.
@@ -38996,17 +39014,6 @@ function fail(error) {
     const message = `Unexpected error: ${forLog(messageOf(error), 500)}`;
     setFailed(message);
     return message;
-}
-/**
- * The workflow run's page, from the runner's variables, when there is one. (Read directly:
- * `@actions/github`'s context would load Octokit into every run, token or not.)
- */
-function runUrl() {
-    const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
-    const serverUrl = process.env["GITHUB_SERVER_URL"] || "https://github.com";
-    if (!repository || !runId)
-        return undefined;
-    return `${serverUrl.replace(/\/+$/, "")}/${repository}/actions/runs/${runId}`;
 }
 function warnAboutPlainHttp(endpoint) {
     if (endpoint.protocol === "http:" && !isLoopback(endpoint)) {

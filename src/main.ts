@@ -11,6 +11,7 @@ import type { RunReport } from "./report/run-report.js";
 import { rollout } from "./rollout.js";
 import { realClock, type Clock } from "./run/context.js";
 import { RunEnd } from "./report/run-end.js";
+import { runUrl } from "./run/run-url.js";
 import { Dispatchers } from "./http/dispatchers.js";
 import { DeploymentRecord } from "./deployment/record.js";
 import { endDeployment } from "./deployment/end.js";
@@ -72,17 +73,6 @@ function fail(error: unknown): string {
   const message = `Unexpected error: ${forLog(messageOf(error), 500)}`;
   core.setFailed(message);
   return message;
-}
-
-/**
- * The workflow run's page, from the runner's variables, when there is one. (Read directly:
- * `@actions/github`'s context would load Octokit into every run, token or not.)
- */
-function runUrl(): string | undefined {
-  const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
-  const serverUrl = process.env["GITHUB_SERVER_URL"] || "https://github.com";
-  if (!repository || !runId) return undefined;
-  return `${serverUrl.replace(/\/+$/, "")}/${repository}/actions/runs/${runId}`;
 }
 
 function warnAboutPlainHttp(endpoint: URL): void {

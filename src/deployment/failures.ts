@@ -24,12 +24,17 @@ export function classify(error: unknown): Failure {
   return { kind: "unavailable", late: error instanceof GitHubError && error.late };
 }
 
+/** A failed call's message as the log may show it: one line, our secrets redacted. */
+export function detailOf(error: unknown): string {
+  return forLog(redact(messageOf(error)), 200);
+}
+
 const GOES_ON = "The rollout goes on without a deployment record.";
 const TURN_OFF = "or set github-token to an empty string to turn deployments off";
 
 /** The one warning of a failure that turns the record off; `what` is the call ("create a deployment"). */
 export function warning(failure: Failure, what: string, error: unknown, attempts: number): string {
-  const detail = forLog(redact(messageOf(error)), 200);
+  const detail = detailOf(error);
   switch (failure.kind) {
     case "refused": {
       const fix =

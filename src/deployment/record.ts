@@ -3,8 +3,7 @@ import { forLog, redact } from "../report/outside-text.js";
 import { setOutputs } from "../report/outputs.js";
 import type { RunReport } from "../report/run-report.js";
 import type { Clock } from "../run/context.js";
-import { messageOf } from "../run/errors.js";
-import { classify, warning } from "./failures.js";
+import { classify, detailOf, warning } from "./failures.js";
 import {
   openDeploymentsApi,
   type DeploymentsApi,
@@ -41,8 +40,7 @@ export class DeploymentRecord {
   private looked = false;
   private statuses: FoundStatus[] | undefined;
   private found: RolloutPayload | undefined;
-  private posted = false;
-  /** When this run last posted a status (run's clock, ms). */
+  /** When this run last posted a status (run's clock, ms); undefined before its first. */
   private postedAt: number | undefined;
   /** A call GitHub did not answer, and what it would have recorded, while the record stayed on. */
   private lost: string | undefined;
@@ -83,7 +81,7 @@ export class DeploymentRecord {
    * Progress while a task is followed: an `in_progress` status when PROGRESS_MS have passed
    * since this run's last one, so a wait of hours shows on GitHub without a status per poll.
    */
-  async now(description: string): Promise<void> {
+  async pollProgress(description: string): Promise<void> {
     const last = this.postedAt;
     if (last !== undefined && this.clock.now() - last < PROGRESS_MS) return;
     await this.progress(description);
@@ -91,7 +89,7 @@ export class DeploymentRecord {
 
   /** The rollout's last status for this run; only when this run recorded something before. */
   async end(state: DeploymentState, description: string): Promise<void> {
-    if (this.posted) await this.post(state, description);
+    if (this.postedAt !== undefined) await this.post(state, description);
   }
 
   /**
@@ -113,7 +111,6 @@ export class DeploymentRecord {
     if (id === undefined) return;
     const line = fit(forLog(redact(description), 200));
     await this.call("post a deployment status", (api) => api.post(id, state, line));
-    this.posted = true;
     this.postedAt = this.clock.now();
   }
 
@@ -222,14 +219,12 @@ export class DeploymentRecord {
         const failure = classify(error);
         const again = failure.kind === "unavailable" && !failure.late && attempt === 1;
         if (failure.kind === "unavailable" && ++this.failures < MAX_FAILURES) {
-          core.info(
-            `GitHub did not answer when the action tried to ${what} (${forLog(redact(messageOf(error)), 200)}).`,
-          );
+          core.info(`GitHub did not answer when the action tried to ${what} (${detailOf(error)}).`);
           if (again) {
             await this.clock.sleep(RETRY_MS);
             continue;
           }
-          this.lost = `${what} (${forLog(redact(messageOf(error)), 200)})`;
+          this.lost = `${what} (${detailOf(error)})`;
           return undefined;
         }
         this.off = true;

@@ -1,4 +1,5 @@
 import { InputError } from "../run/errors.js";
+import { runUrl, serverUrl } from "../run/run-url.js";
 
 /** Where and how the rollout is recorded as a GitHub Deployment. */
 export interface DeploymentSettings {
@@ -44,18 +45,17 @@ export function parseDeployment(
   // hand it over) is no token.
   const unevaluated = token.startsWith("${{");
   if (token === "" || unevaluated || !owner || !repo || rest.length > 0 || !ref) return undefined;
-  const serverUrl = (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "");
+  const server = serverUrl(env);
   const apiUrl = (env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
-  const runId = env["GITHUB_RUN_ID"];
   const attempt = env["GITHUB_RUN_ATTEMPT"];
-  const run = runId ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` : undefined;
+  const run = runUrl(env);
   return {
     token,
     environment: name,
     owner,
     repo,
     ref,
-    serverUrl,
+    serverUrl: server,
     apiUrl,
     ...(run === undefined ? {} : { logUrl: attempt ? `${run}/attempts/${attempt}` : run }),
   };

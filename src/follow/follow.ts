@@ -31,7 +31,7 @@ export async function follow(
       logger: core,
       // A task with nothing pending is about to end, and its end is posted anyway.
       onPoll: async (seen) => {
-        if (seen.pending > 0) await ctx.deployment.now(describe(seen));
+        if (seen.pending > 0) await ctx.deployment.pollProgress(describe(seen));
       },
     },
   );
