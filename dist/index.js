@@ -36082,12 +36082,12 @@ async function earlierWaves(waves, ctx) {
     const ledger = await ctx.deployment.ledger(waves.length);
     const confirmed = ledger && (await confirmLedger(ledger, waves, count, ctx));
     if (confirmed !== undefined)
-        return { ...confirmed, count, source: "ledger" };
+        return { ...confirmed, count };
     const rows = await readVersionRows(client, version, policy);
     const tasks = [];
     for (const wave of waves)
         tasks.push(await waveTask(wave, rows, count));
-    return { tasks, rows, count, source: "rows" };
+    return { tasks, rows, count };
 }
 /**
  * The recorded waves, when Tencent agrees: the version's task list (read whole) holds exactly

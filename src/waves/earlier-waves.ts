@@ -5,14 +5,13 @@ import type { StepContext } from "../run/context.js";
 import type { Wave } from "./plan.js";
 import { readVersionRows, taskSize, waveTask, type VersionRows, type WaveTask } from "./resume.js";
 
-/** What a run knows of the waves earlier runs made, and how it came to know it. */
+/** What a run knows of the waves earlier runs made. */
 export interface EarlierWaves {
   /** Each wave's task, by the plan's order; undefined for a wave that has none yet. */
   tasks: Array<WaveTask | undefined>;
   rows: VersionRows;
   /** A task's device count, from its distribution (each asked once). */
   count: (taskId: number) => Promise<number>;
-  source: "ledger" | "rows";
 }
 
 /**
@@ -25,11 +24,11 @@ export async function earlierWaves(waves: Wave[], ctx: StepContext): Promise<Ear
   const count = taskSize(client, version, policy);
   const ledger = await ctx.deployment.ledger(waves.length);
   const confirmed = ledger && (await confirmLedger(ledger, waves, count, ctx));
-  if (confirmed !== undefined) return { ...confirmed, count, source: "ledger" };
+  if (confirmed !== undefined) return { ...confirmed, count };
   const rows = await readVersionRows(client, version, policy);
   const tasks: Array<WaveTask | undefined> = [];
   for (const wave of waves) tasks.push(await waveTask(wave, rows, count));
-  return { tasks, rows, count, source: "rows" };
+  return { tasks, rows, count };
 }
 
 /**
@@ -43,7 +42,7 @@ async function confirmLedger(
   waves: Wave[],
   count: (taskId: number) => Promise<number>,
   ctx: StepContext,
-): Promise<Omit<EarlierWaves, "count" | "source"> | undefined> {
+): Promise<Omit<EarlierWaves, "count"> | undefined> {
   const { client, policy, inputs } = ctx;
   const base = { ProductID: inputs.productId, FirmwareVersion: inputs.firmwareVersion };
   const listed = await listTasksBefore(client, base, policy);
